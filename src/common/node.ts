@@ -1,0 +1,15 @@
+import { Field, ID, InterfaceType } from 'type-graphql';
+
+/**
+ * Relay's Node. Every implementing type's `id` is rewritten to an opaque global id in one
+ * place (see `installGlobalIds` in src/common/global-id-schema.ts), so entities keep their
+ * database key in `id`.
+ */
+@InterfaceType({
+  description: 'An object with an opaque global id, fetchable with node(id) and nodes(ids).',
+  resolveType: (value: object) => value.constructor.name,
+})
+export abstract class Node {
+  @Field(() => ID)
+  id: string;
+}

@@ -1,0 +1,114 @@
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { badInput } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Validated page arguments: `first` 1..100 (default 20), `after` a decoded cursor. */
+export interface PageArgs {
+  first: number;
+  after: CursorValues | null;
+}
+
+/** The sort-key values of the last row of a page, in the order of the list's sort keys. */
+export type CursorValues = (string | number | null)[];
+
+/** `first` beyond the bounds is an error, never silently cut (api-contract.md). */
+export function pageArgs(first: number | null | undefined, after: string | null | undefined, arity: number): PageArgs {
+  if (first !== undefined && first !== null && (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)) {
+    throw badInput({ field: 'first', message: `must be between 1 and ${MAX_PAGE_SIZE} (got ${first})` });
+  }
+  return { first: first ?? DEFAULT_PAGE_SIZE, after: after == null ? null : decodeCursor(after, arity) };
+}
+
+/** Cursors are opaque to clients: base64url of the sort-key values, versioned. */
+export function encodeCursor(values: CursorValues): string {
+  return Buffer.from(JSON.stringify(['c1', ...values]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): CursorValues {
+  const invalid = () => badInput({ field: 'after', message: 'is not a cursor of this list' });
+  if (typeof cursor !== 'string' || cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== 'c1' || parsed.length !== arity + 1) throw invalid();
+  const values = parsed.slice(1);
+  if (!values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) throw invalid();
+  return values as CursorValues;
+}
+
+@ObjectType({ description: 'Relay page information.' })
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+/** A connection as resolvers return it; totalCount runs its query only when it is asked for. */
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: PromiseLike<number>;
+}
+
+/** A thenable that starts its work on the first `then`: GraphQL awaits it only if the field is selected. */
+export function lazy<T>(compute: () => Promise<T>): PromiseLike<T> {
+  let started: Promise<T> | undefined;
+  return {
+    then(onFulfilled, onRejected) {
+      started ??= compute();
+      return started.then(onFulfilled, onRejected);
+    },
+  };
+}
+
+const connectionTypes = new Map<string, ClassType>();
+
+/** Builds (once per node type) the Relay connection and edge object types. */
+export function ConnectionOf<T extends object>(nodeType: ClassType<T>, name: string = nodeType.name): ClassType<Connection<T>> {
+  const existing = connectionTypes.get(name);
+  if (existing) return existing as ClassType<Connection<T>>;
+
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field(() => String) cursor: string;
+    @Field(() => nodeType) node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [EdgeType]) edges: EdgeType[];
+    @Field(() => [nodeType]) nodes: T[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => Int, { description: 'All rows of this list that the viewer can reach, not only this page.' })
+    totalCount: number;
+  }
+  connectionTypes.set(name, ConnectionType);
+  return ConnectionType as unknown as ClassType<Connection<T>>;
+}
+
+/** Builds a connection from a page fetched with first+1 rows. */
+export function toConnection<T>(
+  rows: T[],
+  first: number,
+  cursorOf: (row: T) => CursorValues,
+  totalCount: () => Promise<number>,
+): Connection<T> {
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  return {
+    edges,
+    nodes: page,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    totalCount: lazy(totalCount),
+  };
+}

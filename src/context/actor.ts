@@ -1,0 +1,22 @@
+import { ActorType, OrganizationKind, Role } from '../common/enums';
+
+/** Who is asking: a portal user, or an API key acting as its organization's non-admin role. */
+export interface Actor {
+  type: ActorType.USER | ActorType.API_KEY;
+  /** The user's id, or the API key's id. */
+  id: string;
+  userId: string | null;
+  apiKeyId: string | null;
+  organizationId: string;
+  organizationKind: OrganizationKind;
+  role: Role;
+  /** null for users; for API keys the scopes that narrow the role. */
+  scopes: string[] | null;
+}
+
+/** The role an API key acts as: the non-admin role of its organization's kind. */
+export const API_KEY_ROLE: Record<OrganizationKind, Role> = {
+  [OrganizationKind.VENDOR]: Role.VENDOR_STAFF,
+  [OrganizationKind.DISTRIBUTOR]: Role.DISTRIBUTOR_USER,
+  [OrganizationKind.CUSTOMER]: Role.CUSTOMER_USER,
+};

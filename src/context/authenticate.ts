@@ -1,0 +1,119 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { HubConfig } from '../config';
+import { ActorType, UserStatus } from '../common/enums';
+import { unauthenticated } from '../common/errors';
+import { sha256Hex } from '../common/secret-box';
+import { ApiKey } from '../modules/api-key/api-key.entity';
+import { Organization } from '../modules/organization/organization.entity';
+import { PortalUser } from '../modules/user/portal-user.entity';
+import { Actor, API_KEY_ROLE } from './actor';
+
+/** API key secrets start with this, so that a leaked key is recognizable (secret scanners). */
+export const API_KEY_PREFIX = 'mbxk_';
+
+const USER_STATUS_REFUSED: Partial<Record<UserStatus, string>> = {
+  [UserStatus.DISABLED]: 'user disabled',
+  [UserStatus.WITHDRAWN]: 'consent withdrawn',
+  [UserStatus.ERASED]: 'user erased',
+};
+
+/**
+ * Turns an Authorization header into an Actor, or throws UNAUTHENTICATED saying which check
+ * failed, never echoing the credential.
+ */
+export class Authenticator {
+  private readonly verifyKey: Uint8Array | KeyObject | JWTVerifyGetKey;
+
+  constructor(
+    private readonly config: HubConfig,
+    private readonly dataSource: DataSource,
+  ) {
+    const jwt = config.jwt;
+    if (jwt.jwksUrl) this.verifyKey = createRemoteJWKSet(new URL(jwt.jwksUrl));
+    else if (jwt.publicKey) this.verifyKey = createPublicKey(jwt.publicKey.replace(/\\n/g, '\n'));
+    else if (jwt.secret) this.verifyKey = new TextEncoder().encode(jwt.secret);
+    else throw new Error('No JWT verification key configured');
+  }
+
+  async authenticate(header: string | undefined, now: Date): Promise<Actor> {
+    if (!header) throw unauthenticated('missing bearer token (Authorization: Bearer <token>)');
+    const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+    if (!match) throw unauthenticated('malformed Authorization header: expected "Bearer <token>"');
+    const token = match[1];
+    return token.startsWith(API_KEY_PREFIX) ? this.apiKeyActor(token, now) : this.userActor(token, now);
+  }
+
+  private async userActor(token: string, now: Date): Promise<Actor> {
+    let sub: string | undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.verifyKey as Uint8Array, {
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+        algorithms: this.config.jwt.algorithms,
+        currentDate: now,
+      });
+      sub = payload.sub;
+    } catch (e) {
+      throw unauthenticated(jwtFailure(e));
+    }
+    if (!sub) throw unauthenticated('token has no subject');
+    const user = await this.dataSource.getRepository(PortalUser).findOneBy({ id: sub });
+    if (!user) throw unauthenticated('token subject is not a portal user');
+    const refused = USER_STATUS_REFUSED[user.status];
+    if (refused) throw unauthenticated(refused);
+    const org = await this.dataSource.getRepository(Organization).findOneByOrFail({ id: user.organizationId });
+    return {
+      type: ActorType.USER,
+      id: user.id,
+      userId: user.id,
+      apiKeyId: null,
+      organizationId: org.id,
+      organizationKind: org.kind,
+      role: user.role,
+      scopes: null,
+    };
+  }
+
+  private async apiKeyActor(token: string, now: Date): Promise<Actor> {
+    const key = await this.dataSource.getRepository(ApiKey).findOneBy({ secretHash: sha256Hex(token) });
+    if (!key) throw unauthenticated('unknown API key');
+    if (key.revokedAt && key.revokedAt.getTime() <= now.getTime()) throw unauthenticated('API key revoked');
+    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) throw unauthenticated('API key expired');
+    const org = await this.dataSource.getRepository(Organization).findOneByOrFail({ id: key.organizationId });
+    return {
+      type: ActorType.API_KEY,
+      id: key.id,
+      userId: null,
+      apiKeyId: key.id,
+      organizationId: org.id,
+      organizationKind: org.kind,
+      role: API_KEY_ROLE[org.kind],
+      scopes: key.scopes,
+    };
+  }
+}
+
+function jwtFailure(e: unknown): string {
+  if (e instanceof errors.JWTExpired) return 'token expired';
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid';
+  if (e instanceof errors.JWTClaimValidationFailed) return `token claim "${e.claim}" invalid`;
+  if (e instanceof errors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
+  if (e instanceof errors.JWKSNoMatchingKey) return 'token signed with an unknown key';
+  return 'malformed token';
+}
+
+/** Signs a user token with the configured HS256 secret (the `npm run token` command and tests). */
+export async function issueUserToken(config: HubConfig, userId: string, now: Date = new Date()): Promise<string> {
+  if (!config.jwt.secret) throw new Error('issuing tokens needs JWT_SECRET (HS256)');
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer(config.jwt.issuer)
+    .setAudience(config.jwt.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + config.jwt.ttlSeconds)
+    .sign(new TextEncoder().encode(config.jwt.secret));
+}

@@ -1,0 +1,83 @@
+import DataLoader from 'dataloader';
+import { ClassType } from 'type-graphql';
+import { Connection, PageArgs, toConnection, encodeCursor } from '../common/pagination';
+import { cursorOf, ListQuery, SqlRunner } from '../common/sql';
+
+/**
+ * Per-request DataLoaders, created lazily by name so that every parent object of one request
+ * shares one loader per relation: N parents cost one statement, never N.
+ */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(private readonly sql: SqlRunner) {}
+
+  private get<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+    let loader = this.loaders.get(name);
+    if (!loader) {
+      loader = make() as DataLoader<unknown, unknown>;
+      this.loaders.set(name, loader);
+    }
+    return loader as DataLoader<K, V>;
+  }
+
+  /** Rows by id under the list's conditions; an id the conditions exclude loads as null. */
+  byId<E extends object>(entity: ClassType<E>, list: () => Omit<ListQuery<E>, 'sort'>, name = entity.name): DataLoader<string, E | null> {
+    return this.get(`byId:${name}`, () =>
+      new DataLoader<string, E | null>(async (ids) => {
+        const found = await this.sql.byIds(list(), ids);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+    );
+  }
+
+  /** Rows grouped by a parent id (unpaginated short lists such as contracts or distributors). */
+  group<E extends object>(name: string, list: () => ListQuery<E>, parent: string): DataLoader<string, E[]> {
+    return this.get(`group:${name}`, () =>
+      new DataLoader<string, E[]>(async (parentIds) => {
+        const pages = await this.sql.pages(list(), parent, parentIds, { first: 10_000, after: null });
+        return parentIds.map((id) => pages.get(id) ?? []);
+      }),
+    );
+  }
+
+  /** A value per parent id computed by one grouped query (seatsUsed, for instance). */
+  valueOf<V>(name: string, batch: (ids: readonly string[]) => Promise<Map<string, V>>, fallback: V): DataLoader<string, V> {
+    return this.get(`value:${name}`, () =>
+      new DataLoader<string, V>(async (ids) => {
+        const values = await batch(ids);
+        return ids.map((id) => values.get(id) ?? fallback);
+      }),
+    );
+  }
+
+  /**
+   * A page of a nested connection for a parent: all parents asking for the same page arguments
+   * are answered by one ROW_NUMBER() statement; totalCount by one grouped COUNT, only if asked.
+   */
+  pageOf<E extends object>(name: string, list: () => ListQuery<E>, parent: string, parentId: string, page: PageArgs): Promise<Connection<E>> {
+    const argsKey = JSON.stringify([page.first, page.after]);
+    const pages = this.get(`page:${name}:${argsKey}`, () =>
+      new DataLoader<string, E[]>(async (parentIds) => {
+        const found = await this.sql.pages(list(), parent, parentIds, page);
+        return parentIds.map((id) => found.get(id) ?? []);
+      }),
+    );
+    const counts = this.get(`count:${name}`, () =>
+      new DataLoader<string, number>(async (parentIds) => {
+        const found = await this.sql.counts(list(), parent, parentIds);
+        return parentIds.map((id) => found.get(id) ?? 0);
+      }),
+    );
+    const query = list();
+    return pages.load(parentId).then((rows) => toConnection(rows, page.first, (r) => cursorOf(query, r), () => counts.load(parentId)));
+  }
+}
+
+/** A top-level list: one statement for the page, one for totalCount when asked. */
+export async function listPage<E extends object>(sql: SqlRunner, list: ListQuery<E>, page: PageArgs): Promise<Connection<E>> {
+  const rows = await sql.page(list, page);
+  return toConnection(rows, page.first, (r) => cursorOf(list, r), () => sql.count(list));
+}
+
+export { encodeCursor };

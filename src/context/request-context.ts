@@ -1,0 +1,35 @@
+import { DataSource } from 'typeorm';
+import { HubConfig } from '../config';
+import { SecretBox } from '../common/secret-box';
+import { SqlRunner } from '../common/sql';
+import { Actor } from './actor';
+import { Loaders } from './loaders';
+
+/** Everything a service needs about one request; passed first to every service function. */
+export interface RequestContext {
+  requestId: string;
+  /** The request's instant: every time-dependent rule reads this, never the system clock. */
+  now: Date;
+  actor: Actor;
+  config: HubConfig;
+  dataSource: DataSource;
+  sql: SqlRunner;
+  secrets: SecretBox;
+  loaders: Loaders;
+  /** Per-request memo for decisions that must be made once per request and never cached longer. */
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sql' | 'once'> & { sql?: SqlRunner }): RequestContext {
+  const sql = parts.sql ?? new SqlRunner(parts.dataSource);
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = compute();
+      memo.set(key, p);
+    }
+    return p;
+  };
+  return { ...parts, sql, loaders: new Loaders(sql), once };
+}

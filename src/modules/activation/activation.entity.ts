@@ -1,0 +1,41 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { IdColumn, RefColumn, TimeColumn } from '../../common/columns';
+import { Node } from '../../common/node';
+import { Computer } from '../computer/computer.entity';
+import { License } from '../license/license.entity';
+import { PortalUser } from '../user/portal-user.entity';
+
+/** A license on a computer. Active (deactivatedAt null) activations never exceed the seats. */
+@ObjectType({ implements: Node })
+@Entity('activation')
+@Index('IDX_activation_license', ['licenseId', 'id'])
+@Index('IDX_activation_computer', ['computerId', 'id'])
+@Index('IDX_activation_by', ['activatedById'])
+export class Activation extends Node {
+  @IdColumn() override id: string;
+
+  @RefColumn() licenseId: string;
+  @ManyToOne(() => License, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'licenseId' })
+  license?: License;
+
+  @RefColumn() computerId: string;
+  @ManyToOne(() => Computer, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'computerId' })
+  computer?: Computer;
+
+  @Field(() => Date)
+  @TimeColumn()
+  activatedAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  @TimeColumn({ nullable: true })
+  deactivatedAt: Date | null;
+
+  /** The person who activated: personal data. */
+  @RefColumn({ nullable: true }) activatedById: string | null;
+  @ManyToOne(() => PortalUser, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'activatedById' })
+  activatedBy?: PortalUser;
+}

@@ -1,0 +1,60 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Entity, Index } from 'typeorm';
+import { IdColumn, ListColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { ActorType, AuditOutcome } from '../../common/enums';
+import { Node } from '../../common/node';
+
+/**
+ * Append-only record of who did or read what, and why (GDPR Art. 5(2), 30). Reads of personal
+ * data are aggregated to one event per request and subject. Ids are stored without foreign
+ * keys on purpose: the record must outlive what it describes.
+ */
+@ObjectType({ implements: Node })
+@Entity('audit_event')
+@Index('IDX_audit_event_actor', ['actorId', 'id'])
+@Index('IDX_audit_event_subject', ['subjectId', 'id'])
+@Index('IDX_audit_event_action', ['action', 'id'])
+@Index('IDX_audit_event_at', ['at'])
+export class AuditEvent extends Node {
+  @IdColumn() override id: string;
+
+  @Field(() => Date)
+  @TimeColumn()
+  at: Date;
+
+  @Field(() => String)
+  @TextColumn(64)
+  requestId: string;
+
+  @Field(() => ActorType)
+  @TextColumn(16)
+  actorType: ActorType;
+
+  @TextColumn(36, { nullable: true }) actorId: string | null;
+  @TextColumn(36, { nullable: true }) actorOrganizationId: string | null;
+
+  @Field(() => String)
+  @TextColumn(64)
+  action: string;
+
+  @Field(() => String)
+  @TextColumn(32)
+  subjectType: string;
+
+  @TextColumn(36, { nullable: true }) subjectId: string | null;
+
+  @Field(() => [String], { description: 'The personal-data fields read or changed.' })
+  @ListColumn()
+  fields: string[];
+
+  @Field(() => String)
+  @TextColumn(32)
+  purpose: string;
+
+  @Field(() => AuditOutcome)
+  @TextColumn(16)
+  outcome: AuditOutcome;
+
+  /** Free-form detail (counts, reasons); never a personal value in clear. */
+  @TextColumn(2000, { nullable: true }) detail: string | null;
+}

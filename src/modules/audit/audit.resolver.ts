@@ -1,0 +1,45 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { ActorType } from '../../common/enums';
+import { NODE_TYPES, NodeType, toGlobalId } from '../../common/global-id';
+import { PageArgsInput } from '../../common/page-args';
+import { ConnectionOf, pageArgs } from '../../common/pagination';
+import { RequestContext } from '../../context/request-context';
+import { BY_ID } from '../../policy/reachable';
+import { Organization } from '../organization/organization.entity';
+import { organizationById } from '../organization/organization.service';
+import { AuditEvent } from './audit-event.entity';
+import { AuditEventFilter } from './audit.inputs';
+import { listAuditEvents } from './audit.service';
+
+const AuditEventConnection = ConnectionOf(AuditEvent);
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @Query(() => ConnectionOf(AuditEvent), { description: 'Newest first.' })
+  auditEvents(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+  ) {
+    return listAuditEvents(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: 'The PortalUser or ApiKey id of the actor.' })
+  actorId(@Root() event: AuditEvent): string | null {
+    if (!event.actorId) return null;
+    if (event.actorType === ActorType.API_KEY) return toGlobalId('ApiKey', event.actorId);
+    if (event.actorType === ActorType.USER) return toGlobalId('PortalUser', event.actorId);
+    return null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true })
+  actorOrganization(@Ctx() ctx: RequestContext, @Root() event: AuditEvent) {
+    return event.actorOrganizationId ? organizationById(ctx).load(event.actorOrganizationId) : null;
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: 'The global id of the subject.' })
+  subjectId(@Root() event: AuditEvent): string | null {
+    if (!event.subjectId || !NODE_TYPES.includes(event.subjectType as NodeType)) return null;
+    return toGlobalId(event.subjectType as NodeType, event.subjectId);
+  }
+}

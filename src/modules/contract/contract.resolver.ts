@@ -1,0 +1,35 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { PageArgsInput } from '../../common/page-args';
+import { ConnectionOf, pageArgs } from '../../common/pagination';
+import { RequestContext } from '../../context/request-context';
+import { BY_ID } from '../../policy/reachable';
+import { contractInForce } from '../../policy/transfer-gate';
+import { Organization } from '../organization/organization.entity';
+import { organizationById } from '../organization/organization.service';
+import { Contract } from './contract.entity';
+import { ContractFilter } from './contract.inputs';
+import { listContracts } from './contract.service';
+
+const ContractConnection = ConnectionOf(Contract);
+
+@Resolver(() => Contract)
+export class ContractResolver {
+  @Query(() => ContractConnection)
+  contracts(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => ContractFilter, { nullable: true }) filter: ContractFilter | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+  ) {
+    return listContracts(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
+  }
+
+  @FieldResolver(() => Organization, { nullable: true })
+  distributor(@Ctx() ctx: RequestContext, @Root() contract: Contract) {
+    return organizationById(ctx).load(contract.distributorId);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'In force at the instant of the request (derived, never stored).' })
+  inForce(@Ctx() ctx: RequestContext, @Root() contract: Contract): boolean {
+    return contractInForce(contract, ctx.now);
+  }
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { seedId } from '../../common/ids';
+import { JurisdictionData, jurisdictionDataFromJson, JurisdictionRuleData, parseCovers } from '../../policy/transfer-gate';
+import { JurisdictionRule, TransferMechanism } from './jurisdiction.entity';
+
+const SEED_FILE = path.join('seeds', 'jurisdictions.json');
+
+/**
+ * seeds/jurisdictions.json of the project: found by walking up from this file to the directory
+ * with package.json, so it resolves the same from src/ (ts) and from dist/src/ (compiled).
+ */
+export function jurisdictionSeedPath(from: string = __dirname): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(dir, SEED_FILE);
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`${SEED_FILE} not found above ${from}`);
+    dir = parent;
+  }
+}
+
+export function readJurisdictionSeed(file: string = jurisdictionSeedPath()): JurisdictionData {
+  return jurisdictionDataFromJson(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+export function jurisdictionRuleId(rule: Pick<JurisdictionRuleData, 'country' | 'regime'>): string {
+  return seedId(`jurisdiction:${rule.country}:${rule.regime}`);
+}
+
+/**
+ * Fills jurisdiction_rule and transfer_mechanism from seeds/jurisdictions.json, each only while
+ * it is empty: once filled, the tables belong to the operator and are never overwritten.
+ */
+export async function syncJurisdictions(
+  dataSource: DataSource,
+  data: JurisdictionData = readJurisdictionSeed(),
+): Promise<{ rules: number; mechanisms: number }> {
+  return dataSource.transaction(async (em) => {
+    const rules = em.getRepository(JurisdictionRule);
+    const mechanisms = em.getRepository(TransferMechanism);
+    const inserted = { rules: 0, mechanisms: 0 };
+    if (data.rules.length > 0 && (await rules.count()) === 0) {
+      await rules.insert(
+        data.rules.map((r) => ({
+          id: jurisdictionRuleId(r),
+          country: r.country,
+          regime: r.regime,
+          legalAct: r.legalAct,
+          validFrom: r.validFrom,
+          validUntil: r.validUntil,
+          requiresContractType: r.requiresContractType,
+        })),
+      );
+      inserted.rules = data.rules.length;
+    }
+    if (data.mechanisms.length > 0 && (await mechanisms.count()) === 0) {
+      await mechanisms.insert(
+        data.mechanisms.map((m) => ({
+          type: m.type,
+          covers: m.covers === '*' ? '*' : m.covers.join(','),
+          legalAct: m.legalAct,
+          validFrom: m.validFrom,
+          validUntil: m.validUntil,
+        })),
+      );
+      inserted.mechanisms = data.mechanisms.length;
+    }
+    return inserted;
+  });
+}
+
+/** The jurisdiction facts as the transfer gate reads them, from the two tables. */
+export async function loadJurisdictionData(dataSource: DataSource): Promise<JurisdictionData> {
+  const [rules, mechanisms] = await Promise.all([
+    dataSource.getRepository(JurisdictionRule).find({ order: { country: 'ASC', regime: 'ASC' } }),
+    dataSource.getRepository(TransferMechanism).find({ order: { type: 'ASC' } }),
+  ]);
+  return {
+    rules: rules
+      .filter((r) => r.regime === 'EEA' || r.regime === 'ADEQUACY')
+      .map((r) => ({
+        country: r.country.trim().toUpperCase(),
+        regime: r.regime,
+        legalAct: r.legalAct,
+        validFrom: toDate(r.validFrom) ?? new Date(NaN),
+        validUntil: toDate(r.validUntil),
+        requiresContractType: r.requiresContractType || null,
+      })),
+    mechanisms: mechanisms.map((m) => ({
+      type: m.type,
+      covers: parseCovers(m.covers ?? ''),
+      legalAct: m.legalAct,
+      validFrom: toDate(m.validFrom),
+      validUntil: toDate(m.validUntil),
+    })),
+  };
+}
+
+/** Drivers hydrate datetime columns as Date; a bare 'YYYY-MM-DD HH:MM:SS' string is UTC. */
+function toDate(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'object' && typeof value.getTime === 'function') return new Date(value.getTime());
+  const text = String(value).trim().replace(' ', 'T');
+  return new Date(/Z$|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
+}

@@ -1,0 +1,60 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Entity, Index } from 'typeorm';
+import { IdColumn, ListColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { OrganizationKind } from '../../common/enums';
+import { Node } from '../../common/node';
+
+@ObjectType({ description: 'A postal address (contact data).' })
+export class PostalAddress {
+  @Field(() => String, { nullable: true }) street: string | null;
+  @Field(() => String, { nullable: true }) postalCode: string | null;
+  @Field(() => String, { nullable: true }) city: string | null;
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' }) country: string | null;
+}
+
+/** The vendor, a distributor or a customer. Address, phone and e-mail are contact data (P1). */
+@ObjectType({ implements: Node })
+@Entity('organization')
+@Index('IDX_organization_name', ['name', 'id'])
+@Index('IDX_organization_kind_name', ['kind', 'name', 'id'])
+export class Organization extends Node {
+  @IdColumn() override id: string;
+
+  @Field(() => OrganizationKind)
+  @TextColumn(16)
+  kind: OrganizationKind;
+
+  @Field(() => String)
+  @TextColumn(200)
+  name: string;
+
+  @Field(() => String, { description: 'Domicile, ISO 3166-1 alpha-2.' })
+  @TextColumn(2)
+  country: string;
+
+  /** Where a distributor processes data; the transfer gate checks every one, not only the domicile. */
+  @Field(() => [String], { nullable: true, description: 'Countries where the organization processes data (ISO 3166-1 alpha-2).' })
+  @ListColumn()
+  processingCountries: string[];
+
+  @TextColumn(200, { nullable: true }) street: string | null;
+  @TextColumn(32, { nullable: true }) postalCode: string | null;
+  @TextColumn(120, { nullable: true }) city: string | null;
+  @TextColumn(2, { nullable: true }) addressCountry: string | null;
+
+  @Field(() => String, { nullable: true })
+  @TextColumn(64, { nullable: true })
+  phone: string | null;
+
+  @Field(() => String, { nullable: true })
+  @TextColumn(254, { nullable: true })
+  email: string | null;
+
+  @TimeColumn() createdAt: Date;
+
+  @Field(() => PostalAddress, { nullable: true })
+  get address(): PostalAddress | null {
+    if (!this.street && !this.postalCode && !this.city && !this.addressCountry) return null;
+    return { street: this.street, postalCode: this.postalCode, city: this.city, country: this.addressCountry };
+  }
+}

@@ -1,0 +1,95 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { OrganizationKind } from '../../common/enums';
+import { notFound } from '../../common/errors';
+import { fromGlobalIdOf } from '../../common/global-id';
+import { PageArgsInput } from '../../common/page-args';
+import { ConnectionOf, pageArgs } from '../../common/pagination';
+import { RequestContext } from '../../context/request-context';
+import { BY_ID, BY_NAME } from '../../policy/reachable';
+import { personalDataAccessFor, transferDecisionFor } from '../../policy/gate.service';
+import { TransferDecisionType } from '../../policy/transfer-decision.type';
+import { computersOf } from '../computer/computer.service';
+import { Computer } from '../computer/computer.entity';
+import { Contract } from '../contract/contract.entity';
+import { contractsOf } from '../contract/contract.service';
+import { License } from '../license/license.entity';
+import { licensesOf } from '../license/license.service';
+import { PortalUser } from '../user/portal-user.entity';
+import { usersOf } from '../user/user.service';
+import { Organization } from './organization.entity';
+import { customersOf, distributorsOf, listCustomers, listOrganizations, organizationById } from './organization.service';
+
+export const OrganizationConnection = ConnectionOf(Organization);
+export const PortalUserConnection = ConnectionOf(PortalUser);
+export const LicenseConnection = ConnectionOf(License);
+export const ComputerConnection = ConnectionOf(Computer);
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization, { nullable: true })
+  async organization(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Organization> {
+    const key = fromGlobalIdOf('Organization', id);
+    const org = key ? await organizationById(ctx).load(key) : null;
+    if (!org) throw notFound('Organization');
+    return org;
+  }
+
+  @Query(() => OrganizationConnection)
+  organizations(
+    @Ctx() ctx: RequestContext,
+    @Arg('kind', () => OrganizationKind, { nullable: true }) kind: OrganizationKind | null,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+  ) {
+    return listOrganizations(ctx, kind, search, pageArgs(page.first, page.after, BY_NAME.length));
+  }
+
+  @Query(() => OrganizationConnection, { description: "A distributor's customers; every customer for vendor roles." })
+  customers(
+    @Ctx() ctx: RequestContext,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+  ) {
+    return listCustomers(ctx, search, pageArgs(page.first, page.after, BY_NAME.length));
+  }
+
+  @FieldResolver(() => PortalUserConnection)
+  users(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
+    return usersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
+  }
+
+  @FieldResolver(() => OrganizationConnection, { name: 'customers', description: 'Customers a distributor serves (empty for others).' })
+  servedCustomers(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
+    return customersOf(ctx, org.id, pageArgs(page.first, page.after, BY_NAME.length));
+  }
+
+  @FieldResolver(() => [Organization], { description: 'Distributors that serve a customer (empty for others).' })
+  distributors(@Ctx() ctx: RequestContext, @Root() org: Organization) {
+    return org.kind === OrganizationKind.CUSTOMER ? distributorsOf(ctx, org.id) : [];
+  }
+
+  @FieldResolver(() => LicenseConnection, { description: "A distributor's held licenses; a customer's allocated licenses." })
+  licenses(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
+    return licensesOf(ctx, org, pageArgs(page.first, page.after, BY_ID.length));
+  }
+
+  @FieldResolver(() => ComputerConnection)
+  computers(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
+    return computersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
+  }
+
+  @FieldResolver(() => [Contract], { nullable: true, description: "A distributor's data-transfer contracts." })
+  contracts(@Ctx() ctx: RequestContext, @Root() org: Organization) {
+    return org.kind === OrganizationKind.DISTRIBUTOR ? contractsOf(ctx, org.id) : [];
+  }
+
+  @FieldResolver(() => TransferDecisionType, { nullable: true, description: 'The transfer gate for a distributor, now (null for others).' })
+  transferBasis(@Ctx() ctx: RequestContext, @Root() org: Organization) {
+    return org.kind === OrganizationKind.DISTRIBUTOR ? transferDecisionFor(ctx, org) : null;
+  }
+
+  @FieldResolver(() => TransferDecisionType, { description: "Whether the viewer may read this organization's personal data now, and why." })
+  personalDataAccess(@Ctx() ctx: RequestContext, @Root() org: Organization) {
+    return personalDataAccessFor(ctx, org);
+  }
+}

@@ -1,0 +1,26 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Entity, Index } from 'typeorm';
+import { IdColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { LicenseModel } from '../../common/enums';
+import { Node } from '../../common/node';
+
+@ObjectType({ implements: Node })
+@Entity('product')
+@Index('UQ_product_sku', ['sku'], { unique: true })
+export class Product extends Node {
+  @IdColumn() override id: string;
+
+  @Field(() => String)
+  @TextColumn(64)
+  sku: string;
+
+  @Field(() => String)
+  @TextColumn(200)
+  name: string;
+
+  @Field(() => LicenseModel)
+  @TextColumn(16)
+  licenseModel: LicenseModel;
+
+  @TimeColumn() createdAt: Date;
+}

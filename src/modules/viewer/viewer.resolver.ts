@@ -1,0 +1,45 @@
+import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ActorType, Role } from '../../common/enums';
+import { RequestContext } from '../../context/request-context';
+import { ApiKey } from '../api-key/api-key.entity';
+import { apiKeyById } from '../api-key/api-key.service';
+import { Organization } from '../organization/organization.entity';
+import { organizationById } from '../organization/organization.service';
+import { PortalUser } from '../user/portal-user.entity';
+import { userById } from '../user/user.service';
+
+@ObjectType({ description: 'Who is asking: a portal user, or an API key acting as its organization.' })
+export class Viewer {
+  @Field(() => ActorType) actorType: ActorType;
+  @Field(() => Role, { description: "The role the actor acts as (an API key: its organization's non-admin role)." })
+  role: Role;
+  @Field(() => [String], { description: 'Scopes of an API key; empty for a user.' })
+  scopes: string[];
+  userId: string | null;
+  apiKeyId: string | null;
+  organizationId: string;
+}
+
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  @Query(() => Viewer)
+  viewer(@Ctx() ctx: RequestContext): Viewer {
+    const a = ctx.actor;
+    return { actorType: a.type, role: a.role, scopes: a.scopes ?? [], userId: a.userId, apiKeyId: a.apiKeyId, organizationId: a.organizationId };
+  }
+
+  @FieldResolver(() => PortalUser, { nullable: true })
+  user(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
+    return viewer.userId ? userById(ctx).load(viewer.userId) : null;
+  }
+
+  @FieldResolver(() => ApiKey, { nullable: true })
+  apiKey(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
+    return viewer.apiKeyId ? apiKeyById(ctx).load(viewer.apiKeyId) : null;
+  }
+
+  @FieldResolver(() => Organization)
+  organization(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
+    return organizationById(ctx).load(viewer.organizationId);
+  }
+}

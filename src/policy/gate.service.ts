@@ -1,0 +1,56 @@
+import { OrganizationKind, TransferBasis } from '../common/enums';
+import { RequestContext } from '../context/request-context';
+import { Contract } from '../modules/contract/contract.entity';
+import { loadJurisdictionData } from '../modules/jurisdiction/jurisdiction.service';
+import { Organization } from '../modules/organization/organization.entity';
+import { BY_ID } from './reachable';
+import { decideTransfer, JurisdictionData, TransferDecision } from './transfer-gate';
+
+/** The jurisdiction facts, read once per request (an operator's change applies to the next request). */
+function jurisdictionData(ctx: RequestContext): Promise<JurisdictionData> {
+  return ctx.once('gate:jurisdictions', () => loadJurisdictionData(ctx.dataSource));
+}
+
+/**
+ * The transfer gate for a distributor at the request's instant, decided once per request and
+ * distributor. The gate sees all of the distributor's contracts, whoever asks.
+ */
+export function transferDecisionFor(ctx: RequestContext, distributor: Organization): Promise<TransferDecision<Contract>> {
+  return ctx.once(`gate:${distributor.id}`, async () => {
+    const [data, contracts] = await Promise.all([
+      jurisdictionData(ctx),
+      ctx.loaders.group('gate.contracts', () => ({ entity: Contract, where: [], sort: BY_ID }), 'e.distributorId').load(distributor.id),
+    ]);
+    return decideTransfer(distributor, contracts, data, ctx.now);
+  });
+}
+
+export const NOT_REQUIRED = (reason: string): TransferDecision<Contract> => ({
+  allowed: true,
+  basis: TransferBasis.NOT_REQUIRED,
+  reason,
+  contract: null,
+  validUntil: null,
+});
+
+/**
+ * May the viewer read this organization's personal data now, and why? The vendor (the EU
+ * controller) and the organization itself are never gated; a distributor reading its
+ * customer's data is gated by its own transfer decision.
+ */
+export async function personalDataAccessFor(ctx: RequestContext, org: Organization): Promise<TransferDecision<Contract>> {
+  const { actor } = ctx;
+  if (actor.organizationKind === OrganizationKind.VENDOR) return NOT_REQUIRED('the vendor is the EU controller');
+  if (actor.organizationId === org.id) return NOT_REQUIRED('own organization');
+  if (actor.organizationKind === OrganizationKind.DISTRIBUTOR && org.kind === OrganizationKind.CUSTOMER) {
+    const self = await ctx.loaders.byId(Organization, () => ({ entity: Organization, where: [] }), 'Organization:gate').load(actor.organizationId);
+    if (self) return transferDecisionFor(ctx, self);
+  }
+  return {
+    allowed: false,
+    basis: TransferBasis.NONE,
+    reason: 'no relation that allows reading this organization\'s personal data',
+    contract: null,
+    validUntil: null,
+  };
+}

@@ -1,0 +1,493 @@
+import { ContractStatus, ContractType, TransferBasis } from '../common/enums';
+import type { Contract } from '../modules/contract/contract.entity';
+
+export type JurisdictionRegime = 'EEA' | 'ADEQUACY';
+
+/** A country inside the EU/EEA, or covered by an adequacy decision (GDPR Art. 45). */
+export interface JurisdictionRuleData {
+  country: string;
+  regime: JurisdictionRegime;
+  legalAct: string | null;
+  validFrom: Date;
+  /** Exclusive: the rule holds on d when validFrom ≤ d < validUntil. */
+  validUntil: Date | null;
+  /** The decision covers only organizations holding a contract of this type in force (U.S.: DPF). */
+  requiresContractType: string | null;
+}
+
+/** What a contract type covers, and the window in which its clauses are valid at all. */
+export interface TransferMechanismData {
+  type: string;
+  covers: string[] | '*';
+  legalAct: string | null;
+  validFrom: Date | null;
+  validUntil: Date | null;
+}
+
+export interface JurisdictionData {
+  rules: JurisdictionRuleData[];
+  mechanisms: TransferMechanismData[];
+}
+
+export interface GateDistributor {
+  id: string;
+  name: string;
+  country: string;
+  processingCountries: string[];
+}
+
+export type GateContract = Pick<
+  Contract,
+  'id' | 'type' | 'status' | 'signedAt' | 'effectiveFrom' | 'expiresAt' | 'terminatedAt' | 'documentRef'
+>;
+
+export interface TransferDecision<C> {
+  allowed: boolean;
+  basis: TransferBasis;
+  reason: string;
+  /** The contract the decision rests on; when denied, the contract that came closest. */
+  contract: C | null;
+  /** The earliest end among the bases used; null when none of them ends. */
+  validUntil: Date | null;
+}
+
+/** The shape of seeds/jurisdictions.json. Dates are "YYYY-MM-DD", meaning 00:00:00Z. */
+export interface JurisdictionJson {
+  _comment?: unknown;
+  rules: {
+    country: string;
+    regime: JurisdictionRegime;
+    legalAct: string | null;
+    validFrom: string;
+    validUntil: string | null;
+    requiresContractType: string | null;
+  }[];
+  mechanisms: {
+    type: string;
+    /** "*" or a comma-separated list of countries. */
+    covers: string | string[];
+    legalAct: string | null;
+    validFrom: string | null;
+    validUntil: string | null;
+  }[];
+}
+
+/**
+ * Which basis is used when several are valid for a country: the current SCC first, then a
+ * DPA, then DPF certification, then the bases that have an end date in law. Among contracts
+ * of one type, the one that lasts longest, then the latest effective, then the smallest id.
+ */
+export const BASIS_PREFERENCE: readonly ContractType[] = [
+  ContractType.SCC_2021,
+  ContractType.DPA,
+  ContractType.DPF_CERTIFICATION,
+  ContractType.SCC_2010,
+  ContractType.PRIVACY_SHIELD,
+];
+
+const BASIS_OF_CONTRACT: Record<ContractType, TransferBasis> = {
+  [ContractType.SCC_2021]: TransferBasis.SCC_2021,
+  [ContractType.SCC_2010]: TransferBasis.SCC_2010,
+  [ContractType.DPA]: TransferBasis.DPA,
+  [ContractType.DPF_CERTIFICATION]: TransferBasis.DPF_CERTIFICATION,
+  [ContractType.PRIVACY_SHIELD]: TransferBasis.PRIVACY_SHIELD,
+};
+
+const REQUIRED_CONTRACT_LABEL: Record<string, string> = {
+  [ContractType.DPF_CERTIFICATION]: 'DPF certification',
+};
+
+/**
+ * In force on `at` (jurisdictions.md): status SIGNED with a signature date, effectiveFrom ≤ at,
+ * expiresAt absent or at < expiresAt, terminatedAt absent or at < terminatedAt.
+ */
+export function contractInForce(contract: GateContract, at: Date): boolean {
+  return contractProblem(contract, ms(at)) === null;
+}
+
+/**
+ * The transfer gate (GDPR Chapter V, policy P4): may personal data flow to this distributor at
+ * `at`? Pure: no I/O, no clock; never throws (an unexpected input is a denial).
+ */
+export function decideTransfer<C extends GateContract>(
+  distributor: GateDistributor,
+  contracts: C[],
+  data: JurisdictionData,
+  at: Date,
+): TransferDecision<C> {
+  try {
+    return decide(distributor, contracts, data, at);
+  } catch (e) {
+    return denied<C>(`the transfer gate could not decide: ${e instanceof Error ? e.message : String(e)}`, null);
+  }
+}
+
+/** Parses the shape of seeds/jurisdictions.json; throws on a malformed file, naming the entry. */
+export function jurisdictionDataFromJson(json: unknown): JurisdictionData {
+  const root = json as Partial<JurisdictionJson> | null;
+  if (!root || typeof root !== 'object' || !Array.isArray(root.rules) || !Array.isArray(root.mechanisms)) {
+    throw new Error('jurisdictions: expected an object with "rules" and "mechanisms" arrays');
+  }
+  const rules = root.rules.map((r, i): JurisdictionRuleData => {
+    const where = `jurisdictions: rules[${i}]`;
+    if (!r || typeof r !== 'object') throw new Error(`${where}: not an object`);
+    const country = countryCode(r.country, where);
+    if (r.regime !== 'EEA' && r.regime !== 'ADEQUACY') throw new Error(`${where} (${country}): regime must be EEA or ADEQUACY`);
+    const validFrom = day(r.validFrom, `${where} (${country}).validFrom`);
+    if (!validFrom) throw new Error(`${where} (${country}): validFrom is required`);
+    return {
+      country,
+      regime: r.regime,
+      legalAct: optionalText(r.legalAct, `${where} (${country}).legalAct`),
+      validFrom,
+      validUntil: day(r.validUntil, `${where} (${country}).validUntil`),
+      requiresContractType: optionalText(r.requiresContractType, `${where} (${country}).requiresContractType`),
+    };
+  });
+  const mechanisms = root.mechanisms.map((m, i): TransferMechanismData => {
+    const where = `jurisdictions: mechanisms[${i}]`;
+    if (!m || typeof m !== 'object') throw new Error(`${where}: not an object`);
+    if (typeof m.type !== 'string' || m.type.trim() === '') throw new Error(`${where}: type is required`);
+    return {
+      type: m.type.trim(),
+      covers: coversFrom(m.covers, `${where} (${m.type}).covers`),
+      legalAct: optionalText(m.legalAct, `${where} (${m.type}).legalAct`),
+      validFrom: day(m.validFrom, `${where} (${m.type}).validFrom`),
+      validUntil: day(m.validUntil, `${where} (${m.type}).validUntil`),
+    };
+  });
+  return { rules, mechanisms };
+}
+
+/** "*" or a comma-separated list, as the transfer_mechanism.covers column stores it. */
+export function parseCovers(covers: string | string[]): string[] | '*' {
+  const list = (Array.isArray(covers) ? covers : covers.split(',')).map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+  return list.includes('*') ? '*' : list;
+}
+
+/** YYYY-MM-DD of an instant, in UTC. */
+export function formatDay(d: Date | string): string {
+  const t = ms(d);
+  return t === null ? 'an invalid date' : new Date(t).toISOString().slice(0, 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Outcome<C> =
+  | { kind: 'EEA'; country: string; rule: JurisdictionRuleData }
+  | { kind: 'ADEQUACY'; country: string; rule: JurisdictionRuleData }
+  | {
+      kind: 'CONTRACT';
+      country: string;
+      contract: C;
+      mechanism: TransferMechanismData;
+      /** Set when the contract is what brings the country under an adequacy decision (DPF). */
+      rule: JurisdictionRuleData | null;
+    }
+  | { kind: 'DENIED'; country: string; reason: string; contract: C | null };
+
+function decide<C extends GateContract>(
+  distributor: GateDistributor,
+  contracts: C[],
+  data: JurisdictionData,
+  atDate: Date,
+): TransferDecision<C> {
+  const at = ms(atDate);
+  if (at === null) return denied<C>('the instant of the request is not a valid date', null);
+  const countries = countriesOf(distributor);
+  if (countries.length === 0) return denied<C>('no country of the distributor is known', null);
+  const own = (Array.isArray(contracts) ? contracts : []).filter(
+    (c): c is C => !!c && typeof c === 'object' && Object.hasOwn(BASIS_OF_CONTRACT, c.type),
+  );
+  const outcomes = countries.map((country) => evaluateCountry(country, own, data, at));
+
+  const refused = outcomes.filter((o): o is Extract<Outcome<C>, { kind: 'DENIED' }> => o.kind === 'DENIED');
+  if (refused.length > 0) {
+    return denied(refused.map((o) => o.reason).join('; '), refused.find((o) => o.contract !== null)?.contract ?? null);
+  }
+
+  const viaContract = outcomes.filter((o): o is Extract<Outcome<C>, { kind: 'CONTRACT' }> => o.kind === 'CONTRACT');
+  const primary = viaContract.find((o) => o.rule === null) ?? viaContract[0] ?? outcomes.find((o) => o.kind === 'ADEQUACY') ?? outcomes[0];
+  let basis = TransferBasis.EEA;
+  let contract: C | null = null;
+  if (primary.kind === 'CONTRACT') {
+    basis = BASIS_OF_CONTRACT[primary.contract.type];
+    contract = primary.contract;
+  } else if (primary.kind === 'ADEQUACY') {
+    basis = TransferBasis.ADEQUACY;
+  }
+  return { allowed: true, basis, reason: allowedReason(outcomes, primary), contract, validUntil: earliestEnd(outcomes) };
+}
+
+function denied<C>(reason: string, contract: C | null): TransferDecision<C> {
+  return { allowed: false, basis: TransferBasis.NONE, reason, contract, validUntil: null };
+}
+
+/** Domicile plus every processing country, upper-case, deduplicated, sorted. */
+function countriesOf(distributor: GateDistributor): string[] {
+  const all = [distributor?.country, ...(Array.isArray(distributor?.processingCountries) ? distributor.processingCountries : [])];
+  const codes = all.filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+  return [...new Set(codes)].sort();
+}
+
+function evaluateCountry<C extends GateContract>(country: string, contracts: C[], data: JurisdictionData, at: number): Outcome<C> {
+  const rules = (data?.rules ?? []).filter((r) => r && norm(r.country) === country);
+  const mechanisms = data?.mechanisms ?? [];
+  const mechanismOf = (type: string) => mechanisms.find((m) => m && m.type === type) ?? null;
+
+  const eea = rules.find((r) => r.regime === 'EEA' && ruleHolds(r, at));
+  if (eea) return { kind: 'EEA', country, rule: eea };
+  const adequacy = rules.filter((r) => r.regime === 'ADEQUACY');
+  const plain = adequacy.find((r) => !r.requiresContractType && ruleHolds(r, at));
+  if (plain) return { kind: 'ADEQUACY', country, rule: plain };
+
+  // A decision that covers only certified organizations (the U.S. DPF): the certification is
+  // a basis only through the decision, so it is never counted as a stand-alone mechanism.
+  const dependentTypes = new Set(adequacy.map((r) => r.requiresContractType).filter((t): t is string => !!t));
+  for (const rule of adequacy) {
+    if (!rule.requiresContractType || !ruleHolds(rule, at)) continue;
+    const mechanism = mechanismOf(rule.requiresContractType);
+    if (!mechanism || !windowHolds(mechanism, at)) continue;
+    const usable = contracts.filter((c) => c.type === rule.requiresContractType && contractProblem(c, at) === null);
+    const best = preferred(usable);
+    if (best) return { kind: 'CONTRACT', country, contract: best, mechanism, rule };
+  }
+
+  const covering = contracts.filter((c) => {
+    const m = mechanismOf(c.type);
+    return !!m && !dependentTypes.has(c.type) && covers(m, country) && windowHolds(m, at) && contractProblem(c, at) === null;
+  });
+  const best = preferred(covering);
+  if (best) return { kind: 'CONTRACT', country, contract: best, mechanism: mechanismOf(best.type)!, rule: null };
+
+  return deniedCountry(country, contracts, rules, adequacy, dependentTypes, mechanisms, at);
+}
+
+interface Diagnosis<C> {
+  contract: C;
+  /** Lower is closer to being a basis: 1 in force but not valid in law, 2 not yet effective, 3 ended, 4 malformed, 5 unsigned. */
+  rank: number;
+  text: string;
+  end: number;
+}
+
+function deniedCountry<C extends GateContract>(
+  country: string,
+  contracts: C[],
+  rules: JurisdictionRuleData[],
+  adequacy: JurisdictionRuleData[],
+  dependentTypes: Set<string>,
+  mechanisms: TransferMechanismData[],
+  at: number,
+): Outcome<C> {
+  const mechanismOf = (type: string) => mechanisms.find((m) => m && m.type === type) ?? null;
+  const relevant = contracts.filter((c) => {
+    const m = mechanismOf(c.type);
+    return dependentTypes.has(c.type) || (!!m && covers(m, country));
+  });
+  const diagnoses = relevant.map((c): Diagnosis<C> => {
+    const problem = contractProblem(c, at);
+    if (problem) return { contract: c, ...problem };
+    const m = mechanismOf(c.type);
+    if (!m) return { contract: c, rank: 4, text: 'has no transfer mechanism on record', end: 0 };
+    const window = windowProblem(m.validFrom, m.validUntil, m.legalAct, at);
+    if (window) return { contract: c, rank: 1, text: window, end: 0 };
+    const rule = adequacy.find((r) => r.requiresContractType === c.type);
+    const ruleText = rule ? windowProblem(rule.validFrom, rule.validUntil, `adequacy decision ${rule.legalAct ?? ''}`.trim(), at) : null;
+    return { contract: c, rank: 1, text: ruleText ?? 'is not a valid basis', end: 0 };
+  });
+  diagnoses.sort(
+    (a, b) => a.rank - b.rank || b.end - a.end || preference(a.contract) - preference(b.contract) || byEffectiveThenId(a.contract, b.contract),
+  );
+  const closest = diagnoses[0];
+  if (closest) {
+    return { kind: 'DENIED', country, contract: closest.contract, reason: `${country}: ${closest.contract.type} contract ${refOf(closest.contract)} ${closest.text}` };
+  }
+
+  const dependentInForce = adequacy.find((r) => r.requiresContractType && ruleHolds(r, at));
+  if (dependentInForce) {
+    const type = dependentInForce.requiresContractType!;
+    const label = Object.hasOwn(REQUIRED_CONTRACT_LABEL, type) ? REQUIRED_CONTRACT_LABEL[type] : type;
+    return { kind: 'DENIED', country, contract: null, reason: `${country}: no ${label} or contract in force` };
+  }
+  const notes = rules
+    .filter((r) => !ruleHolds(r, at))
+    .map((r) => {
+      const what = r.regime === 'EEA' ? 'EEA membership' : `adequacy decision ${r.legalAct ?? ''}`.trim();
+      const from = ms(r.validFrom);
+      if (from === null || at < from) return `${what} only from ${from === null ? 'an invalid date' : formatDay(r.validFrom)}`;
+      return `${what} ended ${r.validUntil ? formatDay(r.validUntil) : 'an invalid date'}`;
+    });
+  const available = BASIS_PREFERENCE.filter((t) => {
+    const m = mechanismOf(t);
+    return !!m && !dependentTypes.has(t) && covers(m, country) && windowHolds(m, at);
+  });
+  const missing = available.length === 0 ? 'no transfer mechanism covers it' : `no ${orList(available)} contract in force`;
+  return { kind: 'DENIED', country, contract: null, reason: `${country}: ${notes.length ? notes.join(', ') : 'third country'}; ${missing}` };
+}
+
+/** Why a contract is not in force at `at`, or null when it is. */
+function contractProblem(c: GateContract, at: number | null): Omit<Diagnosis<never>, 'contract'> | null {
+  if (at === null) return { rank: 4, text: 'cannot be checked without a valid instant', end: 0 };
+  if (!c || typeof c !== 'object') return { rank: 4, text: 'is not a contract', end: 0 };
+  if (c.status === ContractStatus.DRAFT) return { rank: 5, text: 'is not signed (DRAFT)', end: 0 };
+  if (c.status === ContractStatus.TERMINATED) {
+    const t = ms(c.terminatedAt);
+    return t !== null && t <= at
+      ? { rank: 3, text: `terminated ${formatDay(new Date(t))}`, end: t }
+      : { rank: 3, text: 'is terminated (TERMINATED)', end: 0 };
+  }
+  if (c.status !== ContractStatus.SIGNED) return { rank: 5, text: `is not signed (${String(c.status)})`, end: 0 };
+  if (ms(c.signedAt) === null) return { rank: 4, text: 'is marked SIGNED but has no signature date', end: 0 };
+  const from = ms(c.effectiveFrom);
+  if (from === null) return { rank: 4, text: 'has no valid effective date', end: 0 };
+  if (at < from) return { rank: 2, text: `is not yet effective (from ${formatDay(new Date(from))})`, end: 0 };
+  const ended: { at: number; text: string }[] = [];
+  for (const [value, verb] of [[c.expiresAt, 'expired'], [c.terminatedAt, 'terminated']] as const) {
+    if (value === null || value === undefined) continue;
+    const t = ms(value);
+    if (t === null) return { rank: 4, text: `has an invalid ${verb === 'expired' ? 'expiry' : 'termination'} date`, end: 0 };
+    if (t <= at) ended.push({ at: t, text: `${verb} ${formatDay(new Date(t))}` });
+  }
+  if (ended.length > 0) {
+    const first = ended.sort((a, b) => a.at - b.at)[0];
+    return { rank: 3, text: first.text, end: first.at };
+  }
+  return null;
+}
+
+function windowProblem(from: Date | null, until: Date | null, act: string | null, at: number): string | null {
+  const suffix = act ? ` (${act})` : '';
+  const f = ms(from);
+  if (from != null && (f === null || at < f)) return `is not a valid basis before ${formatDay(from)}${suffix}`;
+  const u = ms(until);
+  if (until != null && (u === null || at >= u)) return `is no longer a valid basis since ${formatDay(until)}${suffix}`;
+  return null;
+}
+
+function ruleHolds(r: JurisdictionRuleData, at: number): boolean {
+  const from = ms(r.validFrom);
+  const until = ms(r.validUntil);
+  return from !== null && from <= at && (r.validUntil === null || r.validUntil === undefined || (until !== null && at < until));
+}
+
+function windowHolds(m: TransferMechanismData, at: number): boolean {
+  return windowProblem(m.validFrom, m.validUntil, null, at) === null;
+}
+
+function covers(m: TransferMechanismData, country: string): boolean {
+  return m.covers === '*' || (Array.isArray(m.covers) && m.covers.some((c) => norm(c) === country));
+}
+
+function preferred<C extends GateContract>(candidates: C[]): C | null {
+  const sorted = [...candidates].sort(
+    (a, b) => preference(a) - preference(b) || endOf(b) - endOf(a) || byEffectiveThenId(a, b),
+  );
+  return sorted[0] ?? null;
+}
+
+function preference(c: GateContract): number {
+  const i = BASIS_PREFERENCE.indexOf(c.type);
+  return i === -1 ? BASIS_PREFERENCE.length : i;
+}
+
+function endOf(c: GateContract): number {
+  return Math.min(ms(c.expiresAt) ?? Infinity, ms(c.terminatedAt) ?? Infinity);
+}
+
+function byEffectiveThenId(a: GateContract, b: GateContract): number {
+  return (ms(b.effectiveFrom) ?? 0) - (ms(a.effectiveFrom) ?? 0) || String(a.id).localeCompare(String(b.id));
+}
+
+/** "EEA (DE, FR)", "ADEQUACY (CH)", "SCC_2021 contract C-17 (BR, IN)"; the decisive basis first. */
+function allowedReason<C extends GateContract>(outcomes: Outcome<C>[], primary: Outcome<C>): string {
+  const keyOf = (o: Outcome<C>): unknown => (o.kind === 'CONTRACT' ? o.contract : o.kind);
+  const groups = new Map<unknown, { label: string; countries: string[] }>();
+  for (const o of outcomes) {
+    const key = keyOf(o);
+    const label = o.kind === 'CONTRACT' ? `${o.contract.type} contract ${refOf(o.contract)}` : o.kind;
+    const group = groups.get(key) ?? { label, countries: [] };
+    group.countries.push(o.country);
+    groups.set(key, group);
+  }
+  const first = groups.get(keyOf(primary));
+  const ordered = [...(first ? [first] : []), ...[...groups.values()].filter((g) => g !== first)];
+  return ordered.map((g) => `${g.label} (${g.countries.join(', ')})`).join('; ');
+}
+
+/**
+ * The earliest instant at which one of the bases used ends: an adequacy decision's or EEA
+ * rule's validUntil, a mechanism's validUntil, a contract's expiry or a termination already on
+ * record for the future (the contract stops being in force then).
+ */
+function earliestEnd<C extends GateContract>(outcomes: Outcome<C>[]): Date | null {
+  let min = Infinity;
+  const consider = (d: Date | null | undefined) => {
+    const t = ms(d);
+    if (t !== null && t < min) min = t;
+  };
+  for (const o of outcomes) {
+    if (o.kind === 'DENIED') continue;
+    if (o.kind === 'CONTRACT') {
+      consider(o.contract.expiresAt);
+      consider(o.contract.terminatedAt);
+      consider(o.mechanism.validUntil);
+    }
+    if (o.rule) consider(o.rule.validUntil);
+  }
+  return Number.isFinite(min) ? new Date(min) : null;
+}
+
+function refOf(c: GateContract): string {
+  return c.documentRef && c.documentRef.trim() !== '' ? c.documentRef : String(c.id);
+}
+
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function norm(country: unknown): string {
+  return typeof country === 'string' ? country.trim().toUpperCase() : '';
+}
+
+/** Epoch milliseconds, or null; accepts a Date of any realm (no instanceof). */
+function ms(d: Date | string | null | undefined): number | null {
+  if (d === null || d === undefined) return null;
+  const t =
+    typeof d === 'string' ? Date.parse(d) : typeof (d as Partial<Date>).getTime === 'function' ? Number((d as Date).getTime()) : NaN;
+  return Number.isFinite(t) ? t : null;
+}
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function day(value: unknown, where: string): Date | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' || !DAY_RE.test(value)) throw new Error(`${where}: expected "YYYY-MM-DD" or null, got ${JSON.stringify(value)}`);
+  const d = new Date(`${value}T00:00:00.000Z`);
+  if (!Number.isFinite(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw new Error(`${where}: ${value} is not a calendar date`);
+  return d;
+}
+
+function countryCode(value: unknown, where: string): string {
+  const code = norm(value);
+  if (!/^[A-Z]{2}$/.test(code)) throw new Error(`${where}: country must be an ISO 3166-1 alpha-2 code, got ${JSON.stringify(value)}`);
+  return code;
+}
+
+function optionalText(value: unknown, where: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') throw new Error(`${where}: expected a string or null`);
+  return value.trim() === '' ? null : value;
+}
+
+function coversFrom(value: unknown, where: string): string[] | '*' {
+  if (typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+    throw new Error(`${where}: expected "*", a comma-separated list or an array of countries`);
+  }
+  const parsed = parseCovers(value);
+  if (parsed !== '*') {
+    if (parsed.length === 0) throw new Error(`${where}: covers no country`);
+    parsed.forEach((c) => countryCode(c, where));
+  }
+  return parsed;
+}

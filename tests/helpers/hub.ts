@@ -1,0 +1,92 @@
+import { DataSource } from 'typeorm';
+import { HubConfig, loadConfig } from '../../src/config';
+import { issueUserToken } from '../../src/context/authenticate';
+import { createHub, Hub } from '../../src/http/hub-server';
+import { PortalUser } from '../../src/modules/user/portal-user.entity';
+import { seededDatabase } from './database';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+/** A real hub on a real HTTP port over a real database holding the seed world. */
+export class TestHub {
+  /** The clock every request reads; tests move it. */
+  now = new Date('2026-11-27T12:00:00.000Z');
+
+  private constructor(
+    readonly hub: Hub,
+    readonly url: string,
+    readonly dataSource: DataSource,
+    readonly config: HubConfig,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async start(name: string, configEnv: NodeJS.ProcessEnv = {}): Promise<TestHub> {
+    const db = await seededDatabase(name);
+    const env = { ...db.env, ...configEnv };
+    const config = loadConfig(env);
+    let self: TestHub | undefined;
+    const hub = await createHub({ config, dataSource: db.dataSource, clock: () => self!.now });
+    const port = await hub.listen(0);
+    self = new TestHub(hub, `http://127.0.0.1:${port}`, db.dataSource, config, env);
+    return self;
+  }
+
+  async tokenFor(email: string): Promise<string> {
+    const user = await this.dataSource.getRepository(PortalUser).findOneByOrFail({ email });
+    return issueUserToken(this.config, user.id, this.now);
+  }
+
+  /** A client acting as the portal user with this e-mail. */
+  async as(email: string): Promise<Client> {
+    return new Client(this.url, await this.tokenFor(email));
+  }
+
+  withToken(token: string | null): Client {
+    return new Client(this.url, token);
+  }
+
+  close(): Promise<void> {
+    return this.hub.close();
+  }
+}
+
+export class Client {
+  constructor(
+    readonly url: string,
+    readonly token: string | null,
+  ) {}
+
+  async gql<T = any>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+    const res = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    let body: GraphQLResponse<T>['body'];
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`);
+    }
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** The data of a query that must succeed without errors. */
+  async data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const r = await this.gql<T>(query, variables);
+    if (r.body.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(r.body.errors)}`);
+    return r.body.data as T;
+  }
+}
+
+/** The codes of the errors of a response, in order. */
+export const codes = (r: GraphQLResponse) => (r.body.errors ?? []).map((e) => e.extensions?.code);
