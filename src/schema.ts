@@ -2,6 +2,8 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { installGlobalIds } from './common/global-id-schema';
 import { Node } from './common/node';
+import { applyPermissions } from './policy/apply-permissions';
+import { TransferDecisionResolver } from './policy/transfer-decision.resolver';
 import { ActivationResolver } from './modules/activation/activation.resolver';
 import { ApiKeyResolver } from './modules/api-key/api-key.resolver';
 import { AuditEventResolver } from './modules/audit/audit.resolver';
@@ -26,24 +28,31 @@ export const RESOLVERS = [
   ProductResolver,
   PortalUserResolver,
   ViewerResolver,
+  TransferDecisionResolver,
 ] as const;
 
-let built: GraphQLSchema | undefined;
+let bare: GraphQLSchema | undefined;
+let guarded: GraphQLSchema | undefined;
 
-/** The executable schema (built once per process: type-graphql's metadata is global). */
-export function buildHubSchema(): GraphQLSchema {
-  if (!built) {
-    const schema = buildSchemaSync({
+/** The schema without the permission layer: for the SDL, the permission check, and the policy benchmark only. */
+export function buildBareSchema(): GraphQLSchema {
+  bare ??= installGlobalIds(
+    buildSchemaSync({
       resolvers: RESOLVERS,
       orphanedTypes: [Node],
       validate: { forbidUnknownValues: false },
-    });
-    built = installGlobalIds(schema);
-  }
-  return built;
+    }),
+  );
+  return bare;
+}
+
+/** The executable schema: schema → permissions (built once per process: type-graphql's metadata is global). */
+export function buildHubSchema(): GraphQLSchema {
+  guarded ??= applyPermissions(buildBareSchema());
+  return guarded;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */
-export function printHubSchema(schema: GraphQLSchema = buildHubSchema()): string {
+export function printHubSchema(schema: GraphQLSchema = buildBareSchema()): string {
   return printSchema(lexicographicSortSchema(schema)) + '\n';
 }

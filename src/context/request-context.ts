@@ -4,6 +4,7 @@ import { SecretBox } from '../common/secret-box';
 import { SqlRunner } from '../common/sql';
 import { Actor } from './actor';
 import { Loaders } from './loaders';
+import { AuditReads } from '../policy/audit-reads';
 
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
@@ -16,11 +17,13 @@ export interface RequestContext {
   sql: SqlRunner;
   secrets: SecretBox;
   loaders: Loaders;
+  /** Reads of personal data in this request, written in one batch when it ends. */
+  auditReads: AuditReads;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
-export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sql' | 'once'> & { sql?: SqlRunner }): RequestContext {
+export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sql' | 'once' | 'auditReads'> & { sql?: SqlRunner }): RequestContext {
   const sql = parts.sql ?? new SqlRunner(parts.dataSource);
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
@@ -31,5 +34,5 @@ export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sq
     }
     return p;
   };
-  return { ...parts, sql, loaders: new Loaders(sql), once };
+  return { ...parts, sql, loaders: new Loaders(sql), once, auditReads: new AuditReads() };
 }

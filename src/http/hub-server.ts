@@ -95,6 +95,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         context: async () => context,
       }),
     );
+    // The reads of personal data are recorded before the data leaves: no record, no answer.
+    try {
+      await context.auditReads.flush(context);
+    } catch (e) {
+      log('error', 'audit write failed', { requestId, error: (e as Error).message });
+      return sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
+    }
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

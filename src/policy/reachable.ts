@@ -1,6 +1,17 @@
 import { ClassType } from 'type-graphql';
-import { ListQuery, SortKey } from '../common/sql';
+import { OrganizationKind, Role } from '../common/enums';
+import { ListQuery, Sql, sql, SortKey } from '../common/sql';
+import { Actor } from '../context/actor';
 import { RequestContext } from '../context/request-context';
+import { Activation } from '../modules/activation/activation.entity';
+import { ApiKey } from '../modules/api-key/api-key.entity';
+import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { Computer } from '../modules/computer/computer.entity';
+import { Contract } from '../modules/contract/contract.entity';
+import { License } from '../modules/license/license.entity';
+import { Organization } from '../modules/organization/organization.entity';
+import { Product } from '../modules/product/product.entity';
+import { PortalUser } from '../modules/user/portal-user.entity';
 
 export const BY_ID: SortKey[] = [{ column: 'e.id', property: 'id' }];
 export const BY_NAME: SortKey[] = [
@@ -8,12 +19,95 @@ export const BY_NAME: SortKey[] = [
   { column: 'e.id', property: 'id' },
 ];
 
+const NOTHING = sql('1 = 0');
+
+/** Does the actor hold this scope? Users are not narrowed by scopes; API keys are. */
+export function hasScope(actor: Actor, scope: string): boolean {
+  return actor.scopes === null || actor.scopes.includes(scope);
+}
+
+const isVendor = (a: Actor) => a.organizationKind === OrganizationKind.VENDOR;
+const isDistributor = (a: Actor) => a.organizationKind === OrganizationKind.DISTRIBUTOR;
+
+/** Customers served by the actor's distributor. */
+const servedBy = (a: Actor) => sql('SELECT cax.customerId FROM `customer_account` cax WHERE cax.distributorId = ?', a.organizationId);
+
+function within(column: string, sub: Sql): Sql {
+  return { sql: `${column} IN (${sub.sql})`, params: sub.params };
+}
+
 /**
- * The base of every list, lookup and loader of an entity: the one place where the rows an
- * actor may reach are decided, so that lists, node, nodes, nested fields, payloads and
- * totalCount all see the same rows. (Row scoping by role is issue #3; until then every
- * authenticated actor reaches every row.)
+ * Row scoping, the rows table of access-policy.md as SQL conditions on the alias `e`. Every
+ * list, lookup, loader, nested field, payload and totalCount of an entity is built on
+ * reachable(), so every path to an object sees the same rows; an unreachable row is
+ * indistinguishable from a missing one. An API key reaches only what its scopes name.
+ * Returns null when the actor reaches every row.
  */
-export function reachable<E extends object>(_ctx: RequestContext, entity: ClassType<E>, sort: SortKey[] = BY_ID): ListQuery<E> {
-  return { entity, where: [], sort };
+export function rowScope(actor: Actor, entity: ClassType<object>): Sql | null {
+  const org = actor.organizationId;
+  switch (entity) {
+    case Product:
+      return null;
+    case Organization: {
+      const customers = hasScope(actor, 'customers:read');
+      if (isVendor(actor)) return customers ? null : sql('e.kind <> ?', OrganizationKind.CUSTOMER);
+      if (isDistributor(actor)) {
+        const own = sql('e.kind = ? OR e.id = ?', OrganizationKind.VENDOR, org);
+        if (!customers) return own;
+        const served = within('e.id', servedBy(actor));
+        return { sql: `${own.sql} OR ${served.sql}`, params: [...own.params, ...served.params] };
+      }
+      return sql(
+        'e.kind = ? OR e.id = ? OR e.id IN (SELECT cax.distributorId FROM `customer_account` cax WHERE cax.customerId = ?)',
+        OrganizationKind.VENDOR,
+        org,
+        org,
+      );
+    }
+    case PortalUser: {
+      const customers = hasScope(actor, 'customers:read');
+      if (isVendor(actor)) {
+        return customers ? null : sql('e.organizationId NOT IN (SELECT ox.id FROM `organization` ox WHERE ox.kind = ?)', OrganizationKind.CUSTOMER);
+      }
+      if (isDistributor(actor) && customers) {
+        const served = within('e.organizationId', servedBy(actor));
+        return { sql: `e.organizationId = ? OR ${served.sql}`, params: [org, ...served.params] };
+      }
+      return sql('e.organizationId = ?', org);
+    }
+    case License:
+      if (!hasScope(actor, 'licenses:read')) return NOTHING;
+      if (isVendor(actor)) return null;
+      return isDistributor(actor) ? sql('e.distributorId = ?', org) : sql('e.customerId = ?', org);
+    case Activation:
+      if (!hasScope(actor, 'licenses:read')) return NOTHING;
+      if (isVendor(actor)) return null;
+      return sql(`e.licenseId IN (SELECT lx.id FROM \`license\` lx WHERE lx.${isDistributor(actor) ? 'distributorId' : 'customerId'} = ?)`, org);
+    case Computer:
+      if (!hasScope(actor, 'licenses:read')) return NOTHING;
+      if (isVendor(actor)) return null;
+      // A distributor reaches the computers on which a license it holds was ever activated.
+      if (isDistributor(actor)) {
+        return sql('e.id IN (SELECT ax.computerId FROM `activation` ax JOIN `license` lx ON lx.id = ax.licenseId WHERE lx.distributorId = ?)', org);
+      }
+      return sql('e.organizationId = ?', org);
+    case Contract:
+      if (!hasScope(actor, 'contracts:read')) return NOTHING;
+      if (isVendor(actor)) return null;
+      return isDistributor(actor) ? sql('e.distributorId = ?', org) : NOTHING;
+    case AuditEvent:
+      return actor.scopes === null && (actor.role === Role.VENDOR_ADMIN || actor.role === Role.PRIVACY_OFFICER) ? null : NOTHING;
+    case ApiKey:
+      if (actor.scopes !== null) return NOTHING;
+      if (actor.role === Role.VENDOR_ADMIN) return null;
+      return actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN ? sql('e.organizationId = ?', org) : NOTHING;
+    default:
+      // Deny by default: an entity without a rule here is reachable by nobody.
+      return NOTHING;
+  }
+}
+
+/** The base of every list, lookup and loader of an entity: only the rows the actor may reach. */
+export function reachable<E extends object>(ctx: RequestContext, entity: ClassType<E>, sort: SortKey[] = BY_ID): ListQuery<E> {
+  return { entity, where: [rowScope(ctx.actor, entity)], sort };
 }

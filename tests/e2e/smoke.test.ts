@@ -6,7 +6,7 @@ describe('the hub on the seed world', () => {
   beforeAll(async () => {
     hub = await TestHub.start('smoke');
   });
-  afterAll(() => hub.close());
+  afterAll(() => hub?.close());
 
   it('lists all 35 organizations to the vendor admin, sorted by name', async () => {
     const admin = await hub.as(PERSONAS.vendorAdmin);

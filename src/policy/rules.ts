@@ -1,0 +1,151 @@
+import { GraphQLResolveInfo } from 'graphql';
+import { rule } from 'graphql-shield';
+import { AuditOutcome, OrganizationKind, Role } from '../common/enums';
+import { DomainError, ErrorCode } from '../common/errors';
+import { RequestContext } from '../context/request-context';
+import { Activation } from '../modules/activation/activation.entity';
+import { ApiKey } from '../modules/api-key/api-key.entity';
+import { Computer } from '../modules/computer/computer.entity';
+import { Contract } from '../modules/contract/contract.entity';
+import { License } from '../modules/license/license.entity';
+import { Organization } from '../modules/organization/organization.entity';
+import { PortalUser } from '../modules/user/portal-user.entity';
+import { Subject } from './audit-reads';
+import { viewerGate, viewerRelations } from './policy-facts';
+import { hasScope } from './reachable';
+
+type Decision = true | DomainError;
+type Check<P> = (ctx: RequestContext, parent: P, info: GraphQLResolveInfo) => Decision | Promise<Decision>;
+
+const VENDOR_ROLES = new Set([Role.VENDOR_ADMIN, Role.VENDOR_STAFF, Role.PRIVACY_OFFICER]);
+const isVendor = (ctx: RequestContext) => ctx.actor.organizationKind === OrganizationKind.VENDOR && VENDOR_ROLES.has(ctx.actor.role);
+const fieldName = (info: GraphQLResolveInfo) => `${info.parentType.name}.${info.fieldName}`;
+
+function forbidden(info: GraphQLResolveInfo, needs: string): DomainError {
+  return new DomainError(ErrorCode.FORBIDDEN, `Not allowed to read ${fieldName(info)}: ${needs}`);
+}
+
+/** A named graphql-shield rule that returns (never throws) its denial, so the code reaches the client as is. */
+function decide<P>(name: string, check: Check<P>) {
+  return rule(name, { cache: 'no_cache' })((parent: P, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo) => check(ctx, parent, info));
+}
+
+/** Whose personal or contact data a field holds, and about whom the read is recorded. */
+interface Owner {
+  organizationId: string;
+  organizationKind?: OrganizationKind;
+  subject: Subject;
+}
+
+/**
+ * PERSONAL and CONTACT data (P1, P3, P4): vendor roles; the organization itself; a distributor
+ * for the customers it serves, only while its transfer gate is open; for CONTACT also a
+ * customer for the distributors that serve it, and anyone for the vendor. API keys need
+ * `personal_data:read`. Every allowed read and every gate denial is recorded for the audit.
+ */
+async function personalData(ctx: RequestContext, owner: Owner | null, info: GraphQLResolveInfo, contact: boolean): Promise<Decision> {
+  if (!owner) return true; // nothing to read (e.g. no licensee)
+  const { actor } = ctx;
+  if (!hasScope(actor, 'personal_data:read')) return forbidden(info, 'the API key lacks the scope personal_data:read');
+  const allow = (): Decision => {
+    ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.ALLOWED);
+    return true;
+  };
+  if (isVendor(ctx) || owner.organizationId === actor.organizationId) return allow();
+  if (contact && owner.organizationKind === OrganizationKind.VENDOR) return allow();
+  const relations = await viewerRelations(ctx);
+  if (contact && relations.servingDistributors.has(owner.organizationId)) return allow();
+  if (relations.servedCustomers.has(owner.organizationId)) {
+    const gate = await viewerGate(ctx);
+    if (gate.allowed) return allow();
+    ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.DENIED);
+    return new DomainError(
+      ErrorCode.TRANSFER_BASIS_REQUIRED,
+      `Personal data of customers is not available to your organization without a data-transfer basis in force (${gate.reason})`,
+      { basis: gate.basis },
+    );
+  }
+  return forbidden(info, 'personal data of another organization');
+}
+
+export const PUBLIC = rule('PUBLIC', { cache: 'no_cache' })(() => true);
+
+export const CONTACT = decide<Organization>('CONTACT', (ctx, org, info) =>
+  personalData(ctx, { organizationId: org.id, organizationKind: org.kind, subject: { type: 'Organization', id: org.id } }, info, true),
+);
+
+export const PERSONAL_USER = decide<PortalUser>('PERSONAL_USER', (ctx, user, info) =>
+  personalData(ctx, { organizationId: user.organizationId, subject: { type: 'PortalUser', id: user.id } }, info, false),
+);
+
+export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', (ctx, license, info) =>
+  personalData(ctx, license.licenseeId && license.customerId ? { organizationId: license.customerId, subject: { type: 'PortalUser', id: license.licenseeId } } : null, info, false),
+);
+
+export const PERSONAL_ACTIVATED_BY = decide<Activation>('PERSONAL_ACTIVATED_BY', async (ctx, activation, info) => {
+  if (!activation.activatedById) return true;
+  const person = await ctx.loaders.byId(PortalUser, () => ({ entity: PortalUser, where: [] }), 'PortalUser:policy').load(activation.activatedById);
+  if (!person) return true;
+  return personalData(ctx, { organizationId: person.organizationId, subject: { type: 'PortalUser', id: person.id } }, info, false);
+});
+
+export const PERSONAL_COMPUTER = decide<Computer>('PERSONAL_COMPUTER', (ctx, computer, info) =>
+  personalData(ctx, { organizationId: computer.organizationId, subject: { type: 'Computer', id: computer.id } }, info, false),
+);
+
+/** SECRET: VENDOR_ADMIN, VENDOR_STAFF; the holding distributor's users; the allocated customer's CUSTOMER_ADMIN. */
+export const SECRET = decide<License>('SECRET', (ctx, license, info) => {
+  const { actor } = ctx;
+  if (!hasScope(actor, 'activation_keys:read')) return forbidden(info, 'the API key lacks the scope activation_keys:read');
+  if (actor.role === Role.VENDOR_ADMIN || actor.role === Role.VENDOR_STAFF) return true;
+  if ((actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.DISTRIBUTOR_USER) && license.distributorId === actor.organizationId) return true;
+  if (actor.role === Role.CUSTOMER_ADMIN && license.customerId === actor.organizationId) return true;
+  return forbidden(info, 'activation keys are for vendor admins and staff, the holding distributor and the customer admin');
+});
+
+/** CONTRACT on an organization (its contracts, its transfer decision): vendor roles; the distributor itself. */
+export const CONTRACT_OF_ORGANIZATION = decide<Organization>('CONTRACT_OF_ORGANIZATION', (ctx, org, info) => {
+  if (!hasScope(ctx.actor, 'contracts:read')) return forbidden(info, 'the API key lacks the scope contracts:read');
+  if (isVendor(ctx) || (ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR && org.id === ctx.actor.organizationId)) return true;
+  return forbidden(info, "contracts are for vendor roles and the distributor's own organization");
+});
+
+/** CONTRACT fields of a contract row (rows are already scoped the same way; this holds if they were not). */
+export const CONTRACT = decide<Contract>('CONTRACT', (ctx, contract, info) => {
+  if (!hasScope(ctx.actor, 'contracts:read')) return forbidden(info, 'the API key lacks the scope contracts:read');
+  if (isVendor(ctx) || contract.distributorId === ctx.actor.organizationId) return true;
+  return forbidden(info, "contracts are for vendor roles and the distributor's own organization");
+});
+
+/** AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER, as users (an API key acts as VENDOR_STAFF at most). */
+export const AUDIT = decide<unknown>('AUDIT', (ctx, _p, info) =>
+  ctx.actor.scopes === null && (ctx.actor.role === Role.VENDOR_ADMIN || ctx.actor.role === Role.PRIVACY_OFFICER)
+    ? true
+    : forbidden(info, 'the audit record is for VENDOR_ADMIN and PRIVACY_OFFICER'),
+);
+
+/** CREDENTIAL: an organization's admin for its own keys; VENDOR_ADMIN. Never an API key. */
+export const CREDENTIAL = decide<ApiKey>('CREDENTIAL', (ctx, key, info) => {
+  const { actor } = ctx;
+  if (actor.scopes !== null) return forbidden(info, 'API keys never read credentials');
+  if (actor.role === Role.VENDOR_ADMIN) return true;
+  if ((actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN) && key.organizationId === actor.organizationId) return true;
+  return forbidden(info, "API keys are for the organization's admin");
+});
+
+/** Query.customers: vendor roles and distributors (a customer has no customers); keys need customers:read. */
+export const CUSTOMER_LIST = decide<unknown>('CUSTOMER_LIST', (ctx, _p, info) => {
+  if (!hasScope(ctx.actor, 'customers:read')) return forbidden(info, 'the API key lacks the scope customers:read');
+  return ctx.actor.organizationKind === OrganizationKind.CUSTOMER ? forbidden(info, 'customers are listed for vendor roles and distributors') : true;
+});
+
+/** Query.licenses: every role reaches its own licenses; keys need licenses:read. */
+export const LICENSE_LIST = decide<unknown>('LICENSE_LIST', (ctx, _p, info) =>
+  hasScope(ctx.actor, 'licenses:read') ? true : forbidden(info, 'the API key lacks the scope licenses:read'),
+);
+
+/** Query.contracts: vendor roles and distributors; a customer can never read contracts. */
+export const CONTRACT_LIST = decide<unknown>('CONTRACT_LIST', (ctx, _p, info) => {
+  if (!hasScope(ctx.actor, 'contracts:read')) return forbidden(info, 'the API key lacks the scope contracts:read');
+  return ctx.actor.organizationKind === OrganizationKind.CUSTOMER ? forbidden(info, 'contracts are for vendor roles and distributors') : true;
+});
