@@ -72,6 +72,7 @@ export function dataSourceOptions(env: NodeJS.ProcessEnv = process.env): DataSou
     prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
     },
   };

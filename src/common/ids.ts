@@ -5,8 +5,27 @@ import { createHash, randomBytes } from 'node:crypto';
  * cursor needs only the id. The seed uses {@link seedId} so that every run yields the same ids.
  */
 export function newId(at: Date = new Date()): string {
-  return formatV7(at.getTime(), randomBytes(10));
+  // Monotonic within the process (RFC 9562, method 1): ids made in the same millisecond, or
+  // with a clock that went back, still sort in the order they were made.
+  let ms = at.getTime();
+  if (ms <= last.ms) {
+    ms = last.ms;
+    last.seq++;
+    if (last.seq > 0xfff) {
+      ms = ++last.ms;
+      last.seq = 0;
+    }
+  } else {
+    last.seq = 0;
+  }
+  last.ms = ms;
+  const rand = randomBytes(10);
+  rand[0] = (last.seq >> 8) & 0x0f; // the 12 bits after the version: the sequence
+  rand[1] = last.seq & 0xff;
+  return formatV7(ms, rand);
 }
+
+const last = { ms: 0, seq: 0 };
 
 /** A deterministic UUIDv7 for the seed world: same key, same id, on every run and machine. */
 export function seedId(key: string, at: Date = SEED_EPOCH): string {

@@ -12,6 +12,12 @@ export class Loaders {
 
   constructor(private readonly sql: SqlRunner) {}
 
+  /** After a write: later reads of the same request must see it. */
+  clearAll(): void {
+    for (const loader of this.loaders.values()) loader.clearAll();
+    this.loaders.clear();
+  }
+
   private get<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(name);
     if (!loader) {

@@ -1,7 +1,7 @@
 import { ActorType, AuditOutcome } from '../common/enums';
 import { newId } from '../common/ids';
 import { RequestContext } from '../context/request-context';
-import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { sqlDate } from '../common/sql';
 
 /** GDPR Art. 5(1)(b): the only purpose the hub reads personal data for (P3). */
 export const PURPOSE_LICENSE_MANAGEMENT = 'LICENSE_MANAGEMENT';
@@ -40,24 +40,29 @@ export class AuditReads {
 
   async flush(ctx: RequestContext): Promise<void> {
     if (this.pending.size === 0) return;
-    const rows: Partial<AuditEvent>[] = [...this.pending.values()].map((p) => ({
-      id: newId(ctx.now),
-      at: ctx.now,
-      requestId: ctx.requestId,
-      actorType: ctx.actor.type,
-      actorId: ctx.actor.id,
-      actorOrganizationId: ctx.actor.organizationId,
-      action: p.outcome === AuditOutcome.ALLOWED ? 'personal_data.read' : 'personal_data.denied',
-      subjectType: p.subject.type,
-      subjectId: p.subject.id,
-      fields: [...p.fields].sort(),
-      purpose: PURPOSE_LICENSE_MANAGEMENT,
-      outcome: p.outcome,
-      detail: null,
-    }));
+    const at = sqlDate(ctx.now);
+    const rows = [...this.pending.values()].map((p) => [
+      newId(ctx.now),
+      at,
+      ctx.requestId,
+      ctx.actor.type,
+      ctx.actor.id,
+      ctx.actor.organizationId,
+      p.outcome === AuditOutcome.ALLOWED ? 'personal_data.read' : 'personal_data.denied',
+      p.subject.type,
+      p.subject.id,
+      [...p.fields].sort().join(','),
+      PURPOSE_LICENSE_MANAGEMENT,
+      p.outcome,
+    ]);
     this.pending.clear();
+    // One multi-row INSERT per 500 subjects (a dashboard page is one statement).
     for (let i = 0; i < rows.length; i += 500) {
-      await ctx.dataSource.createQueryBuilder().insert().into(AuditEvent).values(rows.slice(i, i + 500)).execute();
+      const chunk = rows.slice(i, i + 500);
+      await ctx.dataSource.query(
+        `INSERT INTO \`audit_event\` (id, at, requestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
+        chunk.flat(),
+      );
     }
   }
 }

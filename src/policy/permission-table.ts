@@ -14,6 +14,7 @@ import {
   PERSONAL_USER,
   PUBLIC,
   SECRET,
+  VENDOR_ADMIN_ONLY,
 } from './rules';
 
 /**
@@ -40,6 +41,12 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     contracts: CONTRACT_LIST,
     auditEvents: AUDIT,
   },
+  Mutation: {
+    createContract: VENDOR_ADMIN_ONLY,
+    signContract: VENDOR_ADMIN_ONLY,
+    terminateContract: VENDOR_ADMIN_ONLY,
+  },
+  ContractPayload: { contract: PUBLIC },
   Viewer: { actorType: PUBLIC, role: PUBLIC, scopes: PUBLIC, user: PUBLIC, apiKey: PUBLIC, organization: PUBLIC },
   Organization: {
     id: PUBLIC,

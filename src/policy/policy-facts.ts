@@ -17,6 +17,29 @@ export interface ViewerRelations {
   servingDistributors: Set<string>;
 }
 
+/** The facts the field rules need, loaded once per request; afterwards read synchronously. */
+export interface PolicyFacts {
+  relations: ViewerRelations;
+  /** Only for a distributor viewer: its own transfer decision at the request's instant. */
+  gate: TransferDecision<Contract> | null;
+}
+
+const FACTS = Symbol('policy facts');
+type WithFacts = RequestContext & { [FACTS]?: PolicyFacts };
+
+/** Synchronous once loaded: the rules of a large list must not pay a promise per field. */
+export function policyFacts(ctx: RequestContext): PolicyFacts | Promise<PolicyFacts> {
+  const cached = (ctx as WithFacts)[FACTS];
+  if (cached) return cached;
+  return ctx.once('policy:facts', async () => {
+    const relations = await viewerRelations(ctx);
+    const gate = ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR ? await viewerGate(ctx) : null;
+    const facts = { relations, gate };
+    (ctx as WithFacts)[FACTS] = facts;
+    return facts;
+  });
+}
+
 export function viewerRelations(ctx: RequestContext): Promise<ViewerRelations> {
   return ctx.once('policy:relations', async () => {
     const { actor } = ctx;

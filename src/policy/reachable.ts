@@ -1,6 +1,8 @@
 import { ClassType } from 'type-graphql';
 import { OrganizationKind, Role } from '../common/enums';
-import { ListQuery, Sql, sql, SortKey } from '../common/sql';
+import { EntityManager } from 'typeorm';
+import { notFound } from '../common/errors';
+import { ListQuery, Sql, sql, sqlAnd, SortKey } from '../common/sql';
 import { Actor } from '../context/actor';
 import { RequestContext } from '../context/request-context';
 import { Activation } from '../modules/activation/activation.entity';
@@ -111,3 +113,18 @@ export function rowScope(actor: Actor, entity: ClassType<object>): Sql | null {
 export function reachable<E extends object>(ctx: RequestContext, entity: ClassType<E>, sort: SortKey[] = BY_ID): ListQuery<E> {
   return { entity, where: [rowScope(ctx.actor, entity)], sort };
 }
+
+/**
+ * A row for a write: only if the actor reaches it (else NOT_FOUND, as for an unknown id),
+ * read inside the transaction and locked (SELECT … FOR UPDATE; SQLite has one writer anyway).
+ */
+export async function reachableForUpdate<E extends object>(ctx: RequestContext, manager: EntityManager, entity: ClassType<E>, id: string, what: string): Promise<E> {
+  const list = reachable(ctx, entity);
+  const where = sqlAnd([sql('e.id = ?', id), ...list.where]);
+  const table = manager.connection.getMetadata(entity).tableName;
+  const lock = manager.connection.options.type === 'better-sqlite3' ? '' : ' FOR UPDATE';
+  const ids: { id: string }[] = await manager.query(`SELECT e.id FROM \`${table}\` e WHERE ${where.sql}${lock}`, where.params);
+  if (!ids.length) throw notFound(what);
+  return manager.findOneByOrFail(entity, { id } as never);
+}
+

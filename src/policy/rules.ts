@@ -11,7 +11,7 @@ import { License } from '../modules/license/license.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { PortalUser } from '../modules/user/portal-user.entity';
 import { Subject } from './audit-reads';
-import { viewerGate, viewerRelations } from './policy-facts';
+import { PolicyFacts, policyFacts } from './policy-facts';
 import { hasScope } from './reachable';
 
 type Decision = true | DomainError;
@@ -43,26 +43,31 @@ interface Owner {
  * customer for the distributors that serve it, and anyone for the vendor. API keys need
  * `personal_data:read`. Every allowed read and every gate denial is recorded for the audit.
  */
-async function personalData(ctx: RequestContext, owner: Owner | null, info: GraphQLResolveInfo, contact: boolean): Promise<Decision> {
+function personalData(ctx: RequestContext, owner: Owner | null, info: GraphQLResolveInfo, contact: boolean): Decision | Promise<Decision> {
   if (!owner) return true; // nothing to read (e.g. no licensee)
   const { actor } = ctx;
   if (!hasScope(actor, 'personal_data:read')) return forbidden(info, 'the API key lacks the scope personal_data:read');
-  const allow = (): Decision => {
-    ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.ALLOWED);
-    return true;
-  };
-  if (isVendor(ctx) || owner.organizationId === actor.organizationId) return allow();
-  if (contact && owner.organizationKind === OrganizationKind.VENDOR) return allow();
-  const relations = await viewerRelations(ctx);
-  if (contact && relations.servingDistributors.has(owner.organizationId)) return allow();
-  if (relations.servedCustomers.has(owner.organizationId)) {
-    const gate = await viewerGate(ctx);
-    if (gate.allowed) return allow();
+  if (isVendor(ctx) || owner.organizationId === actor.organizationId || (contact && owner.organizationKind === OrganizationKind.VENDOR)) {
+    return allowRead(ctx, owner, info);
+  }
+  const facts = policyFacts(ctx);
+  return facts instanceof Promise ? facts.then((f) => relationDecision(ctx, f, owner, info, contact)) : relationDecision(ctx, facts, owner, info, contact);
+}
+
+function allowRead(ctx: RequestContext, owner: Owner, info: GraphQLResolveInfo): Decision {
+  ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.ALLOWED);
+  return true;
+}
+
+function relationDecision(ctx: RequestContext, facts: PolicyFacts, owner: Owner, info: GraphQLResolveInfo, contact: boolean): Decision {
+  if (contact && facts.relations.servingDistributors.has(owner.organizationId)) return allowRead(ctx, owner, info);
+  if (facts.relations.servedCustomers.has(owner.organizationId) && facts.gate) {
+    if (facts.gate.allowed) return allowRead(ctx, owner, info);
     ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.DENIED);
     return new DomainError(
       ErrorCode.TRANSFER_BASIS_REQUIRED,
-      `Personal data of customers is not available to your organization without a data-transfer basis in force (${gate.reason})`,
-      { basis: gate.basis },
+      `Personal data of customers is not available to your organization without a data-transfer basis in force (${facts.gate.reason})`,
+      { basis: facts.gate.basis },
     );
   }
   return forbidden(info, 'personal data of another organization');
@@ -149,3 +154,8 @@ export const CONTRACT_LIST = decide<unknown>('CONTRACT_LIST', (ctx, _p, info) =>
   if (!hasScope(ctx.actor, 'contracts:read')) return forbidden(info, 'the API key lacks the scope contracts:read');
   return ctx.actor.organizationKind === OrganizationKind.CUSTOMER ? forbidden(info, 'contracts are for vendor roles and distributors') : true;
 });
+
+/** Mutations for VENDOR_ADMIN only (contracts, organizations, license registration): users, never API keys. */
+export const VENDOR_ADMIN_ONLY = decide<unknown>('VENDOR_ADMIN_ONLY', (ctx, _p, info) =>
+  ctx.actor.scopes === null && ctx.actor.role === Role.VENDOR_ADMIN ? true : forbidden(info, 'only VENDOR_ADMIN may do this'),
+);

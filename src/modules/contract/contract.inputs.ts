@@ -8,3 +8,24 @@ export class ContractFilter {
   @Field(() => Boolean, { nullable: true, description: 'In force at the instant of the request.' })
   inForce?: boolean | null;
 }
+
+@InputType()
+export class CreateContractInput {
+  @Field(() => ID) distributorId: string;
+  @Field(() => ContractType) type: ContractType;
+  @Field(() => Date) effectiveFrom: Date;
+  @Field(() => Date, { nullable: true, description: 'Required for DPF_CERTIFICATION (renewed yearly).' }) expiresAt?: Date | null;
+  @Field(() => String, { nullable: true }) documentRef?: string | null;
+}
+
+@InputType()
+export class SignContractInput {
+  @Field(() => ID) contractId: string;
+  @Field(() => Date) signedAt: Date;
+}
+
+@InputType()
+export class TerminateContractInput {
+  @Field(() => ID) contractId: string;
+  @Field(() => Date) terminatedAt: Date;
+}

@@ -1,0 +1,36 @@
+import { EntityManager } from 'typeorm';
+import { AuditOutcome } from '../../common/enums';
+import { newId } from '../../common/ids';
+import { RequestContext } from '../../context/request-context';
+import { PURPOSE_LICENSE_MANAGEMENT } from '../../policy/audit-reads';
+import { AuditEvent } from './audit-event.entity';
+
+export interface WriteEvent {
+  /** Domain name of the event, e.g. contract.signed, license.allocated. */
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  /** Personal-data fields the write touched (names only, never values). */
+  fields?: string[];
+  /** Counts, states, reasons: never a personal value in clear. */
+  detail?: Record<string, unknown>;
+}
+
+/** Records a write in the same transaction as the write (STYLE habit 6). */
+export async function recordWrite(manager: EntityManager, ctx: RequestContext, event: WriteEvent): Promise<void> {
+  await manager.insert(AuditEvent, {
+    id: newId(ctx.now),
+    at: ctx.now,
+    requestId: ctx.requestId,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    actorOrganizationId: ctx.actor.organizationId,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    fields: event.fields ?? [],
+    purpose: PURPOSE_LICENSE_MANAGEMENT,
+    outcome: AuditOutcome.ALLOWED,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+  });
+}
