@@ -10,6 +10,7 @@ import { AuditEvent } from './src/modules/audit/audit-event.entity';
 import { Computer } from './src/modules/computer/computer.entity';
 import { Contract } from './src/modules/contract/contract.entity';
 import { JurisdictionRule, TransferMechanism } from './src/modules/jurisdiction/jurisdiction.entity';
+import { IdempotencyRecord } from './src/modules/idempotency/idempotency-record.entity';
 import { License } from './src/modules/license/license.entity';
 import { CustomerAccount } from './src/modules/organization/customer-account.entity';
 import { Organization } from './src/modules/organization/organization.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   AuditEvent,
   JurisdictionRule,
   TransferMechanism,
+  IdempotencyRecord,
 ];
 
 export type Dialect = 'mysql' | 'sqlite';

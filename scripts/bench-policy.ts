@@ -38,8 +38,8 @@ async function addCustomers(ds: DataSource, distributor: string, count: number, 
   const product = (await ds.query('SELECT id FROM product ORDER BY sku LIMIT 1'))[0].id as string;
   for (let c = 0; c < count; c++) {
     const id = newId(at);
-    await ds.query('INSERT INTO organization (id, kind, name, country, processingCountries, street, postalCode, city, addressCountry, phone, email, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)', [
-      id, OrganizationKind.CUSTOMER, `Bench Customer ${String(c).padStart(3, '0')}`, 'BR', 'BR', 'Rua 1', '01000', 'São Paulo', 'BR', '+55 11 0000', `office${c}@bench.example`, '2026-01-01 00:00:00.000',
+    await ds.query('INSERT INTO organization (id, kind, name, nameKey, country, processingCountries, street, postalCode, city, addressCountry, phone, email, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+      id, OrganizationKind.CUSTOMER, `Bench Customer ${String(c).padStart(3, '0')}`, `bench customer ${String(c).padStart(3, '0')}`, 'BR', 'BR', 'Rua 1', '01000', 'São Paulo', 'BR', '+55 11 0000', `office${c}@bench.example`, '2026-01-01 00:00:00.000',
     ]);
     await ds.query('INSERT INTO customer_account (id, distributorId, customerId, createdAt) VALUES (?,?,?,?)', [newId(at), distributor, id, '2026-01-01 00:00:00.000']);
     const users: string[] = [];

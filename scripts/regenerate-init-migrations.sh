@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -f src/migrations/mysql/*.ts src/migrations/sqlite/*.ts
-rm -rf dist && npx tsc -p .
+npx tsc -p . || true
 rm -f dist/src/migrations/*/*.js
 mysql -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS hub_gen; CREATE DATABASE hub_gen CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
 DATABASE_URL=mariadb://root@127.0.0.1:3306/hub_gen npx typeorm migration:generate -d dist/ormconfig.js src/migrations/mysql/Init -t 1764200000000

@@ -9,7 +9,7 @@ import { Computer } from '../src/modules/computer/computer.entity';
 import { Contract } from '../src/modules/contract/contract.entity';
 import { License } from '../src/modules/license/license.entity';
 import { CustomerAccount } from '../src/modules/organization/customer-account.entity';
-import { Organization } from '../src/modules/organization/organization.entity';
+import { Organization, organizationNameKey } from '../src/modules/organization/organization.entity';
 import { Product } from '../src/modules/product/product.entity';
 import { PortalUser } from '../src/modules/user/portal-user.entity';
 import {
@@ -349,6 +349,7 @@ function orgRow(spec: Omit<OrgSpec, 'admin' | 'user'>, kind: OrganizationKind, c
     id: orgId(spec.slug),
     kind,
     name: spec.name,
+    nameKey: organizationNameKey(spec.name),
     country: spec.country,
     processingCountries: [...spec.processingCountries],
     street: spec.street,

@@ -15,6 +15,7 @@ import { OrganizationResolver } from './modules/organization/organization.resolv
 import { ProductResolver } from './modules/product/product.resolver';
 import { PortalUserResolver } from './modules/user/user.resolver';
 import { ViewerResolver } from './modules/viewer/viewer.resolver';
+import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 
 export const RESOLVERS = [
   ActivationResolver,
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   PortalUserResolver,
   ViewerResolver,
   TransferDecisionResolver,
+  PrivacyResolver,
 ] as const;
 
 let bare: GraphQLSchema | undefined;

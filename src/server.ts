@@ -9,7 +9,7 @@ import { buildHubSchema } from './schema';
 
 /** Codes a client may see as they are; anything else is an internal error. */
 const CLIENT_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -1,5 +1,6 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { badInput } from './errors';
+import { UUID_RE } from './ids';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -37,7 +38,8 @@ export function decodeCursor(cursor: string, arity: number): CursorValues {
   }
   if (!Array.isArray(parsed) || parsed[0] !== 'c1' || parsed.length !== arity + 1) throw invalid();
   const values = parsed.slice(1);
-  if (!values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) throw invalid();
+  // Every list sorts on strings and ends with the id: anything else was not made by us.
+  if (!values.every((v) => typeof v === 'string' && v.length <= 300) || !UUID_RE.test(values[values.length - 1])) throw invalid();
   return values as CursorValues;
 }
 

@@ -31,6 +31,8 @@ export function sqlOr(parts: Sql[]): Sql {
 export interface SortKey {
   column: string;
   property: string;
+  /** Compare bytes, not the server's collation: the same order on MySQL and SQLite (and in cursors). */
+  binary?: boolean;
 }
 
 /**
@@ -60,7 +62,11 @@ function bindable(v: unknown): unknown {
  * through TypeORM's column metadata, so dates and lists come back typed on both databases.
  */
 export class SqlRunner {
-  constructor(readonly dataSource: DataSource) {}
+  private readonly mysql: boolean;
+
+  constructor(readonly dataSource: DataSource) {
+    this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
+  }
 
   async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql): Promise<E[]> {
     const raw: Record<string, unknown>[] = await this.dataSource.query(query.sql, query.params.map(bindable));
@@ -74,9 +80,9 @@ export class SqlRunner {
 
   /** One page (first + 1 rows, so the caller knows whether there is a next page). */
   async page<E extends ObjectLiteral>(list: ListQuery<E>, page: PageArgs): Promise<E[]> {
-    const where = sqlAnd([...list.where, keyset(list, page.after)]);
+    const where = sqlAnd([...list.where, keyset(list, page.after, this.mysql)]);
     return this.rows(list.entity, {
-      sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} ORDER BY ${orderBy(list)} LIMIT ?`,
+      sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} ORDER BY ${orderBy(list, this.mysql)} LIMIT ?`,
       params: [...where.params, page.first + 1],
     });
   }
@@ -90,10 +96,10 @@ export class SqlRunner {
   ): Promise<Map<string, E[]>> {
     const out = new Map<string, E[]>(parentIds.map((id) => [id, []]));
     if (parentIds.length === 0) return out;
-    const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after)]);
+    const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after, this.mysql)]);
     const raw = await this.raw<Record<string, unknown>>({
       sql:
-        `SELECT * FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderBy(list)}) AS __rn ` +
+        `SELECT * FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderBy(list, this.mysql)}) AS __rn ` +
         `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
       params: [...where.params, page.first + 1],
     });
@@ -146,18 +152,23 @@ export class SqlRunner {
   }
 }
 
-function orderBy(list: ListQuery): string {
+function orderBy(list: ListQuery, mysql: boolean): string {
   const dir = list.descending ? 'DESC' : 'ASC';
-  return list.sort.map((k) => `${k.column} ${dir}`).join(', ');
+  return list.sort.map((k) => `${sortExpr(k, mysql)} ${dir}`).join(', ');
+}
+
+/** SQLite compares bytes already; MySQL needs the binary collation said. */
+function sortExpr(key: SortKey, mysql: boolean): string {
+  return key.binary && mysql ? `${key.column} COLLATE utf8mb4_bin` : key.column;
 }
 
 /** Row-value comparison spelled out: (a > ?) OR (a = ? AND b > ?) … */
-function keyset(list: ListQuery, after: CursorValues | null): Sql | null {
+function keyset(list: ListQuery, after: CursorValues | null, mysql: boolean): Sql | null {
   if (!after) return null;
   const op = list.descending ? '<' : '>';
   const ors: Sql[] = list.sort.map((key, i) => {
-    const eqs = list.sort.slice(0, i).map((k, j) => sql(`${k.column} = ?`, after[j]));
-    return sqlAnd([...eqs, sql(`${key.column} ${op} ?`, after[i])]);
+    const eqs = list.sort.slice(0, i).map((k, j) => sql(`${sortExpr(k, mysql)} = ?`, after[j]));
+    return sqlAnd([...eqs, sql(`${sortExpr(key, mysql)} ${op} ?`, after[i])]);
   });
   return sqlOr(ors);
 }

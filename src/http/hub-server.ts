@@ -11,6 +11,7 @@ import { SqlRunner } from '../common/sql';
 import { Authenticator } from '../context/authenticate';
 import { createRequestContext } from '../context/request-context';
 import { createGraphQLServer, requestScope } from '../server';
+import { abandonIdempotent, finishIdempotent, startIdempotent } from '../modules/idempotency/idempotency.service';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -85,28 +86,51 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       return sendGraphQLError(res, 503, 'INTERNAL_SERVER_ERROR', `Service unavailable (request ${requestId})`);
     }
 
+    const idempotencyHeader = req.headers['idempotency-key'];
+    const idem = await startIdempotent(dataSource, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, body, now);
+    switch (idem.kind) {
+      case 'invalid-key':
+        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', 'Idempotency-Key: must be 1 to 255 printable ASCII characters', { field: 'Idempotency-Key' });
+      case 'mismatch':
+        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', 'Idempotency-Key: this key was used with a different request in the last 24 hours', { field: 'Idempotency-Key' });
+      case 'in-progress':
+        return sendGraphQLError(res, 409, 'CONFLICT', 'Idempotency-Key: the first request with this key is still running; retry later');
+      case 'replay':
+        res.setHeader('idempotency-replayed', 'true');
+        return sendJson(res, idem.status, idem.body);
+    }
+
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const result = await requestScope.run({ requestId }, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-        context: async () => context,
-      }),
-    );
+    let result;
+    try {
+      result = await requestScope.run({ requestId }, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+          context: async () => context,
+        }),
+      );
+    } catch (e) {
+      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
+      throw e;
+    }
     // The reads of personal data are recorded before the data leaves: no record, no answer.
     try {
       await context.auditReads.flush(context);
     } catch (e) {
       log('error', 'audit write failed', { requestId, error: (e as Error).message });
+      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
       return sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
     }
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      if (idem.kind === 'started') await finishIdempotent(dataSource, idem.recordId, res.statusCode, result.body.string);
       res.end(result.body.string);
     } else {
+      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }
@@ -157,6 +181,6 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   res.end(JSON.stringify(payload));
 }
 
-function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...extra } }] });
 }

@@ -2,6 +2,7 @@ import { ActorType, AuditOutcome } from '../common/enums';
 import { newId } from '../common/ids';
 import { RequestContext } from '../context/request-context';
 import { sqlDate } from '../common/sql';
+import { inTransaction } from '../common/transaction';
 
 /** GDPR Art. 5(1)(b): the only purpose the hub reads personal data for (P3). */
 export const PURPOSE_LICENSE_MANAGEMENT = 'LICENSE_MANAGEMENT';
@@ -57,13 +58,15 @@ export class AuditReads {
     ]);
     this.pending.clear();
     // One multi-row INSERT per 500 subjects (a dashboard page is one statement).
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      await ctx.dataSource.query(
+    await inTransaction(ctx.dataSource, async (manager) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        const chunk = rows.slice(i, i + 500);
+        await manager.query(
         `INSERT INTO \`audit_event\` (id, at, requestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
-        chunk.flat(),
-      );
-    }
+          chunk.flat(),
+        );
+      }
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import { RequestContext } from '../context/request-context';
 import { Contract } from '../modules/contract/contract.entity';
 import { loadJurisdictionData } from '../modules/jurisdiction/jurisdiction.service';
 import { Organization } from '../modules/organization/organization.entity';
-import { BY_ID } from './reachable';
+import { BY_ID, hasScope } from './reachable';
 import { decideTransfer, JurisdictionData, TransferDecision } from './transfer-gate';
 
 /** The jurisdiction facts, read once per request (an operator's change applies to the next request). */
@@ -40,17 +40,14 @@ export const NOT_REQUIRED = (reason: string): TransferDecision<Contract> => ({
  */
 export async function personalDataAccessFor(ctx: RequestContext, org: Organization): Promise<TransferDecision<Contract>> {
   const { actor } = ctx;
+  if (!hasScope(actor, 'personal_data:read')) return denied('the API key lacks the scope personal_data:read');
   if (actor.organizationKind === OrganizationKind.VENDOR) return NOT_REQUIRED('the vendor is the EU controller');
   if (actor.organizationId === org.id) return NOT_REQUIRED('own organization');
   if (actor.organizationKind === OrganizationKind.DISTRIBUTOR && org.kind === OrganizationKind.CUSTOMER) {
     const self = await ctx.loaders.byId(Organization, () => ({ entity: Organization, where: [] }), 'Organization:gate').load(actor.organizationId);
     if (self) return transferDecisionFor(ctx, self);
   }
-  return {
-    allowed: false,
-    basis: TransferBasis.NONE,
-    reason: 'no relation that allows reading this organization\'s personal data',
-    contract: null,
-    validUntil: null,
-  };
+  return denied("no relation that allows reading this organization's personal data");
 }
+
+const denied = (reason: string): TransferDecision<Contract> => ({ allowed: false, basis: TransferBasis.NONE, reason, contract: null, validUntil: null });

@@ -1,5 +1,7 @@
 import { IRule } from 'graphql-shield';
 import {
+  ACTIVATE,
+  ALLOCATE,
   AUDIT,
   CONTACT,
   CONTRACT,
@@ -16,6 +18,7 @@ import {
   SECRET,
   VENDOR_ADMIN_ONLY,
 } from './rules';
+import { ANY_USER_SELF, PRIVACY_OFFICER_ONLY, PRIVACY_OFFICER_OR_VENDOR_ADMIN, SELF_OR_PRIVACY_OFFICER } from './rules';
 
 /**
  * WHO READS WHAT: every field of every object type of the schema, and the rule that decides
@@ -42,11 +45,33 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     auditEvents: AUDIT,
   },
   Mutation: {
+    registerLicenses: VENDOR_ADMIN_ONLY,
+    allocateLicense: ALLOCATE,
+    activateLicense: ACTIVATE,
+    deactivateActivation: ACTIVATE,
+    revokeLicense: VENDOR_ADMIN_ONLY,
     createContract: VENDOR_ADMIN_ONLY,
     signContract: VENDOR_ADMIN_ONLY,
     terminateContract: VENDOR_ADMIN_ONLY,
+    withdrawConsent: SELF_OR_PRIVACY_OFFICER,
+    recordConsent: PRIVACY_OFFICER_OR_VENDOR_ADMIN,
+    exportPersonalData: SELF_OR_PRIVACY_OFFICER,
+    updateMyProfile: ANY_USER_SELF,
+    rectifyPersonalData: PRIVACY_OFFICER_ONLY,
+    runRetention: PRIVACY_OFFICER_ONLY,
   },
   ContractPayload: { contract: PUBLIC },
+  WithdrawConsentPayload: { user: PUBLIC },
+  RecordConsentPayload: { user: PUBLIC },
+  ExportPersonalDataPayload: { subject: PUBLIC, document: PUBLIC },
+  UpdateMyProfilePayload: { user: PUBLIC },
+  RectifyPersonalDataPayload: { user: PUBLIC },
+  RunRetentionPayload: { report: PUBLIC },
+  RetentionReport: { dryRun: PUBLIC, people: PUBLIC, computers: PUBLIC, startedAt: PUBLIC, finishedAt: PUBLIC, retentionYears: PUBLIC, items: PUBLIC },
+  RetentionItem: { subjectType: PUBLIC, subjectId: PUBLIC, deadline: PUBLIC, reason: PUBLIC },
+  LicensesPayload: { licenses: PUBLIC },
+  LicensePayload: { license: PUBLIC },
+  ActivationPayload: { activation: PUBLIC },
   Viewer: { actorType: PUBLIC, role: PUBLIC, scopes: PUBLIC, user: PUBLIC, apiKey: PUBLIC, organization: PUBLIC },
   Organization: {
     id: PUBLIC,

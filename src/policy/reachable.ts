@@ -2,6 +2,7 @@ import { ClassType } from 'type-graphql';
 import { OrganizationKind, Role } from '../common/enums';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/errors';
+import { forUpdate } from '../common/transaction';
 import { ListQuery, Sql, sql, sqlAnd, SortKey } from '../common/sql';
 import { Actor } from '../context/actor';
 import { RequestContext } from '../context/request-context';
@@ -17,7 +18,7 @@ import { PortalUser } from '../modules/user/portal-user.entity';
 
 export const BY_ID: SortKey[] = [{ column: 'e.id', property: 'id' }];
 export const BY_NAME: SortKey[] = [
-  { column: 'e.name', property: 'name' },
+  { column: 'e.nameKey', property: 'nameKey', binary: true },
   { column: 'e.id', property: 'id' },
 ];
 
@@ -122,8 +123,7 @@ export async function reachableForUpdate<E extends object>(ctx: RequestContext, 
   const list = reachable(ctx, entity);
   const where = sqlAnd([sql('e.id = ?', id), ...list.where]);
   const table = manager.connection.getMetadata(entity).tableName;
-  const lock = manager.connection.options.type === 'better-sqlite3' ? '' : ' FOR UPDATE';
-  const ids: { id: string }[] = await manager.query(`SELECT e.id FROM \`${table}\` e WHERE ${where.sql}${lock}`, where.params);
+  const ids: { id: string }[] = await manager.query(`SELECT e.id FROM \`${table}\` e WHERE ${where.sql}${forUpdate(manager)}`, where.params);
   if (!ids.length) throw notFound(what);
   return manager.findOneByOrFail(entity, { id } as never);
 }

@@ -12,6 +12,7 @@ import { Organization } from '../modules/organization/organization.entity';
 import { PortalUser } from '../modules/user/portal-user.entity';
 import { Subject } from './audit-reads';
 import { PolicyFacts, policyFacts } from './policy-facts';
+import { userById } from '../modules/user/user.service';
 import { hasScope } from './reachable';
 
 type Decision = true | DomainError;
@@ -89,7 +90,8 @@ export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', (ctx, lice
 
 export const PERSONAL_ACTIVATED_BY = decide<Activation>('PERSONAL_ACTIVATED_BY', async (ctx, activation, info) => {
   if (!activation.activatedById) return true;
-  const person = await ctx.loaders.byId(PortalUser, () => ({ entity: PortalUser, where: [] }), 'PortalUser:policy').load(activation.activatedById);
+  // The same scoped loader as the field's resolver: one query for both, and an unreachable person resolves to null anyway.
+  const person = await userById(ctx).load(activation.activatedById);
   if (!person) return true;
   return personalData(ctx, { organizationId: person.organizationId, subject: { type: 'PortalUser', id: person.id } }, info, false);
 });
@@ -155,7 +157,61 @@ export const CONTRACT_LIST = decide<unknown>('CONTRACT_LIST', (ctx, _p, info) =>
   return ctx.actor.organizationKind === OrganizationKind.CUSTOMER ? forbidden(info, 'contracts are for vendor roles and distributors') : true;
 });
 
+/** allocateLicense: VENDOR_ADMIN; a distributor's admins and users (their own licenses, to their own customers: rows). Keys need licenses:write. */
+export const ALLOCATE = decide<unknown>('ALLOCATE', (ctx, _p, info) => {
+  if (!hasScope(ctx.actor, 'licenses:write')) return forbidden(info, 'the API key lacks the scope licenses:write');
+  const ok = [Role.VENDOR_ADMIN, Role.DISTRIBUTOR_ADMIN, Role.DISTRIBUTOR_USER].includes(ctx.actor.role);
+  return ok ? true : forbidden(info, 'licenses are allocated by VENDOR_ADMIN and the holding distributor');
+});
+
+/** activateLicense / deactivateActivation: the customer's users; its distributor's admin on its behalf; VENDOR_ADMIN. Keys need licenses:write. */
+export const ACTIVATE = decide<unknown>('ACTIVATE', (ctx, _p, info) => {
+  if (!hasScope(ctx.actor, 'licenses:write')) return forbidden(info, 'the API key lacks the scope licenses:write');
+  const ok = [Role.VENDOR_ADMIN, Role.DISTRIBUTOR_ADMIN, Role.CUSTOMER_ADMIN, Role.CUSTOMER_USER].includes(ctx.actor.role);
+  return ok ? true : forbidden(info, "activations are made by the customer's users, its distributor's admin or VENDOR_ADMIN");
+});
+
 /** Mutations for VENDOR_ADMIN only (contracts, organizations, license registration): users, never API keys. */
 export const VENDOR_ADMIN_ONLY = decide<unknown>('VENDOR_ADMIN_ONLY', (ctx, _p, info) =>
   ctx.actor.scopes === null && ctx.actor.role === Role.VENDOR_ADMIN ? true : forbidden(info, 'only VENDOR_ADMIN may do this'),
 );
+
+// ---------------------------------------------------------------------------------------------
+// The privacy lifecycle (issue #5): who may call its mutations (access-policy.md, Mutations).
+// ---------------------------------------------------------------------------------------------
+import { fromGlobalIdOf } from '../common/global-id';
+
+function refuse(info: GraphQLResolveInfo, needs: string): DomainError {
+  return new DomainError(ErrorCode.FORBIDDEN, `Not allowed to call ${fieldName(info)}: ${needs}`);
+}
+
+const isUser = (ctx: RequestContext) => ctx.actor.scopes === null && !!ctx.actor.userId;
+
+/**
+ * withdrawConsent, exportPersonalData: the person for themself (input.userId omitted or their
+ * own), or the PRIVACY_OFFICER for anyone. Users only: an API key never acts for a person.
+ */
+export const SELF_OR_PRIVACY_OFFICER = rule('SELF_OR_PRIVACY_OFFICER', { cache: 'no_cache' })(
+  (_p: unknown, args: { input?: { userId?: string | null } }, ctx: RequestContext, info: GraphQLResolveInfo) => {
+    if (!isUser(ctx)) return refuse(info, 'API keys never act for a person');
+    if (ctx.actor.role === Role.PRIVACY_OFFICER) return true;
+    const target = args.input?.userId;
+    if (target == null || fromGlobalIdOf('PortalUser', target) === ctx.actor.userId) return true;
+    return refuse(info, 'only for yourself, or by the PRIVACY_OFFICER');
+  },
+);
+
+/** rectifyPersonalData, runRetention: the data protection officer, as a user. */
+export const PRIVACY_OFFICER_ONLY = decide<unknown>('PRIVACY_OFFICER_ONLY', (ctx, _p, info) =>
+  isUser(ctx) && ctx.actor.role === Role.PRIVACY_OFFICER ? true : refuse(info, 'only the PRIVACY_OFFICER may do this'),
+);
+
+/** recordConsent: new consent of a withdrawn person is recorded by the vendor (PRIVACY_OFFICER or VENDOR_ADMIN). */
+export const PRIVACY_OFFICER_OR_VENDOR_ADMIN = decide<unknown>('PRIVACY_OFFICER_OR_VENDOR_ADMIN', (ctx, _p, info) =>
+  isUser(ctx) && (ctx.actor.role === Role.PRIVACY_OFFICER || ctx.actor.role === Role.VENDOR_ADMIN)
+    ? true
+    : refuse(info, 'only the PRIVACY_OFFICER or VENDOR_ADMIN may do this'),
+);
+
+/** updateMyProfile: any user, for themself; never an API key. */
+export const ANY_USER_SELF = decide<unknown>('ANY_USER_SELF', (ctx, _p, info) => (isUser(ctx) ? true : refuse(info, 'only a person, for themself (not an API key)')));

@@ -66,12 +66,12 @@ describe(`statements per request do not grow with the page (${ON_MYSQL ? 'MariaD
   beforeAll(async () => {
     hub = await TestHub.start('n-plus-one');
     admin = await hub.as(PERSONAS.vendorAdmin);
-    await admin.data(`{ viewer { role } }`); // warm up: the first request is not special either, but keep it out
+    await admin.data(`{ viewer { role } }`); // a first request, so that nothing once-per-process is counted below
   });
   afterAll(async () => {
     // eslint-disable-next-line no-console
     console.log(`SQL statements per request (${ON_MYSQL ? 'MariaDB' : 'SQLite'}): ${JSON.stringify(measured, null, 1)}`);
-    await hub.close();
+    await hub?.close();
   });
 
   it('the statement counter sees the requests of the hub (a request costs at least one statement)', async () => {

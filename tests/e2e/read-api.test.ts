@@ -60,9 +60,9 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       ID[slug] = id;
     }
   });
-  afterAll(() => hub.close());
+  afterAll(() => hub?.close());
   afterEach(() => {
-    hub.now = new Date(NOW);
+    if (hub) hub.now = new Date(NOW);
   });
 
   // -------------------------------------------------------------------------------------------
@@ -142,6 +142,9 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
         outcome: 'ALLOWED',
       });
       expect(both.nodes[0]).toMatchObject({ at: NEWER_AT, actorId: userGid(PERSONAS.privacyOfficer), outcome: 'DENIED', subjectId: ID.rhein });
+      // An audit event is a Node too.
+      const node = await admin.data(`query($id: ID!) { node(id: $id) { __typename id ... on AuditEvent { requestId } } }`, { id: both.nodes[0].id });
+      expect(node.node).toEqual({ __typename: 'AuditEvent', id: both.nodes[0].id, requestId: 'e2e-audit-newer' });
 
       const requestIds = (page: { nodes: { requestId: string }[] }) => page.nodes.map((e) => e.requestId);
       expect(requestIds(await list({ actorId: userGid(PERSONAS.vendorStaff) }))).toEqual(['e2e-audit-older']);
@@ -253,6 +256,20 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       );
     });
 
+    it('rejects a forged cursor of the right length whose values are not of the list\'s sort keys (numbers for a name and an id) as BAD_USER_INPUT naming `after`', async () => {
+      const forged = (values: unknown[]) => Buffer.from(JSON.stringify(['c1', ...values]), 'utf8').toString('base64url');
+      const orgs = await admin.gql(ORGS, { first: 5, after: forged([1, 2]) });
+      const licenses = await admin.gql(`query($after: String) { licenses(first: 5, after: $after) { nodes { id } } }`, { after: forged([5]) });
+      const outcome = (r: typeof orgs, list: string) =>
+        r.body.errors?.[0]?.extensions?.code ?? `answered a page of ${r.body.data?.[list]?.nodes?.length} rows`;
+      expect({ organizations: outcome(orgs, 'organizations'), licenses: outcome(licenses, 'licenses') }).toEqual({
+        organizations: 'BAD_USER_INPUT',
+        licenses: 'BAD_USER_INPUT',
+      });
+      expectBadInput(orgs, 'after');
+      expectBadInput(licenses, 'after');
+    });
+
     it('gives opaque cursors and ids: no raw uuid and no name in clear', async () => {
       const data = await admin.data(`{ organizations(first: 100) { edges { cursor node { id name } } } }`);
       const rawIds = new Map(Object.entries(NAME).map(([slug, name]) => [name, orgId(slug)]));
@@ -294,10 +311,13 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       const between = afterCursorGap.slice(0, -1) + (afterCursorGap.endsWith('f') ? 'f' : (parseInt(afterCursorGap.slice(-1), 16) + 1).toString(16));
       expect(between > rawSorted[60] && between < rawSorted[61]).toBe(true);
       const rows = [
-        { id: newId(new Date('2020-01-01T00:00:00.000Z')), seats: 91, key: 'e2e-before-cursor' },
+        // Explicit ids (not newId(), which is monotonic within the process): one below every seed id…
+        { id: '00000000-0000-7000-8000-000000000001', seats: 91, key: 'e2e-before-cursor' },
         { id: between, seats: 92, key: 'e2e-between' },
-        { id: newId(new Date('2030-01-01T00:00:00.000Z')), seats: 93, key: 'e2e-at-the-end' },
+        // …and one above all of them.
+        { id: 'ffffffff-ffff-7fff-bfff-fffffffffffe', seats: 93, key: 'e2e-at-the-end' },
       ];
+      expect(rows[0].id < rawSorted[0] && rows[2].id > rawSorted[rawSorted.length - 1]).toBe(true);
       await repo.insert(
         rows.map((r) => ({
           id: r.id,
@@ -396,6 +416,7 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       expect(backward.nodes.map((n: { id: string }) => n.id)).toEqual([...ids].reverse());
       const twice = await admin.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [ids[0], ids[0]] });
       expect(twice.nodes).toEqual([{ id: ids[0] }, { id: ids[0] }]);
+      expect((await admin.data(`{ nodes(ids: []) { id } }`)).nodes).toEqual([]);
     });
 
     it('nodes answers an unknown and a malformed id with null and NOT_FOUND at its index, and still answers the valid one', async () => {
@@ -496,6 +517,15 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
         else expect(names).toEqual(expected);
         expect(data.organizations.totalCount).toBe(names.length);
       }
+    });
+
+    it('organizations(search:) is case-insensitive beyond ASCII too ("GÜVENLIK", "VIGILÂNCIA", "VIÑA"), on both databases', async () => {
+      const Q = `query($s: String) { organizations(search: $s, first: 100) { nodes { name } } }`;
+      const found = async (s: string) => (await admin.data(Q, { s })).organizations.nodes.map((o: { name: string }) => o.name);
+      expect(await found('güvenlik')).toEqual(['Bosphorus Güvenlik A.Ş.']);
+      expect({ search: 'GÜVENLIK', found: await found('GÜVENLIK') }).toEqual({ search: 'GÜVENLIK', found: ['Bosphorus Güvenlik A.Ş.'] });
+      expect({ search: 'VIGILÂNCIA', found: await found('VIGILÂNCIA') }).toEqual({ search: 'VIGILÂNCIA', found: ['Vigilância Brasil Ltda'] });
+      expect({ search: 'VIÑA', found: await found('VIÑA') }).toEqual({ search: 'VIÑA', found: ['Viña Valle Central SpA'] });
     });
 
     it('organizations(search:) takes % and _ literally: no organization has them in its name', async () => {

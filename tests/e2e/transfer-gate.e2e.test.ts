@@ -134,7 +134,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
     (r.body.data?.customers.nodes ?? []).flatMap((c: { users: { nodes: { email: string | null }[] } }) => c.users.nodes.map((u) => u.email));
 
   beforeAll(async () => {
-    hub = await TestHub.start('transfer_gate_e2e');
+    hub = await TestHub.start('authz_transfer_gate');
     vendor = await hub.as(PERSONAS.vendorAdmin);
   });
   afterAll(() => hub?.close());
@@ -258,6 +258,39 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
       expect(JSON.stringify(closed.body)).not.toMatch(/@oldglory-c[12]\.example/);
     });
 
+    /** [distributor, instant, gate]: one millisecond either side of where each basis begins or ends. */
+    const BOUNDARIES: [DistributorSlug, string, 'allowed' | 'denied', string][] = [
+      ['bosphorus', '2022-12-26T23:59:59.999Z', 'allowed', 'SCC_2010 clauses still valid'],
+      ['bosphorus', '2022-12-27T00:00:00.000Z', 'denied', 'old SCC ended 2022-12-27'],
+      // andes before 2024-09-30 is not checked: its contract's status is TERMINATED, and
+      // jurisdictions.md requires status SIGNED for "in force", so it is denied at every instant.
+      ['andes', '2024-09-30T00:00:00.000Z', 'denied', 'SCC_2021 terminated 2024-09-30'],
+      ['liberty', '2023-12-31T23:59:59.999Z', 'denied', 'DPF certification not yet effective'],
+      ['liberty', '2024-01-01T00:00:00.000Z', 'allowed', 'DPF certification effective'],
+      ['vigilancia', '2023-04-30T23:59:59.999Z', 'denied', 'SCC_2021 not yet effective'],
+      ['vigilancia', '2023-05-01T00:00:00.000Z', 'allowed', 'SCC_2021 effective'],
+      ['lioncity', '2024-05-31T23:59:59.999Z', 'denied', 'DPA not yet effective'],
+      ['lioncity', '2024-06-01T00:00:00.000Z', 'allowed', 'DPA effective'],
+      ['nordlicht', '2024-01-01T00:00:00.000Z', 'denied', 'U.S. processing without a basis, at any time'],
+      ['rhein', '2019-01-01T00:00:00.000Z', 'allowed', 'EEA, at any time'],
+    ];
+    for (const [slug, instant, gate, why] of BOUNDARIES) {
+      it(`${slug} at ${instant}: ${gate} (${why})`, async () => {
+        const client = await asAt(instant, PERSONAS.distributors[slug].admin);
+        const r = await client.gql(`{ viewer { organization { transferBasis { allowed } } } customers(first: 50) { nodes { users(first: 5) { nodes { email } } } } }`);
+        expect(r.body.data.viewer.organization.transferBasis.allowed).toBe(gate === 'allowed');
+        const emails = emailsOf(r);
+        expect(emails.length).toBeGreaterThanOrEqual(4);
+        if (gate === 'allowed') {
+          expect(r.body.errors).toBeUndefined();
+          expect(emails.every((e) => typeof e === 'string' && e.endsWith('.example'))).toBe(true);
+        } else {
+          expect(emails.every((e) => e === null)).toBe(true);
+          expect(errorCodes(r)).toEqual(['TRANSFER_BASIS_REQUIRED']);
+        }
+      });
+    }
+
     it('the gate sees a contract change on the next request: gulf reads e-mails once a signed SCC_2021 is in the database, and is denied again once it is terminated', async () => {
       const gulf = await hub.as(PERSONAS.distributors.gulf.admin);
       const denied = await gulf.gql(EMAILS_OF_CUSTOMERS);
@@ -298,6 +331,30 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
       }
       // Back to the seed: gulf is denied again.
       expect(emailsOf(await gulf.gql(EMAILS_OF_CUSTOMERS))).toEqual(Array(4).fill(null));
+    });
+  });
+
+  describe('the jurisdiction facts are data', () => {
+    it("an adequacy decision ended by the operator (jurisdiction_rule CH validUntil) closes alpen's gate on the next request, and reopens it when restored", async () => {
+      const alpen = await hub.as(PERSONAS.distributors.alpen.admin);
+      const Q = `{ viewer { organization { transferBasis { allowed basis reason } } } customers(first: 50) { nodes { users(first: 5) { nodes { email } } } } }`;
+      const open = await alpen.gql(Q);
+      expect(open.body.errors).toBeUndefined();
+      expect(open.body.data.viewer.organization.transferBasis).toMatchObject({ allowed: true, basis: 'ADEQUACY' });
+      const SET = "UPDATE `jurisdiction_rule` SET validUntil = ? WHERE country = 'CH' AND regime = 'ADEQUACY'";
+      await hub.dataSource.query(SET, [sqlDate(new Date('2026-11-01T00:00:00.000Z'))]);
+      try {
+        const closed = await alpen.gql(Q);
+        expect(closed.body.data.viewer.organization.transferBasis).toMatchObject({ allowed: false, basis: 'NONE' });
+        expect(closed.body.data.viewer.organization.transferBasis.reason).toMatch(/\bCH\b/);
+        expect(emailsOf(closed)).toEqual(Array(4).fill(null));
+        expect(errorCodes(closed)).toEqual(['TRANSFER_BASIS_REQUIRED']);
+      } finally {
+        await hub.dataSource.query(SET, [null]);
+      }
+      const reopened = await alpen.gql(Q);
+      expect(reopened.body.errors).toBeUndefined();
+      expect(emailsOf(reopened).every((e) => typeof e === 'string')).toBe(true);
     });
   });
 

@@ -4,9 +4,9 @@ export class Init1764200000000 implements MigrationInterface {
     name = 'Init1764200000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE TABLE "organization" ("id" varchar(36) PRIMARY KEY NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(200) NOT NULL, "country" varchar(2) NOT NULL, "processingCountries" text NOT NULL, "street" varchar(200), "postalCode" varchar(32), "city" varchar(120), "addressCountry" varchar(2), "phone" varchar(64), "email" varchar(254), "createdAt" datetime(3) NOT NULL)`);
-        await queryRunner.query(`CREATE INDEX "IDX_organization_kind_name" ON "organization" ("kind", "name", "id") `);
-        await queryRunner.query(`CREATE INDEX "IDX_organization_name" ON "organization" ("name", "id") `);
+        await queryRunner.query(`CREATE TABLE "organization" ("id" varchar(36) PRIMARY KEY NOT NULL, "kind" varchar(16) NOT NULL, "name" varchar(200) NOT NULL, "nameKey" varchar(200) NOT NULL, "country" varchar(2) NOT NULL, "processingCountries" text NOT NULL, "street" varchar(200), "postalCode" varchar(32), "city" varchar(120), "addressCountry" varchar(2), "phone" varchar(64), "email" varchar(254), "createdAt" datetime(3) NOT NULL)`);
+        await queryRunner.query(`CREATE INDEX "IDX_organization_kind_name" ON "organization" ("kind", "nameKey", "id") `);
+        await queryRunner.query(`CREATE INDEX "IDX_organization_name" ON "organization" ("nameKey", "id") `);
         await queryRunner.query(`CREATE TABLE "computer" ("id" varchar(36) PRIMARY KEY NOT NULL, "organizationId" varchar(36) NOT NULL, "name" varchar(255) NOT NULL, "hostId" varchar(255) NOT NULL, "os" varchar(64) NOT NULL, "createdAt" datetime(3) NOT NULL)`);
         await queryRunner.query(`CREATE UNIQUE INDEX "UQ_computer_host" ON "computer" ("organizationId", "hostId") `);
         await queryRunner.query(`CREATE INDEX "IDX_computer_org" ON "computer" ("organizationId", "id") `);
@@ -40,6 +40,9 @@ export class Init1764200000000 implements MigrationInterface {
         await queryRunner.query(`CREATE TABLE "jurisdiction_rule" ("id" varchar(36) PRIMARY KEY NOT NULL, "country" varchar(2) NOT NULL, "regime" varchar(16) NOT NULL, "legalAct" varchar(120), "validFrom" datetime(3) NOT NULL, "validUntil" datetime(3), "requiresContractType" varchar(32))`);
         await queryRunner.query(`CREATE UNIQUE INDEX "UQ_jurisdiction_rule" ON "jurisdiction_rule" ("country", "regime") `);
         await queryRunner.query(`CREATE TABLE "transfer_mechanism" ("type" varchar(32) PRIMARY KEY NOT NULL, "covers" varchar(200) NOT NULL, "legalAct" varchar(200), "validFrom" datetime(3), "validUntil" datetime(3))`);
+        await queryRunner.query(`CREATE TABLE "idempotency_record" ("id" varchar(36) PRIMARY KEY NOT NULL, "actorKey" varchar(80) NOT NULL, "idempotencyKey" varchar(255) NOT NULL, "requestHash" varchar(64) NOT NULL, "status" integer, "response" json, "createdAt" datetime(3) NOT NULL)`);
+        await queryRunner.query(`CREATE INDEX "IDX_idempotency_created" ON "idempotency_record" ("createdAt") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_idempotency_actor_key" ON "idempotency_record" ("actorKey", "idempotencyKey") `);
         await queryRunner.query(`CREATE TABLE "customer_account" ("id" varchar(36) PRIMARY KEY NOT NULL, "distributorId" varchar(36) NOT NULL, "customerId" varchar(36) NOT NULL, "createdAt" datetime(3) NOT NULL, CONSTRAINT "UQ_customer_account_pair" UNIQUE ("distributorId", "customerId"))`);
         await queryRunner.query(`CREATE INDEX "IDX_customer_account_customer" ON "customer_account" ("customerId") `);
         await queryRunner.query(`DROP INDEX "UQ_computer_host"`);
@@ -175,6 +178,9 @@ export class Init1764200000000 implements MigrationInterface {
         await queryRunner.query(`CREATE UNIQUE INDEX "UQ_computer_host" ON "computer" ("organizationId", "hostId") `);
         await queryRunner.query(`DROP INDEX "IDX_customer_account_customer"`);
         await queryRunner.query(`DROP TABLE "customer_account"`);
+        await queryRunner.query(`DROP INDEX "UQ_idempotency_actor_key"`);
+        await queryRunner.query(`DROP INDEX "IDX_idempotency_created"`);
+        await queryRunner.query(`DROP TABLE "idempotency_record"`);
         await queryRunner.query(`DROP TABLE "transfer_mechanism"`);
         await queryRunner.query(`DROP INDEX "UQ_jurisdiction_rule"`);
         await queryRunner.query(`DROP TABLE "jurisdiction_rule"`);

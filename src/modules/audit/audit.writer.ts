@@ -34,3 +34,27 @@ export async function recordWrite(manager: EntityManager, ctx: RequestContext, e
     detail: event.detail ? JSON.stringify(event.detail) : null,
   });
 }
+
+/** Many events of one write in one statement (registering 1,000 licenses is one INSERT). */
+export async function recordWrites(manager: EntityManager, ctx: RequestContext, events: WriteEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    await manager.insert(
+      AuditEvent,
+      events.slice(i, i + 500).map((event) => ({
+        id: newId(ctx.now),
+        at: ctx.now,
+        requestId: ctx.requestId,
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id,
+        actorOrganizationId: ctx.actor.organizationId,
+        action: event.action,
+        subjectType: event.subjectType,
+        subjectId: event.subjectId,
+        fields: event.fields ?? [],
+        purpose: PURPOSE_LICENSE_MANAGEMENT,
+        outcome: AuditOutcome.ALLOWED,
+        detail: event.detail ? JSON.stringify(event.detail) : null,
+      })),
+    );
+  }
+}

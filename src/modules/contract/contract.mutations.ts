@@ -2,6 +2,7 @@ import { ContractStatus, ContractType, OrganizationKind } from '../../common/enu
 import { badInput, conflict, InputProblem } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
+import { inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
 import { reachableForUpdate } from '../../policy/reachable';
 import { recordWrite } from '../audit/audit.writer';
@@ -22,7 +23,7 @@ export async function createContract(ctx: RequestContext, input: CreateContractI
     problems.push({ field: 'input.documentRef', message: `must be 1 to ${MAX_DOCUMENT_REF} characters` });
   }
   if (problems.length) throw badInput(problems);
-  return ctx.dataSource.transaction(async (manager) => {
+  return inTransaction(ctx.dataSource, async (manager) => {
     const distributor = await reachableForUpdate(ctx, manager, Organization, distributorId, 'Organization');
     if (distributor.kind !== OrganizationKind.DISTRIBUTOR) throw badInput({ field: 'input.distributorId', message: 'is not a distributor' });
     const contract = manager.create(Contract, {
@@ -45,7 +46,7 @@ export async function createContract(ctx: RequestContext, input: CreateContractI
 
 export async function signContract(ctx: RequestContext, input: SignContractInput): Promise<Contract> {
   const id = idArg('Contract', input.contractId, 'input.contractId');
-  return ctx.dataSource.transaction(async (manager) => {
+  return inTransaction(ctx.dataSource, async (manager) => {
     const contract = await reachableForUpdate(ctx, manager, Contract, id, 'Contract');
     if (contract.status !== ContractStatus.DRAFT) throw conflict(`only a DRAFT contract can be signed (this one is ${contract.status})`, { rule: 'contract.sign_draft_only' });
     contract.status = ContractStatus.SIGNED;
@@ -58,7 +59,7 @@ export async function signContract(ctx: RequestContext, input: SignContractInput
 
 export async function terminateContract(ctx: RequestContext, input: TerminateContractInput): Promise<Contract> {
   const id = idArg('Contract', input.contractId, 'input.contractId');
-  return ctx.dataSource.transaction(async (manager) => {
+  return inTransaction(ctx.dataSource, async (manager) => {
     const contract = await reachableForUpdate(ctx, manager, Contract, id, 'Contract');
     if (contract.status === ContractStatus.TERMINATED) throw conflict('the contract is already terminated, and stays so', { rule: 'contract.terminated_is_final' });
     if (contract.status !== ContractStatus.SIGNED) throw conflict('only a SIGNED contract can be terminated (a draft is simply never signed)', { rule: 'contract.terminate_signed_only' });

@@ -1,4 +1,4 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { LicenseStatus } from '../../common/enums';
 
 @InputType({ description: 'All given conditions must hold.' })
@@ -10,4 +10,46 @@ export class LicenseFilter {
   @Field(() => ID, { nullable: true }) distributorId?: string | null;
   @Field(() => Date, { nullable: true, description: 'Licenses with a validUntil before this instant.' })
   expiringBefore?: Date | null;
+}
+
+@InputType()
+export class RegisterLicensesInput {
+  @Field(() => ID) productId: string;
+  @Field(() => ID, { description: 'The distributor that will hold the licenses.' }) distributorId: string;
+  @Field(() => Int, { description: '1..1000 licenses.' }) count: number;
+  @Field(() => Int, { description: '1..10000 seats each.' }) seats: number;
+  @Field(() => Date) validFrom: Date;
+  @Field(() => Date, { nullable: true, description: 'Absent: perpetual.' }) validUntil?: Date | null;
+}
+
+@InputType()
+export class AllocateLicenseInput {
+  @Field(() => [ID], { description: 'One or many (at most 100) REGISTERED licenses of one distributor: all or nothing.' })
+  licenseIds: string[];
+  @Field(() => ID, { description: 'A customer the holding distributor serves.' }) customerId: string;
+  @Field(() => ID, { nullable: true, description: 'Optionally a person of that customer, the licensee.' }) licenseeId?: string | null;
+}
+
+@InputType()
+export class ComputerInput {
+  @Field(() => String, { description: '1..255 characters.' }) name: string;
+  @Field(() => String, { description: 'The machine fingerprint, 1..255 characters; the computer is reused by it.' }) hostId: string;
+  @Field(() => String, { description: '1..64 characters.' }) os: string;
+}
+
+@InputType()
+export class ActivateLicenseInput {
+  @Field(() => ID) licenseId: string;
+  @Field(() => ComputerInput) computer: ComputerInput;
+}
+
+@InputType()
+export class DeactivateActivationInput {
+  @Field(() => ID) activationId: string;
+}
+
+@InputType()
+export class RevokeLicenseInput {
+  @Field(() => ID) licenseId: string;
+  @Field(() => String, { nullable: true, description: 'Why, for the record (at most 500 characters).' }) reason?: string | null;
 }

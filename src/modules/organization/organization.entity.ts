@@ -15,8 +15,8 @@ export class PostalAddress {
 /** The vendor, a distributor or a customer. Address, phone and e-mail are contact data (P1). */
 @ObjectType({ implements: Node })
 @Entity('organization')
-@Index('IDX_organization_name', ['name', 'id'])
-@Index('IDX_organization_kind_name', ['kind', 'name', 'id'])
+@Index('IDX_organization_name', ['nameKey', 'id'])
+@Index('IDX_organization_kind_name', ['kind', 'nameKey', 'id'])
 export class Organization extends Node {
   @IdColumn() override id: string;
 
@@ -27,6 +27,9 @@ export class Organization extends Node {
   @Field(() => String)
   @TextColumn(200)
   name: string;
+
+  /** The name folded for sorting and search: the same order and matches on MySQL and SQLite. */
+  @TextColumn(200) nameKey: string;
 
   @Field(() => String, { description: 'Domicile, ISO 3166-1 alpha-2.' })
   @TextColumn(2)
@@ -57,4 +60,9 @@ export class Organization extends Node {
     if (!this.street && !this.postalCode && !this.city && !this.addressCountry) return null;
     return { street: this.street, postalCode: this.postalCode, city: this.city, country: this.addressCountry };
   }
+}
+
+/** Case- and accent-folded name ("Vigilância" → "vigilancia"), written with every name. */
+export function organizationNameKey(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().slice(0, 200);
 }

@@ -20,13 +20,13 @@ export function organizationById(ctx: RequestContext) {
 
 export function listOrganizations(ctx: RequestContext, kind: OrganizationKind | null | undefined, search: string | null | undefined, page: PageArgs) {
   const base = organizationQuery(ctx);
-  return listPage(ctx.sql, { ...base, where: [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch('e.name', search)] }, page);
+  return listPage(ctx.sql, { ...base, where: [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch(search)] }, page);
 }
 
 /** A distributor's customers (the customer accounts); for vendor roles, every customer. */
 export function listCustomers(ctx: RequestContext, search: string | null | undefined, page: PageArgs) {
   const base = organizationQuery(ctx);
-  const where = [...base.where, sql('e.kind = ?', OrganizationKind.CUSTOMER), nameSearch('e.name', search)];
+  const where = [...base.where, sql('e.kind = ?', OrganizationKind.CUSTOMER), nameSearch(search)];
   if (ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR) {
     return listPage(ctx.sql, { ...base, joins: CUSTOMER_OF, where: [...where, sql('ca.distributorId = ?', ctx.actor.organizationId)] }, page);
   }

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { getOperationAST, parse } from 'graphql';
+import { DataSource } from 'typeorm';
+import { newId } from '../../common/ids';
+import { sqlDate } from '../../common/sql';
+import { inTransaction } from '../../common/transaction';
+import { Actor } from '../../context/actor';
+import { IdempotencyRecord } from './idempotency-record.entity';
+
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+const KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+export type IdempotencyStart =
+  | { kind: 'not-applicable' }
+  | { kind: 'invalid-key' }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'mismatch' }
+  | { kind: 'in-progress' }
+  | { kind: 'started'; recordId: string };
+
+/** Only mutations are made idempotent; a query is safe to repeat anyway. */
+function isMutation(body: unknown): boolean {
+  const b = body as { query?: unknown; operationName?: unknown } | undefined;
+  if (!b || typeof b.query !== 'string') return false;
+  try {
+    const op = getOperationAST(parse(b.query), typeof b.operationName === 'string' ? b.operationName : undefined);
+    return op?.operation === 'mutation';
+  } catch {
+    return false;
+  }
+}
+
+function requestHash(body: unknown): string {
+  const b = body as { query?: unknown; variables?: unknown; operationName?: unknown };
+  return createHash('sha256').update(JSON.stringify([b.query, b.variables ?? null, b.operationName ?? null])).digest('hex');
+}
+
+/**
+ * Claims the key for this request, or says what to answer instead: the stored first
+ * response (a retry), a refusal (same key, other request), or "still running".
+ */
+export async function startIdempotent(dataSource: DataSource, actor: Actor, key: string | undefined, body: unknown, now: Date): Promise<IdempotencyStart> {
+  if (key === undefined || !isMutation(body)) return { kind: 'not-applicable' };
+  if (!KEY_RE.test(key)) return { kind: 'invalid-key' };
+  const actorKey = `${actor.type}:${actor.id}`;
+  const hash = requestHash(body);
+  return inTransaction(dataSource, async (manager) => {
+    const existing = await manager.findOneBy(IdempotencyRecord, { actorKey, idempotencyKey: key });
+    if (existing && existing.createdAt.getTime() > now.getTime() - IDEMPOTENCY_WINDOW_MS) {
+      if (existing.requestHash !== hash) return { kind: 'mismatch' };
+      if (existing.status === null) return { kind: 'in-progress' };
+      return { kind: 'replay', status: existing.status, body: existing.response };
+    }
+    if (existing) await manager.delete(IdempotencyRecord, { id: existing.id });
+    const recordId = newId(now);
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(IdempotencyRecord)
+      .values({ id: recordId, actorKey, idempotencyKey: key, requestHash: hash, status: null, createdAt: now })
+      .orIgnore()
+      .execute();
+    // Another request claimed the key between our read and our insert.
+    const mine = await manager.findOneBy(IdempotencyRecord, { id: recordId });
+    return mine && inserted ? { kind: 'started', recordId } : { kind: 'in-progress' };
+  });
+}
+
+/** Stores the first response; a server error frees the key instead, so that a retry acts. */
+export async function finishIdempotent(dataSource: DataSource, recordId: string, status: number, body: string): Promise<void> {
+  await inTransaction(dataSource, async (manager) => {
+    if (status >= 500) await manager.delete(IdempotencyRecord, { id: recordId });
+    else await manager.update(IdempotencyRecord, { id: recordId }, { status, response: JSON.parse(body) });
+  });
+}
+
+export async function abandonIdempotent(dataSource: DataSource, recordId: string): Promise<void> {
+  await inTransaction(dataSource, (manager) => manager.delete(IdempotencyRecord, { id: recordId }));
+}
+
+/** Housekeeping: records older than the window are worthless. */
+export async function purgeIdempotency(dataSource: DataSource, now: Date): Promise<void> {
+  await dataSource.query('DELETE FROM `idempotency_record` WHERE createdAt < ?', [sqlDate(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))]);
+}

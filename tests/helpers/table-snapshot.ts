@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dialectOf } from '../../ormconfig';
+
+/** The tables of the database (all of them, not only the entities'), sorted by name. */
+export async function listTables(dataSource: DataSource): Promise<string[]> {
+  const rows: Record<string, unknown>[] =
+    dialectOf(dataSource) === 'sqlite'
+      ? await dataSource.query(`SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      : await dataSource.query(`SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`);
+  return rows.map((r) => String(r.t ?? r.T ?? Object.values(r)[0])).sort();
+}
+
+export async function countRows(dataSource: DataSource, table: string): Promise<number> {
+  const [row] = await dataSource.query(`SELECT COUNT(*) AS n FROM \`${table}\``);
+  return Number(row.n);
+}
+
+/** Every row of a table as JSON, in a stable order (by the rows' own text, so no key is needed). */
+export async function tableRows(dataSource: DataSource, table: string): Promise<string[]> {
+  const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM \`${table}\``);
+  return rows
+    .map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k] instanceof Date ? (r[k] as Date).toISOString() : r[k]])))
+    .sort();
+}
+
+/** table → { rows, sha256 of its rows }: a fingerprint of the whole database. */
+export async function snapshot(dataSource: DataSource): Promise<Record<string, { rows: number; sha256: string }>> {
+  const out: Record<string, { rows: number; sha256: string }> = {};
+  for (const table of await listTables(dataSource)) {
+    const rows = await tableRows(dataSource, table);
+    out[table] = { rows: rows.length, sha256: createHash('sha256').update(rows.join('\n')).digest('hex') };
+  }
+  return out;
+}
