@@ -84,9 +84,13 @@ export const PERSONAL_USER = decide<PortalUser>('PERSONAL_USER', (ctx, user, inf
   personalData(ctx, { organizationId: user.organizationId, subject: { type: 'PortalUser', id: user.id } }, info, false),
 );
 
-export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', (ctx, license, info) =>
-  personalData(ctx, license.licenseeId && license.customerId ? { organizationId: license.customerId, subject: { type: 'PortalUser', id: license.licenseeId } } : null, info, false),
-);
+export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', async (ctx, license, info) => {
+  if (!license.licenseeId) return true;
+  // Like activatedBy: an unreachable person is an absent row (null), decided by the same loader as the field.
+  const person = await userById(ctx).load(license.licenseeId);
+  if (!person) return true;
+  return personalData(ctx, { organizationId: person.organizationId, subject: { type: 'PortalUser', id: person.id } }, info, false);
+});
 
 export const PERSONAL_ACTIVATED_BY = decide<Activation>('PERSONAL_ACTIVATED_BY', async (ctx, activation, info) => {
   if (!activation.activatedById) return true;

@@ -287,6 +287,8 @@ interface Subject {
   /** Whose contact, personal, contract or credential data it is; null when there is none to read. */
   owner?: string | null;
   license?: RowOf<'License'>;
+  /** The person a field points to (License.licensee, Activation.activatedBy): a row the actor may not reach at all. */
+  person?: Row;
 }
 
 /** The data categories of access-policy.md, decided for a reachable object. */
@@ -298,6 +300,8 @@ function fieldRule(a: Actor, category: Category, s: Subject): Outcome {
     case 'CONTACT':
     case 'PERSONAL': {
       if (s.owner === null) return 'allowed'; // no person named: nothing personal to deny
+      // A person the actor cannot reach is an absent row (null, no error), as for any reference (rows table).
+      if (s.person && !rowsTable(a, s.person)) return 'allowed';
       if (s.owner === undefined) throw new Error(`${category} without an owner`);
       if (!has(a, 'personal_data:read')) return 'FORBIDDEN';
       const owner = org(s.owner);
@@ -404,11 +408,11 @@ function subjectOf(r: Row, field: string): Subject {
     case 'PortalUser':
       return { owner: r.org };
     case 'License':
-      return { owner: field === 'licensee' ? (r.licensee ? r.customer : null) : undefined, license: r };
+      return { owner: field === 'licensee' ? (r.licensee ? r.customer : null) : undefined, license: r, person: field === 'licensee' && r.licensee ? USER(r.licensee) : undefined };
     case 'Computer':
       return { owner: r.customer };
     case 'Activation':
-      return { owner: USER(r.by).org };
+      return { owner: USER(r.by).org, person: USER(r.by) };
     case 'Contract':
       return { owner: r.d };
     case 'ApiKey':
@@ -713,7 +717,7 @@ const personalDataAccessOfHarbor: Record<string, ValueCheck> = {
   // (Its scope side has tests of its own below, so that a failure there names itself.)
   allowed: (c) => (has(c.a, 'personal_data:read') ? equals(mayReadPersonalDataOf(c.a, HARBOR))(c) : typeof c.value === 'boolean' ? null : 'expected a boolean'),
   reason: ({ value }) => (typeof value === 'string' && value.length > 0 ? null : `expected a reason, got ${show(value)}`),
-  basis: (c) => (c.a.kind === 'VENDOR' || c.a.org === HARBOR ? equals('NOT_REQUIRED')(c) : c.a.org === 'rhein' ? equals('EEA')(c) : nonNull(c)),
+  basis: (c) => (!has(c.a, 'personal_data:read') ? equals('NONE')(c) : c.a.kind === 'VENDOR' || c.a.org === HARBOR ? equals('NOT_REQUIRED')(c) : c.a.org === 'rhein' ? equals('EEA')(c) : nonNull(c)),
   contract: (c) =>
     c.value === null || (rowsTable(c.a, CONTRACT('mumbai')) && c.a.org === 'mumbai' && isDeepStrictEqual(c.value, { id: gid(CONTRACT('mumbai')) }))
       ? null
