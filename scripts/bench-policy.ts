@@ -14,6 +14,7 @@ import { SecretBox } from '../src/common/secret-box';
 import { CountingLogger } from '../src/common/query-counter';
 import { createRequestContext, RequestContext } from '../src/context/request-context';
 import { buildBareSchema, buildHubSchema } from '../src/schema';
+import { Organization } from '../src/modules/organization/organization.entity';
 
 /**
  * The cost of the policy (issue #3): the distributor dashboard query executed on the hub's
@@ -69,9 +70,23 @@ async function addCustomers(ds: DataSource, distributor: string, count: number, 
   }
 }
 
+/** The benchmark's own database on the server of DATABASE_URL, made afresh. */
+async function recreateMysqlDatabase(databaseUrl: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const url = new URL(databaseUrl);
+  const name = url.pathname.replace(/^\//, '');
+  if (!/^[A-Za-z0-9_]+$/.test(name) || !/bench/.test(name)) throw new Error('DATABASE_URL must name a database of its own, with "bench" in its name');
+  url.pathname = '/';
+  const conn = await createConnection({ uri: url.toString() });
+  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await conn.end();
+}
+
 async function main(): Promise<void> {
   const customers = arg('customers', 50);
   const iterations = arg('iterations', 200);
+  if (process.env.DATABASE_URL) await recreateMysqlDatabase(process.env.DATABASE_URL);
   const env = process.env.DATABASE_URL ? { ...process.env, SEED_ON_FIRST_START: 'false' } : { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-')), SEED_ON_FIRST_START: 'false' };
   const config = loadConfig(env);
   const { dataSource } = await openDatabase(config, env);
@@ -81,11 +96,12 @@ async function main(): Promise<void> {
   await addCustomers(dataSource, distributor, customers, secrets);
 
   const now = new Date('2026-11-27T12:00:00Z');
+  const organization = await dataSource.getRepository(Organization).findOneByOrFail({ id: distributor });
   const ctx = (): RequestContext =>
     createRequestContext({
       requestId: 'bench',
       now,
-      actor: { type: ActorType.USER, id: userId('admin@vigilancia.example'), userId: userId('admin@vigilancia.example'), apiKeyId: null, organizationId: distributor, organizationKind: OrganizationKind.DISTRIBUTOR, role: Role.DISTRIBUTOR_ADMIN, scopes: null },
+      actor: { type: ActorType.USER, id: userId('admin@vigilancia.example'), userId: userId('admin@vigilancia.example'), apiKeyId: null, organizationId: distributor, organizationKind: OrganizationKind.DISTRIBUTOR, role: Role.DISTRIBUTOR_ADMIN, scopes: null, organization },
       config,
       dataSource,
       secrets,
@@ -101,17 +117,29 @@ async function main(): Promise<void> {
   const sample = await run('on', false);
   const offSample = await run('off', false);
   if (JSON.stringify(sample.data) !== JSON.stringify(offSample.data)) throw new Error('policy on and off answer different data');
-  const measure = async (which: 'on' | 'off', flush: boolean) => {
-    for (let i = 0; i < 20; i++) await run(which, flush);
-    const statements = CountingLogger.statements;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) await run(which, flush);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6 / iterations;
-    return { ms, statements: (CountingLogger.statements - statements) / iterations };
-  };
-  const off = await measure('off', false);
-  const on = await measure('on', false);
-  const onAudited = await measure('on', true);
+  // Interleaved rounds, median of the rounds: machine noise hits all three variants alike.
+  const all: [string, 'on' | 'off', boolean][] = [['off', 'off', false], ['on', 'on', false], ['onAudited', 'on', true]];
+  // --only on|off|onAudited: one variant, for a CPU profile (node --cpu-prof).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+  const variants = only ? all.filter(([name]) => name === only) : all;
+  for (const [, which, flush] of variants) for (let i = 0; i < 20; i++) await run(which, flush);
+  const rounds = 10;
+  const perRound = Math.max(1, Math.round(iterations / rounds));
+  const times: Record<string, number[]> = { off: [], on: [], onAudited: [] };
+  const statements: Record<string, number> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, which, flush] of variants) {
+      const before = CountingLogger.statements;
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < perRound; i++) await run(which, flush);
+      times[name].push(Number(process.hrtime.bigint() - start) / 1e6 / perRound);
+      statements[name] = (CountingLogger.statements - before) / perRound;
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const off = { ms: median(times.off ?? [NaN]), statements: statements.off };
+  const on = { ms: median(times.on ?? [NaN]), statements: statements.on };
+  const onAudited = { ms: median(times.onAudited ?? [NaN]), statements: statements.onAudited };
   const rows = (sample.data as { customers: { nodes: unknown[] } }).customers.nodes.length;
   const report = {
     database: dataSource.options.type,

@@ -1,4 +1,5 @@
 import { ActorType, OrganizationKind, Role } from '../common/enums';
+import { Organization } from '../modules/organization/organization.entity';
 
 /** Who is asking: a portal user, or an API key acting as its organization's non-admin role. */
 export interface Actor {
@@ -12,6 +13,8 @@ export interface Actor {
   role: Role;
   /** null for users; for API keys the scopes that narrow the role. */
   scopes: string[] | null;
+  /** The actor's organization as read when authenticating (the transfer gate needs its countries). */
+  organization: Organization;
 }
 
 /** The role an API key acts as: the non-admin role of its organization's kind. */

@@ -73,6 +73,7 @@ export class Authenticator {
       organizationKind: org.kind,
       role: user.role,
       scopes: null,
+      organization: org,
     };
   }
 
@@ -91,6 +92,7 @@ export class Authenticator {
       organizationKind: org.kind,
       role: API_KEY_ROLE[org.kind],
       scopes: key.scopes,
+      organization: org,
     };
   }
 }

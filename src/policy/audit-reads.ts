@@ -26,7 +26,8 @@ export class AuditReads {
   private readonly pending = new Map<string, PendingRead>();
 
   record(subject: Subject, field: string, outcome: AuditOutcome): void {
-    const key = `${outcome}:${subject.type}:${subject.id}`;
+    // Ids are UUIDs, unique across types.
+    const key = outcome === AuditOutcome.ALLOWED ? subject.id : `denied:${subject.id}`;
     let entry = this.pending.get(key);
     if (!entry) {
       entry = { subject, fields: new Set(), outcome };
@@ -57,15 +58,20 @@ export class AuditReads {
       p.outcome,
     ]);
     this.pending.clear();
-    // One multi-row INSERT per 500 subjects (a dashboard page is one statement).
-    await inTransaction(ctx.dataSource, async (manager) => {
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
-        await manager.query(
+    // One multi-row INSERT per 500 subjects (a dashboard page is one statement); a single
+    // statement needs no transaction of its own on MySQL (SQLite's writes go through the queue).
+    const insert = (run: (q: string, p: unknown[]) => Promise<unknown>, chunk: unknown[][]) =>
+      run(
         `INSERT INTO \`audit_event\` (id, at, requestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
-          chunk.flat(),
-        );
-      }
+        chunk.flat(),
+      );
+    const mysql = ctx.dataSource.options.type === 'mysql' || ctx.dataSource.options.type === 'mariadb';
+    if (mysql && rows.length <= 500) {
+      await insert((q, p) => ctx.dataSource.query(q, p), rows);
+      return;
+    }
+    await inTransaction(ctx.dataSource, async (manager) => {
+      for (let i = 0; i < rows.length; i += 500) await insert((q, p) => manager.query(q, p), rows.slice(i, i + 500));
     });
   }
 }

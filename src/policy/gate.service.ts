@@ -44,8 +44,7 @@ export async function personalDataAccessFor(ctx: RequestContext, org: Organizati
   if (actor.organizationKind === OrganizationKind.VENDOR) return NOT_REQUIRED('the vendor is the EU controller');
   if (actor.organizationId === org.id) return NOT_REQUIRED('own organization');
   if (actor.organizationKind === OrganizationKind.DISTRIBUTOR && org.kind === OrganizationKind.CUSTOMER) {
-    const self = await ctx.loaders.byId(Organization, () => ({ entity: Organization, where: [] }), 'Organization:gate').load(actor.organizationId);
-    if (self) return transferDecisionFor(ctx, self);
+    return transferDecisionFor(ctx, actor.organization);
   }
   return denied("no relation that allows reading this organization's personal data");
 }

@@ -32,8 +32,10 @@ export function policyFacts(ctx: RequestContext): PolicyFacts | Promise<PolicyFa
   const cached = (ctx as WithFacts)[FACTS];
   if (cached) return cached;
   return ctx.once('policy:facts', async () => {
-    const relations = await viewerRelations(ctx);
-    const gate = ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR ? await viewerGate(ctx) : null;
+    const [relations, gate] = await Promise.all([
+      viewerRelations(ctx),
+      ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR ? viewerGate(ctx) : null,
+    ]);
     const facts = { relations, gate };
     (ctx as WithFacts)[FACTS] = facts;
     return facts;
@@ -58,9 +60,5 @@ export function viewerRelations(ctx: RequestContext): Promise<ViewerRelations> {
 
 /** The transfer decision of the viewer's own distributor organization (once per request). */
 export function viewerGate(ctx: RequestContext): Promise<TransferDecision<Contract>> {
-  return ctx.once('policy:viewer-gate', async () => {
-    const self = await ctx.loaders.byId(Organization, () => ({ entity: Organization, where: [] }), 'Organization:gate').load(ctx.actor.organizationId);
-    if (!self) throw new Error('the viewer organization is missing');
-    return transferDecisionFor(ctx, self);
-  });
+  return transferDecisionFor(ctx, ctx.actor.organization);
 }

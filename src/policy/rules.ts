@@ -20,7 +20,15 @@ type Check<P> = (ctx: RequestContext, parent: P, info: GraphQLResolveInfo) => De
 
 const VENDOR_ROLES = new Set([Role.VENDOR_ADMIN, Role.VENDOR_STAFF, Role.PRIVACY_OFFICER]);
 const isVendor = (ctx: RequestContext) => ctx.actor.organizationKind === OrganizationKind.VENDOR && VENDOR_ROLES.has(ctx.actor.role);
-const fieldName = (info: GraphQLResolveInfo) => `${info.parentType.name}.${info.fieldName}`;
+const fieldNames = new WeakMap<object, Map<string, string>>();
+/** "Type.field", built once per field of the schema, not once per value. */
+function fieldName(info: GraphQLResolveInfo): string {
+  let names = fieldNames.get(info.parentType);
+  if (!names) fieldNames.set(info.parentType, (names = new Map()));
+  let name = names.get(info.fieldName);
+  if (!name) names.set(info.fieldName, (name = `${info.parentType.name}.${info.fieldName}`));
+  return name;
+}
 
 function forbidden(info: GraphQLResolveInfo, needs: string): DomainError {
   return new DomainError(ErrorCode.FORBIDDEN, `Not allowed to read ${fieldName(info)}: ${needs}`);

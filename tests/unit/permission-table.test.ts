@@ -96,6 +96,7 @@ describe('the permission table', () => {
       t.Contract.documentRef = chain(PUBLIC, SECRET) as unknown as IRule;
       expect(checkPermissionTable(schema(), t).sort()).toEqual([
         'Computer.hostId uses not(), which allows when its rule throws',
+        "Contract.documentRef: permission rules must be plain graphql-shield rule()s with cache 'no_cache' (got RuleChain)",
         'License.activationKey uses not(), which allows when its rule throws',
       ]);
     });

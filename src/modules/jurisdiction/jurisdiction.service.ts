@@ -74,28 +74,34 @@ export async function syncJurisdictions(
 
 /** The jurisdiction facts as the transfer gate reads them, from the two tables. */
 export async function loadJurisdictionData(dataSource: DataSource): Promise<JurisdictionData> {
-  const [rules, mechanisms] = await Promise.all([
-    dataSource.getRepository(JurisdictionRule).find({ order: { country: 'ASC', regime: 'ASC' } }),
-    dataSource.getRepository(TransferMechanism).find({ order: { type: 'ASC' } }),
-  ]);
+  // One statement for both tables: the gate reads them on every request that needs it.
+  const rows: { k: string; a: string; b: string | null; c: string | null; f: Date | string | null; u: Date | string | null; x: string | null }[] = await dataSource.query(
+    'SELECT \'R\' AS k, country AS a, regime AS b, legalAct AS c, validFrom AS f, validUntil AS u, requiresContractType AS x FROM `jurisdiction_rule` ' +
+      'UNION ALL SELECT \'M\' AS k, type AS a, covers AS b, legalAct AS c, validFrom AS f, validUntil AS u, NULL AS x FROM `transfer_mechanism`',
+  );
+  const byKey = (l: { a: string; b: string | null }, r: { a: string; b: string | null }) => (l.a + (l.b ?? '')).localeCompare(r.a + (r.b ?? ''));
   return {
-    rules: rules
-      .filter((r) => r.regime === 'EEA' || r.regime === 'ADEQUACY')
+    rules: rows
+      .filter((r) => r.k === 'R' && (r.b === 'EEA' || r.b === 'ADEQUACY'))
+      .sort(byKey)
       .map((r) => ({
-        country: r.country.trim().toUpperCase(),
-        regime: r.regime,
-        legalAct: r.legalAct,
-        validFrom: toDate(r.validFrom) ?? new Date(NaN),
-        validUntil: toDate(r.validUntil),
-        requiresContractType: r.requiresContractType || null,
+        country: r.a.trim().toUpperCase(),
+        regime: r.b as 'EEA' | 'ADEQUACY',
+        legalAct: r.c,
+        validFrom: toDate(r.f) ?? new Date(NaN),
+        validUntil: toDate(r.u),
+        requiresContractType: r.x || null,
       })),
-    mechanisms: mechanisms.map((m) => ({
-      type: m.type,
-      covers: parseCovers(m.covers ?? ''),
-      legalAct: m.legalAct,
-      validFrom: toDate(m.validFrom),
-      validUntil: toDate(m.validUntil),
-    })),
+    mechanisms: rows
+      .filter((r) => r.k === 'M')
+      .sort(byKey)
+      .map((m) => ({
+        type: m.a,
+        covers: parseCovers(m.b ?? ''),
+        legalAct: m.c,
+        validFrom: toDate(m.f),
+        validUntil: toDate(m.u),
+      })),
   };
 }
 
