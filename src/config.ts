@@ -22,6 +22,12 @@ export interface HubConfig {
   secretsKey: string;
   dbPoolSize: number;
   logLevel: string;
+  rateLimit: { points: number; windowSeconds: number; redisUrl: string | undefined };
+  tls: { certFile: string | undefined; keyFile: string | undefined };
+  /** A TLS-terminating proxy stands in front: trust its X-Forwarded-Proto. */
+  trustProxy: boolean;
+  executionTimeoutMs: number;
+  introspection: boolean;
 }
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
@@ -50,6 +56,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     secretsKey: env.SECRETS_KEY ?? (production ? '' : DEV_SECRETS_KEY),
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    rateLimit: {
+      points: intFrom(env.RATE_LIMIT_POINTS, 5000, 'RATE_LIMIT_POINTS'),
+      windowSeconds: intFrom(env.RATE_LIMIT_WINDOW_SECONDS, 3600, 'RATE_LIMIT_WINDOW_SECONDS'),
+      redisUrl: env.REDIS_URL || undefined,
+    },
+    tls: { certFile: env.TLS_CERT_FILE || undefined, keyFile: env.TLS_KEY_FILE || undefined },
+    trustProxy: env.TRUST_PROXY === 'true',
+    executionTimeoutMs: intFrom(env.EXECUTION_TIMEOUT_MS, 10_000, 'EXECUTION_TIMEOUT_MS'),
+    introspection: !production || env.GRAPHQL_INTROSPECTION === 'true',
   };
   if (production) {
     const missing: string[] = [];
@@ -58,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     if (!config.databaseUrl) missing.push('DATABASE_URL');
     if (missing.length) throw new Error(`Missing required settings for production: ${missing.join(', ')}`);
   }
+  if (!!config.tls.certFile !== !!config.tls.keyFile) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
+  if (config.rateLimit.points < 1 || config.rateLimit.windowSeconds < 1) throw new Error('RATE_LIMIT_POINTS and RATE_LIMIT_WINDOW_SECONDS must be at least 1');
   return config;
 }
 

@@ -1,29 +1,31 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
-import { log } from './common/log';
 import { openDatabase } from './bootstrap';
 import { createHub } from './http/hub-server';
+import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(config.logLevel);
   const { dataSource, seeded } = await openDatabase(config);
-  if (seeded) log('info', 'seeded the demo world on first start', { counts: seeded });
-  const hub = await createHub({ config, dataSource });
+  if (seeded) logger.info({ counts: seeded }, 'seeded the demo world on first start');
+  const hub = await createHub({ config, dataSource, logger });
   const host = process.env.HOST ?? '127.0.0.1';
   const port = await hub.listen(config.port, host);
-  log('info', 'hub listening', { url: `http://${host}:${port}/graphql`, database: dataSource.options.type });
+  const scheme = config.tls.certFile ? 'https' : 'http';
+  logger.info({ url: `${scheme}://${host}:${port}/graphql`, database: dataSource.options.type }, 'hub listening');
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log('info', 'shutting down', { signal });
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     hub.close().then(
       () => process.exit(0),
       (e) => {
-        log('error', 'shutdown failed', { error: (e as Error).message });
+        logger.error({ err: (e as Error).message }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -33,6 +35,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  log('error', 'hub failed to start', { error: (e as Error).message });
+  process.stderr.write(JSON.stringify({ level: 'fatal', msg: 'hub failed to start', err: (e as Error).message }) + '\n');
   process.exit(1);
 });

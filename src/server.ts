@@ -23,12 +23,11 @@ const CLIENT_CODES = new Set<string>([
  * Unexpected errors never reach the client as they are: no stack, no SQL, no path.
  */
 export function createGraphQLServer(config: HubConfig, onInternalError: (error: unknown, requestId: string) => void): ApolloServer<RequestContext> {
-  const production = config.nodeEnv === 'production';
   return new ApolloServer<RequestContext>({
     schema: buildHubSchema(),
-    introspection: !production || process.env.GRAPHQL_INTROSPECTION === 'true',
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: production,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

@@ -63,18 +63,21 @@ function bindable(v: unknown): unknown {
  */
 export class SqlRunner {
   private readonly mysql: boolean;
+  /** A request's signal: once aborted (the time limit), no further statement is sent. */
+  signal: AbortSignal | undefined;
 
   constructor(readonly dataSource: DataSource) {
     this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
   }
 
   async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql): Promise<E[]> {
-    const raw: Record<string, unknown>[] = await this.dataSource.query(query.sql, query.params.map(bindable));
+    const raw: Record<string, unknown>[] = await this.raw(query);
     const meta = this.dataSource.getMetadata(entity);
     return raw.map((r) => this.hydrate(meta, r) as E);
   }
 
   async raw<R = Record<string, unknown>>(query: Sql): Promise<R[]> {
+    if (this.signal?.aborted) throw new Error('the request was stopped (time limit)');
     return this.dataSource.query(query.sql, query.params.map(bindable));
   }
 

@@ -17,6 +17,8 @@ export interface RequestContext {
   sql: SqlRunner;
   secrets: SecretBox;
   loaders: Loaders;
+  /** Aborted when the request runs out of time: the SQL behind it stops. */
+  signal?: AbortSignal;
   /** Reads of personal data in this request, written in one batch when it ends. */
   auditReads: AuditReads;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */

@@ -4,14 +4,19 @@ import { AddressInfo } from 'node:net';
 import { HeaderMap } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { HubConfig } from '../config';
-import { DomainError } from '../common/errors';
-import { log } from '../common/log';
+import { DomainError, ErrorCode } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { SqlRunner } from '../common/sql';
 import { Authenticator } from '../context/authenticate';
-import { createRequestContext } from '../context/request-context';
-import { createGraphQLServer, requestScope } from '../server';
+import { createRequestContext, RequestContext } from '../context/request-context';
 import { abandonIdempotent, finishIdempotent, startIdempotent } from '../modules/idempotency/idempotency.service';
+import { createLogger, Logger } from '../observability/logger';
+import { HubMetrics } from '../observability/metrics';
+import { buildHubSchema } from '../schema';
+import { createGraphQLServer, requestScope } from '../server';
+import { checkQuery, GraphQLParams } from './query-limits';
+import { RateLimiter } from './rate-limit';
+import { createTransport, enforceTransport } from './transport';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -22,146 +27,283 @@ export interface HubOptions {
   dataSource: DataSource;
   /** The clock of every request; tests move it instead of waiting. */
   clock?: () => Date;
+  logger?: Logger;
 }
 
 export interface Hub {
   server: http.Server;
+  metrics: HubMetrics;
   listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
 
-/** The HTTP face of the hub: /graphql (Apollo), /health, /ready, request ids, authentication. */
+/** What one /graphql request did, for the log line and the metrics. */
+interface Outcome {
+  status: number;
+  operation?: string;
+  operationName?: string;
+  actorId?: string;
+  codes?: string[];
+}
+
+/**
+ * The HTTP face of the hub. /graphql goes through, in order: transport (HTTPS), body size,
+ * authentication, static query limits, the rate limit, idempotency, Apollo (with a time
+ * limit), the audit batch; /health, /ready and /metrics answer on their own.
+ */
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, dataSource } = options;
   const clock = options.clock ?? (() => new Date());
+  const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = new SecretBox(config.secretsKey);
-  const sql = new SqlRunner(dataSource);
   const authenticator = new Authenticator(config, dataSource);
+  const metrics = new HubMetrics(dataSource);
+  const rateLimiter = new RateLimiter(config.rateLimit);
+  const schema = buildHubSchema();
   const apollo = createGraphQLServer(config, (error, requestId) =>
-    log('error', 'unexpected error', { requestId, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+    logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
   );
   await apollo.start();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://hub.invalid');
-
-    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (url.pathname === '/ready') {
-      try {
-        await dataSource.query('SELECT 1');
-        return sendJson(res, 200, { status: 'ready' });
-      } catch {
-        return sendJson(res, 503, { status: 'not ready', reason: 'database unreachable' });
-      }
-    }
-    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-
+  const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
+    let params: GraphQLParams = {};
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readBody(req);
-      if (read.tooLarge) return sendGraphQLError(res, 413, 'BAD_REQUEST', `request body over ${MAX_BODY_BYTES} bytes`);
+      if (read.tooLarge) {
+        return reject(res, 413, ErrorCode.QUERY_TOO_COMPLEX, `request body over the limit of ${MAX_BODY_BYTES} bytes`, { limit: 'maxBodyBytes', max: MAX_BODY_BYTES });
+      }
       const type = String(req.headers['content-type'] ?? '');
       if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
         try {
           body = read.text.length ? JSON.parse(read.text) : undefined;
         } catch {
-          return sendGraphQLError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+          return reject(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
         }
+        if (body && typeof body === 'object' && !Array.isArray(body)) params = body as GraphQLParams;
       } else {
-        body = read.text;
+        body = read.text; // Apollo's CSRF prevention answers text/plain and forms with 400
+      }
+    } else {
+      params = { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
+      const variables = url.searchParams.get('variables');
+      if (variables) {
+        try {
+          params.variables = JSON.parse(variables);
+        } catch {
+          return reject(res, 400, 'BAD_REQUEST', 'variables is not valid JSON');
+        }
       }
     }
 
     const now = clock();
-    let context;
+    let context: RequestContext;
     try {
       const actor = await authenticator.authenticate(req.headers.authorization, now);
-      context = createRequestContext({ requestId, now, actor, config, dataSource, sql, secrets });
+      context = createRequestContext({ requestId, now, actor, config, dataSource, sql: new SqlRunner(dataSource), secrets });
     } catch (e) {
-      if (e instanceof DomainError) return sendGraphQLError(res, 401, e.code, e.message);
-      log('error', 'authentication failed unexpectedly', { requestId, error: (e as Error).message });
-      return sendGraphQLError(res, 503, 'INTERNAL_SERVER_ERROR', `Service unavailable (request ${requestId})`);
+      if (e instanceof DomainError) return reject(res, 401, e.code, e.message);
+      logger.error({ requestId, err: (e as Error).message }, 'authentication failed unexpectedly');
+      return reject(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, `Service unavailable (request ${requestId})`);
+    }
+    const outcome: Outcome = { status: 200, actorId: context.actor.id, operationName: typeof params.operationName === 'string' ? params.operationName : undefined };
+
+    const check = checkQuery(schema, params);
+    if (check.kind === 'rejected') {
+      return { ...outcome, ...reject(res, 400, ErrorCode.QUERY_TOO_COMPLEX, check.message, { limit: check.limit, max: check.max, actual: check.actual }) };
+    }
+    if (check.kind === 'ok') {
+      outcome.operation = check.operation;
+      const rate = await rateLimiter.consume(`${context.actor.type}:${context.actor.id}`, RateLimiter.cost(check.operation, check.nodeEstimate));
+      res.setHeader('x-ratelimit-limit', String(rate.limit));
+      res.setHeader('x-ratelimit-remaining', String(rate.remaining));
+      res.setHeader('x-ratelimit-reset', String(rate.reset));
+      if (!rate.allowed) {
+        metrics.rateLimited.inc();
+        res.setHeader('retry-after', String(rate.retryAfterSeconds));
+        return { ...outcome, ...reject(res, 429, ErrorCode.RATE_LIMITED, `rate limit of ${rate.limit} points per ${config.rateLimit.windowSeconds} s reached; retry after ${rate.retryAfterSeconds} s`) };
+      }
     }
 
     const idempotencyHeader = req.headers['idempotency-key'];
-    const idem = await startIdempotent(dataSource, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, body, now);
+    const idem = await startIdempotent(dataSource, secrets, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, body ?? params, now);
     switch (idem.kind) {
       case 'invalid-key':
-        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', 'Idempotency-Key: must be 1 to 255 printable ASCII characters', { field: 'Idempotency-Key' });
+        return { ...outcome, ...reject(res, 400, ErrorCode.BAD_USER_INPUT, 'Idempotency-Key: must be 1 to 255 printable ASCII characters', { field: 'Idempotency-Key' }) };
       case 'mismatch':
-        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', 'Idempotency-Key: this key was used with a different request in the last 24 hours', { field: 'Idempotency-Key' });
+        return { ...outcome, ...reject(res, 400, ErrorCode.BAD_USER_INPUT, 'Idempotency-Key: this key was used with a different request in the last 24 hours', { field: 'Idempotency-Key' }) };
       case 'in-progress':
-        return sendGraphQLError(res, 409, 'CONFLICT', 'Idempotency-Key: the first request with this key is still running; retry later');
+        return { ...outcome, ...reject(res, 409, ErrorCode.CONFLICT, 'Idempotency-Key: the first request with this key is still running; retry later') };
       case 'replay':
         res.setHeader('idempotency-replayed', 'true');
-        return sendJson(res, idem.status, idem.body);
+        sendJson(res, idem.status, idem.body);
+        return { ...outcome, status: idem.status };
     }
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // The time limit: the answer is a coded error, and the context's signal stops the SQL behind it.
+    const abort = new AbortController();
+    context.signal = abort.signal;
+    context.sql.signal = abort.signal;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        resolve('timeout');
+      }, config.executionTimeoutMs);
+    });
     let result;
     try {
-      result = await requestScope.run({ requestId }, () =>
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-          context: async () => context,
-        }),
-      );
+      result = await Promise.race([
+        requestScope.run({ requestId }, () =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+            context: async () => context,
+          }),
+        ),
+        timedOut,
+      ]);
     } catch (e) {
       if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
       throw e;
+    } finally {
+      clearTimeout(timer);
     }
+    if (result === 'timeout') {
+      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
+      return { ...outcome, ...reject(res, 503, 'TIMEOUT', `the request took longer than ${config.executionTimeoutMs} ms and was stopped (request ${requestId})`) };
+    }
+
     // The reads of personal data are recorded before the data leaves: no record, no answer.
     try {
+      metrics.gateDenials.inc(context.auditReads.deniedCount);
       await context.auditReads.flush(context);
     } catch (e) {
-      log('error', 'audit write failed', { requestId, error: (e as Error).message });
+      logger.error({ requestId, err: (e as Error).message }, 'audit write failed');
       if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
-      return sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
+      return { ...outcome, ...reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId})`) };
     }
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      if (idem.kind === 'started') await finishIdempotent(dataSource, idem.recordId, res.statusCode, result.body.string);
+      if (idem.kind === 'started') await finishIdempotent(dataSource, secrets, idem.recordId, res.statusCode, result.body.string);
       res.end(result.body.string);
+      return { ...outcome, status: res.statusCode, codes: errorCodes(result.body.string) };
+    }
+    if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+    return { ...outcome, status: res.statusCode };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://hub.invalid');
+    const route = ['/graphql', '/health', '/ready', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+    let outcome: Outcome;
+    if (!enforceTransport(req, res, config, transport.secure)) {
+      outcome = reject(res, 403, ErrorCode.FORBIDDEN, 'HTTPS required');
+    } else if (route === '/health') {
+      outcome = send(res, 200, { status: 'ok' });
+    } else if (route === '/ready') {
+      outcome = await ready(res);
+    } else if (route === '/metrics') {
+      res.setHeader('content-type', metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+      outcome = { status: 200 };
+    } else if (route === '/graphql') {
+      outcome = await graphql(req, res, requestId, url);
     } else {
-      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
+      outcome = send(res, 404, { error: 'not found' });
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.requests.inc({ route, status: String(outcome.status) });
+    if (route === '/graphql') {
+      metrics.duration.observe({ operation: outcome.operation ?? 'unknown' }, seconds);
+      for (const code of outcome.codes ?? []) metrics.errors.inc({ code });
+      logger.info(
+        { requestId, actorId: outcome.actorId, operation: outcome.operation, operationName: outcome.operationName, status: outcome.status, codes: outcome.codes, durationMs: Math.round(seconds * 1000) },
+        'graphql request',
+      );
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const ready = async (res: ServerResponse): Promise<Outcome> => {
+    try {
+      await withTimeout(dataSource.query('SELECT 1'), 2000);
+      return send(res, 200, { status: 'ready' });
+    } catch {
+      return send(res, 503, { status: 'not ready', reason: 'database unreachable' });
+    }
+  };
+
+  const transport = createTransport(config, (req, res) => {
     handle(req, res).catch((e) => {
-      log('error', 'request failed', { error: (e as Error).stack });
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      logger.error({ err: { message: (e as Error).message, stack: (e as Error).stack } }, 'request failed');
+      if (!res.headersSent) reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
       else res.destroy();
     });
   });
+  const server = transport.server;
 
   return {
     server,
+    metrics,
     listen: (port = config.port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     close: async () => {
-      // Finish in-flight requests, then stop Apollo and close the pool.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Finish in-flight requests, then stop Apollo, the rate limiter and the pool.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections?.();
+      await closed;
       await apollo.stop();
+      await rateLimiter.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
 }
 
+function errorCodes(body: string): string[] | undefined {
+  if (!body.includes('"errors"')) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
+    return parsed.errors?.map((e) => e.extensions?.code ?? 'UNKNOWN');
+  } catch {
+    return undefined;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
 async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    req.resume();
+    return { text: '', tooLarge: true };
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -175,12 +317,19 @@ async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge:
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
 }
 
+function send(res: ServerResponse, status: number, payload: unknown): Outcome {
+  sendJson(res, status, payload);
+  return { status };
+}
+
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(payload));
 }
 
-function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+/** A refusal in GraphQL's response shape, with its code. */
+function reject(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}): Outcome {
   sendJson(res, status, { errors: [{ message, extensions: { code, ...extra } }] });
+  return { status, codes: [code] };
 }

@@ -36,6 +36,13 @@ export class AuditReads {
     entry.fields.add(field);
   }
 
+  /** Subjects whose data the transfer gate denied in this request. */
+  get deniedCount(): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.outcome === AuditOutcome.DENIED) n++;
+    return n;
+  }
+
   get size(): number {
     return this.pending.size;
   }

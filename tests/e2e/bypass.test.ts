@@ -471,6 +471,7 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
       beforeAll(async () => {
         prod = await TestHub.start('authz_bypass_production', {
           NODE_ENV: 'production',
+          TRUST_PROXY: 'true',
           JWT_SECRET: 'x'.repeat(40),
           SECRETS_KEY: 'y'.repeat(40),
           // loadConfig requires DATABASE_URL in production; the hub runs on the DataSource the
@@ -502,7 +503,7 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
         const client = await prod.as(PERSONAS.vendorAdmin);
         const res = await fetch(`${prod.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}`, ...prod.defaultHeaders() },
           body: JSON.stringify({ query: `query($id: ID!) { license(id: $id) { seats activationKey } }`, variables: { id: gid('License', licenseId('rhein', 1)) } }),
         });
         const text = await res.text();

@@ -165,12 +165,8 @@ describe(`registerLicenses (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
   it('names the input field in a NOT_FOUND refusal (issue #4 item 6: "naming the field")', async () => {
     const product = onlyError(await admin.gql(REGISTER, { input: input({ productId: ids.unknown('Product') }) }), 'registerLicenses');
     const distributor = onlyError(await admin.gql(REGISTER, { input: input({ distributorId: ids.unknown('Organization') }) }), 'registerLicenses');
-    const names = (e: { message: string; extensions?: Record<string, unknown> }, field: string) => e.extensions?.field === field || e.message.includes(field);
-    expect({ productId: names(product, 'input.productId'), distributorId: names(distributor, 'input.distributorId'), messages: [product.message, distributor.message] }).toEqual({
-      productId: true,
-      distributorId: true,
-      messages: expect.any(Array),
-    });
+    // allocateLicense names the field of its NOT_FOUND ("Organization (input.customerId) not found"); so must this.
+    expect([product.message, distributor.message]).toEqual([expect.stringContaining('input.productId'), expect.stringContaining('input.distributorId')]);
   });
 
   it('accepts the bounds: 1000 licenses of 10000 seats in one call, each key unique in the table, validUntil kept', async () => {

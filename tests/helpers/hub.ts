@@ -42,11 +42,16 @@ export class TestHub {
 
   /** A client acting as the portal user with this e-mail. */
   async as(email: string): Promise<Client> {
-    return new Client(this.url, await this.tokenFor(email));
+    return new Client(this.url, await this.tokenFor(email), this.defaultHeaders());
   }
 
   withToken(token: string | null): Client {
-    return new Client(this.url, token);
+    return new Client(this.url, token, this.defaultHeaders());
+  }
+
+  /** Behind a trusted TLS-terminating proxy (TRUST_PROXY=true) the proxy says the request came over HTTPS. */
+  defaultHeaders(): Record<string, string> {
+    return this.config.trustProxy ? { 'x-forwarded-proto': 'https' } : {};
   }
 
   close(): Promise<void> {
@@ -58,6 +63,7 @@ export class Client {
   constructor(
     readonly url: string,
     readonly token: string | null,
+    readonly defaultHeaders: Record<string, string> = {},
   ) {}
 
   async gql<T = any>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
@@ -66,6 +72,7 @@ export class Client {
       headers: {
         'content-type': 'application/json',
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...this.defaultHeaders,
         ...headers,
       },
       body: JSON.stringify({ query, variables }),

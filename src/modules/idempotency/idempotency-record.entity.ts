@@ -17,6 +17,7 @@ export class IdempotencyRecord {
   @TextColumn(64) requestHash: string;
   /** null while the first request is still running. */
   @IntColumn({ nullable: true }) status: number | null;
+  /** The first response, sealed with SECRETS_KEY: { sealed }. */
   @Column({ type: 'json', nullable: true }) response: unknown;
   @TimeColumn() createdAt: Date;
 }

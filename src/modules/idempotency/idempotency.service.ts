@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getOperationAST, parse } from 'graphql';
 import { DataSource } from 'typeorm';
 import { newId } from '../../common/ids';
+import { SecretBox } from '../../common/secret-box';
 import { sqlDate } from '../../common/sql';
 import { inTransaction } from '../../common/transaction';
 import { Actor } from '../../context/actor';
@@ -39,7 +40,7 @@ function requestHash(body: unknown): string {
  * Claims the key for this request, or says what to answer instead: the stored first
  * response (a retry), a refusal (same key, other request), or "still running".
  */
-export async function startIdempotent(dataSource: DataSource, actor: Actor, key: string | undefined, body: unknown, now: Date): Promise<IdempotencyStart> {
+export async function startIdempotent(dataSource: DataSource, secrets: SecretBox, actor: Actor, key: string | undefined, body: unknown, now: Date): Promise<IdempotencyStart> {
   if (key === undefined || !isMutation(body)) return { kind: 'not-applicable' };
   if (!KEY_RE.test(key)) return { kind: 'invalid-key' };
   const actorKey = `${actor.type}:${actor.id}`;
@@ -49,7 +50,7 @@ export async function startIdempotent(dataSource: DataSource, actor: Actor, key:
     if (existing && existing.createdAt.getTime() > now.getTime() - IDEMPOTENCY_WINDOW_MS) {
       if (existing.requestHash !== hash) return { kind: 'mismatch' };
       if (existing.status === null) return { kind: 'in-progress' };
-      return { kind: 'replay', status: existing.status, body: existing.response };
+      return { kind: 'replay', status: existing.status, body: JSON.parse(secrets.open((existing.response as { sealed: string }).sealed)) };
     }
     if (existing) await manager.delete(IdempotencyRecord, { id: existing.id });
     const recordId = newId(now);
@@ -66,11 +67,14 @@ export async function startIdempotent(dataSource: DataSource, actor: Actor, key:
   });
 }
 
-/** Stores the first response; a server error frees the key instead, so that a retry acts. */
-export async function finishIdempotent(dataSource: DataSource, recordId: string, status: number, body: string): Promise<void> {
+/**
+ * Stores the first response, sealed (it may hold personal data: an export, a profile); a
+ * server error frees the key instead, so that a retry acts.
+ */
+export async function finishIdempotent(dataSource: DataSource, secrets: SecretBox, recordId: string, status: number, body: string): Promise<void> {
   await inTransaction(dataSource, async (manager) => {
     if (status >= 500) await manager.delete(IdempotencyRecord, { id: recordId });
-    else await manager.update(IdempotencyRecord, { id: recordId }, { status, response: JSON.parse(body) });
+    else await manager.update(IdempotencyRecord, { id: recordId }, { status, response: { sealed: secrets.seal(body) } });
   });
 }
 

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import http, { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import https from 'node:https';
+import { HubConfig } from '../config';
+
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * P6: only encrypted connections. The hub speaks TLS itself when given a certificate; in
+ * production it refuses to start on plain HTTP unless a TLS-terminating proxy stands in front
+ * (TRUST_PROXY=true), and then refuses what did not reach that proxy over HTTPS.
+ */
+export function createTransport(config: HubConfig, listener: RequestListener): { server: http.Server; secure: boolean } {
+  if (config.tls.certFile && config.tls.keyFile) {
+    const server = https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' }, listener);
+    return { server, secure: true };
+  }
+  if (config.nodeEnv === 'production' && !config.trustProxy) {
+    throw new Error('refusing to serve plain HTTP in production: set TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY=true behind a TLS-terminating proxy');
+  }
+  return { server: http.createServer(listener), secure: false };
+}
+
+/** Did this request reach us (or our trusted proxy) over HTTPS? */
+export function arrivedOverHttps(req: IncomingMessage, config: HubConfig, secure: boolean): boolean {
+  if (secure) return true;
+  if (!config.trustProxy) return false;
+  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
+  return proto === 'https';
+}
+
+/** Under TRUST_PROXY, a request that did not arrive over HTTPS is refused; over HTTPS, HSTS is sent. */
+export function enforceTransport(req: IncomingMessage, res: ServerResponse, config: HubConfig, secure: boolean): boolean {
+  const overHttps = arrivedOverHttps(req, config, secure);
+  if (overHttps) res.setHeader('strict-transport-security', HSTS);
+  return overHttps || !config.trustProxy;
+}

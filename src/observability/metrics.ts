@@ -1,0 +1,38 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/** Prometheus metrics of one hub instance (its own registry: tests run several hubs in one process). */
+export class HubMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'hub_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [this.registry] });
+  readonly duration = new Histogram({
+    name: 'hub_graphql_duration_seconds',
+    help: 'GraphQL request duration by operation type',
+    labelNames: ['operation'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({ name: 'hub_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['code'], registers: [this.registry] });
+  readonly gateDenials = new Counter({ name: 'hub_transfer_gate_denials_total', help: 'Personal-data reads denied by the transfer gate (per subject and request)', registers: [this.registry] });
+  readonly rateLimited = new Counter({ name: 'hub_rate_limited_total', help: 'Requests refused by the rate limit', registers: [this.registry] });
+
+  constructor(dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+    const pool = () => (dataSource.driver as unknown as { pool?: { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } } }).pool;
+    new Gauge({
+      name: 'hub_db_pool_connections',
+      help: 'Database pool connections by state (MySQL/MariaDB; the embedded database has one connection)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const p = pool();
+        const all = p?._allConnections?.length ?? (dataSource.isInitialized ? 1 : 0);
+        const free = p?._freeConnections?.length ?? 0;
+        this.set({ state: 'total' }, all);
+        this.set({ state: 'idle' }, free);
+        this.set({ state: 'busy' }, all - free);
+        this.set({ state: 'waiting' }, p?._connectionQueue?.length ?? 0);
+      },
+    });
+  }
+}
