@@ -17,22 +17,8 @@ export interface WriteEvent {
 }
 
 /** Records a write in the same transaction as the write (STYLE habit 6). */
-export async function recordWrite(manager: EntityManager, ctx: RequestContext, event: WriteEvent): Promise<void> {
-  await manager.insert(AuditEvent, {
-    id: newId(ctx.now),
-    at: ctx.now,
-    requestId: ctx.requestId,
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    actorOrganizationId: ctx.actor.organizationId,
-    action: event.action,
-    subjectType: event.subjectType,
-    subjectId: event.subjectId,
-    fields: event.fields ?? [],
-    purpose: PURPOSE_LICENSE_MANAGEMENT,
-    outcome: AuditOutcome.ALLOWED,
-    detail: event.detail ? JSON.stringify(event.detail) : null,
-  });
+export function recordWrite(manager: EntityManager, ctx: RequestContext, event: WriteEvent): Promise<void> {
+  return recordWrites(manager, ctx, [event]);
 }
 
 /** Many events of one write in one statement (registering 1,000 licenses is one INSERT). */
