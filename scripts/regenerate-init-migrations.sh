@@ -8,5 +8,9 @@ npx tsc -p . || true
 rm -f dist/src/migrations/*/*.js
 mysql -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS hub_gen; CREATE DATABASE hub_gen CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
 DATABASE_URL=mariadb://root@127.0.0.1:3306/hub_gen npx typeorm migration:generate -d dist/ormconfig.js src/migrations/mysql/Init -t 1764200000000
+# Exact comparison on MySQL/MariaDB as on SQLite for values that identify by their bytes
+# (host ids, idempotency keys, folded names for sorting). TypeORM's schema comparison ignores
+# collations, so the entities stay dialect-free and this is said in the migration only.
+node scripts/collate-binary.cjs src/migrations/mysql/1764200000000-Init.ts
 tmp=$(mktemp -d); DATA_DIR=$tmp npx typeorm migration:generate -d dist/ormconfig.js src/migrations/sqlite/Init -t 1764200000000
 npx tsc -p .

@@ -71,6 +71,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (req.method === 'POST') {
       const read = await readBody(req);
       if (read.tooLarge) {
+        // We stopped reading mid-body: the connection cannot carry another request.
+        res.setHeader('connection', 'close');
         return reject(res, 413, ErrorCode.QUERY_TOO_COMPLEX, `request body over the limit of ${MAX_BODY_BYTES} bytes`, { limit: 'maxBodyBytes', max: MAX_BODY_BYTES });
       }
       const type = String(req.headers['content-type'] ?? '');

@@ -70,9 +70,9 @@ export type QueryCheck =
   | { kind: 'not-analyzable' };
 
 /** `first` when a connection field does not name it (api-contract: default 20). */
-export const DEFAULT_PAGE_FACTOR = 20;
+const DEFAULT_PAGE_FACTOR = 20;
 /** `first` beyond 100 is the resolver's BAD_USER_INPUT: the estimate never multiplies by more. */
-export const MAX_PAGE_FACTOR = 100;
+const MAX_PAGE_FACTOR = 100;
 
 const NOT_ANALYZABLE: QueryCheck = { kind: 'not-analyzable' };
 
@@ -154,7 +154,7 @@ function parseWithTokenLimit(query: string, maxTokens: number): Parsed {
 }
 
 /** The number of tokens of the document as the parser counts them (a lexical error ends the count). */
-export function countTokens(query: string): number {
+function countTokens(query: string): number {
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {

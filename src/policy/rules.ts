@@ -227,3 +227,79 @@ export const PRIVACY_OFFICER_OR_VENDOR_ADMIN = decide<unknown>('PRIVACY_OFFICER_
 
 /** updateMyProfile: any user, for themself; never an API key. */
 export const ANY_USER_SELF = decide<unknown>('ANY_USER_SELF', (ctx, _p, info) => (isUser(ctx) ? true : refuse(info, 'only a person, for themself (not an API key)')));
+
+// ---------------------------------------------------------------------------------------------
+// Management of organizations, users and API keys (access-policy.md, Mutations; CREDENTIAL).
+// The rules decide what the actor and the arguments alone can decide; what needs the row (the
+// organization of a user or key named by id) is decided by the service with the same
+// managesOrganization(), on the row it locked. API keys never manage anything.
+// ---------------------------------------------------------------------------------------------
+import { Actor } from '../context/actor';
+
+const ORGANIZATION_ADMINS = new Set([Role.DISTRIBUTOR_ADMIN, Role.CUSTOMER_ADMIN]);
+
+/** VENDOR_ADMIN manages every organization; DISTRIBUTOR_ADMIN and CUSTOMER_ADMIN their own. Users only. */
+export function managesOrganization(actor: Actor, organizationId: string): boolean {
+  if (actor.scopes !== null || !actor.userId) return false;
+  if (actor.role === Role.VENDOR_ADMIN) return true;
+  return ORGANIZATION_ADMINS.has(actor.role) && actor.organizationId === organizationId;
+}
+
+type ManagementArgs = { input?: { organizationId?: unknown; kind?: unknown; processingCountries?: unknown } };
+
+/**
+ * The organization named by input.organizationId is the caller's to manage. An id that is not an
+ * Organization id passes: the service refuses it as BAD_USER_INPUT naming the field, before any read.
+ */
+function ownOrganizationArg(ctx: RequestContext, args: ManagementArgs): boolean {
+  const raw = args.input?.organizationId;
+  const id = typeof raw === 'string' ? fromGlobalIdOf('Organization', raw) : null;
+  return id === null || managesOrganization(ctx.actor, id);
+}
+
+/** createOrganization: VENDOR_ADMIN; DISTRIBUTOR_ADMIN only a CUSTOMER (which becomes its customer). */
+export const CREATE_ORGANIZATION = rule('CREATE_ORGANIZATION', { cache: 'no_cache' })((_p: unknown, args: ManagementArgs, ctx: RequestContext, info: GraphQLResolveInfo) => {
+  if (!isUser(ctx)) return refuse(info, 'API keys never manage organizations');
+  if (ctx.actor.role === Role.VENDOR_ADMIN) return true;
+  if (ctx.actor.role === Role.DISTRIBUTOR_ADMIN) {
+    return args.input?.kind === OrganizationKind.CUSTOMER ? true : refuse(info, 'a distributor admin creates customers only (input.kind CUSTOMER)');
+  }
+  return refuse(info, 'organizations are created by VENDOR_ADMIN, and customers by their distributor admin');
+});
+
+/**
+ * updateOrganization: VENDOR_ADMIN; the organization's own admin (never a distributor for its
+ * customers). processingCountries only VENDOR_ADMIN: the transfer gate reads them, and a
+ * distributor must not be able to change what decides its own access to personal data.
+ */
+export const UPDATE_ORGANIZATION = rule('UPDATE_ORGANIZATION', { cache: 'no_cache' })((_p: unknown, args: ManagementArgs, ctx: RequestContext, info: GraphQLResolveInfo) => {
+  if (!isUser(ctx)) return refuse(info, 'API keys never manage organizations');
+  if (ctx.actor.role === Role.VENDOR_ADMIN) return true;
+  if (!ORGANIZATION_ADMINS.has(ctx.actor.role) || !ownOrganizationArg(ctx, args)) return refuse(info, "only VENDOR_ADMIN or the organization's own admin");
+  if (args.input?.processingCountries !== undefined) {
+    return new DomainError(ErrorCode.FORBIDDEN, `Not allowed to call ${fieldName(info)}: input.processingCountries is changed by VENDOR_ADMIN only (the transfer gate reads it)`, {
+      field: 'input.processingCountries',
+    });
+  }
+  return true;
+});
+
+/** inviteUser, createApiKey: for input.organizationId, its own admin or VENDOR_ADMIN. */
+export const ORGANIZATION_ADMIN_FOR_OWN = rule('ORGANIZATION_ADMIN_FOR_OWN', { cache: 'no_cache' })(
+  (_p: unknown, args: ManagementArgs, ctx: RequestContext, info: GraphQLResolveInfo) => {
+    if (!isUser(ctx)) return refuse(info, 'API keys never manage users or keys');
+    if (ctx.actor.role === Role.VENDOR_ADMIN) return true;
+    return ORGANIZATION_ADMINS.has(ctx.actor.role) && ownOrganizationArg(ctx, args) ? true : refuse(info, "only VENDOR_ADMIN or the organization's own admin");
+  },
+);
+
+/**
+ * updateUser, disableUser, revokeApiKey: VENDOR_ADMIN or an organization's admin. The target is
+ * named by its own id; the service checks, on the locked row, that it belongs to the admin's
+ * organization (managesOrganization).
+ */
+export const ORGANIZATION_ADMIN = decide<unknown>('ORGANIZATION_ADMIN', (ctx, _p, info) =>
+  isUser(ctx) && (ctx.actor.role === Role.VENDOR_ADMIN || ORGANIZATION_ADMINS.has(ctx.actor.role))
+    ? true
+    : refuse(info, "only VENDOR_ADMIN or an organization's admin, for its own organization (never an API key)"),
+);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { PERSONAS } from '../../seeds/personas';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, GraphQLResponse, TestHub } from '../helpers/hub';
@@ -37,13 +38,12 @@ describe(`query limits over HTTP (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
   afterAll(() => hub?.close());
 
   /** A POST of raw bytes as the vendor admin. */
-  async function post(body: string | ReadableStream<Uint8Array>, extra: RequestInit = {}): Promise<GraphQLResponse> {
+  async function post(body: string): Promise<GraphQLResponse> {
     const res = await fetch(`${hub.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
       body,
-      ...extra,
-    } as RequestInit);
+    });
     const text = await res.text();
     let parsed: GraphQLResponse['body'];
     try {
@@ -53,6 +53,35 @@ describe(`query limits over HTTP (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
     }
     return { status: res.status, headers: res.headers, body: parsed };
   }
+
+  /** A POST as the vendor admin over node:http, written in chunks without a content-length (chunked encoding), on `agent`. */
+  function postChunked(agent: http.Agent, chunks: string[]): Promise<{ status: number; body: GraphQLResponse['body'] }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        `${hub.url}/graphql`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+            } catch {
+              reject(new Error(`not JSON (HTTP ${res.statusCode}): ${text.slice(0, 200)}`));
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.setTimeout(3000, () => req.destroy(new Error('no answer within 3 s')));
+      for (const chunk of chunks) req.write(chunk);
+      req.end();
+    });
+  }
+
+  /** A JSON body of about 144 KB in 16 KB chunks. */
+  const oversizedChunks = () => ['{"query":"{ viewer { role } }","variables":{"pad":"', ...range(9).map(() => 'x'.repeat(16 * 1024)), '"}}'];
 
   /** The one error of a rejection: HTTP 400, QUERY_TOO_COMPLEX, this limit and these numbers, no data. */
   function expectTooComplex(r: GraphQLResponse, limit: string, max: number, actual: number, message?: string): void {
@@ -134,18 +163,27 @@ describe(`query limits over HTTP (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
   });
 
   it('rejects a chunked body over 100 KB that declares no length (413, maxBodyBytes)', async () => {
-    const chunk = new TextEncoder().encode(`{"query":"{ viewer { role } }","variables":{"pad":"${'x'.repeat(16 * 1024)}`);
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent > MAX_BODY_BYTES * 2) return controller.close();
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
-    const r = await post(stream, { duplex: 'half' } as RequestInit);
-    expect(r.status).toBe(413);
-    expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      const r = await postChunked(agent, oversizedChunks());
+      expect(r.status).toBe(413);
+      expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers the next request on the same keep-alive connection after a 413 on a chunked body', async () => {
+    // One socket only: the second request must go over the connection of the first (or a new
+    // one, if the hub closed it with `connection: close`), and be answered, not hang and reset.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect((await postChunked(agent, oversizedChunks())).status).toBe(413);
+      const next = await postChunked(agent, [JSON.stringify({ query: '{ viewer { role } }' })]);
+      expect({ status: next.status, data: next.body.data }).toEqual({ status: 200, data: { viewer: { role: 'VENDOR_ADMIN' } } });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers the seed dashboard query, for the distributor and for the vendor admin', async () => {

@@ -1,6 +1,6 @@
-import { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, Lexer, Source, TokenKind } from 'graphql';
 import { Parser } from 'graphql/language/parser';
-import { checkQuery, countTokens, DEFAULT_QUERY_LIMITS, GraphQLParams, QueryCheck, QueryLimits } from '../../src/http/query-limits';
+import { checkQuery, DEFAULT_QUERY_LIMITS, GraphQLParams, QueryCheck, QueryLimits } from '../../src/http/query-limits';
 import { buildHubSchema } from '../../src/schema';
 
 /**
@@ -44,6 +44,14 @@ function measure(query: string, limit: keyof QueryLimits, variables?: unknown): 
   throw new Error(`cannot measure ${limit}: ${JSON.stringify(result)}`);
 }
 
+/** Tokens as graphql-js counts them (no comments, no commas), independently of the module under test. */
+function countTokens(query: string): number {
+  const lexer = new Lexer(new Source(query));
+  let count = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) count++;
+  return count;
+}
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** k nested `distributors` lists (plain lists: depth without node estimate) around `leaf`. */
 const chain = (k: number, leaf = 'name') => `${'distributors { '.repeat(k)}${leaf}${' }'.repeat(k)}`;
@@ -71,6 +79,7 @@ describe('query limits: the defaults', () => {
 
   it('the builders of this file measure what they claim', () => {
     expect(countTokens(tokenQuery(2000))).toBe(2000);
+    expect(measure(tokenQuery(2000), 'maxTokens')).toBe(2000);
     expect(paddedQuery(15000)).toHaveLength(15000);
     expect(measure(deepQuery(12), 'maxDepth')).toBe(12);
     expect(measure(aliasQuery(20), 'maxAliases')).toBe(20);

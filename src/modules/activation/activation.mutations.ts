@@ -46,7 +46,7 @@ export async function activateLicense(ctx: RequestContext, input: ActivateLicens
   const licenseId = idArg('License', input.licenseId, 'input.licenseId');
   const computer = computerFields(input.computer);
   return inTransaction(ctx.dataSource, async (manager) => {
-    const license = await reachableForUpdate(ctx, manager, License, licenseId, 'License');
+    const license = await reachableForUpdate(ctx, manager, License, licenseId, 'License (input.licenseId)');
     const status = licenseStatus(license, ctx.now);
     const refused = REFUSED[status];
     if (refused || !license.customerId) {
@@ -86,7 +86,7 @@ export async function activateLicense(ctx: RequestContext, input: ActivateLicens
 export async function deactivateActivation(ctx: RequestContext, input: DeactivateActivationInput): Promise<Activation> {
   const id = idArg('Activation', input.activationId, 'input.activationId');
   return inTransaction(ctx.dataSource, async (manager) => {
-    const activation = await reachableForUpdate(ctx, manager, Activation, id, 'Activation');
+    const activation = await reachableForUpdate(ctx, manager, Activation, id, 'Activation (input.activationId)');
     if (activation.deactivatedAt) throw conflict('the activation is already deactivated', { rule: 'activation.deactivate_once' });
     await manager.query('UPDATE `activation` SET deactivatedAt = ? WHERE id = ?', [sqlDate(ctx.now), id]);
     await recordWrite(manager, ctx, { action: 'license.deactivated', subjectType: 'Activation', subjectId: id, detail: { licenseId: activation.licenseId } });

@@ -24,7 +24,7 @@ export async function createContract(ctx: RequestContext, input: CreateContractI
   }
   if (problems.length) throw badInput(problems);
   return inTransaction(ctx.dataSource, async (manager) => {
-    const distributor = await reachableForUpdate(ctx, manager, Organization, distributorId, 'Organization');
+    const distributor = await reachableForUpdate(ctx, manager, Organization, distributorId, 'Organization (input.distributorId)');
     if (distributor.kind !== OrganizationKind.DISTRIBUTOR) throw badInput({ field: 'input.distributorId', message: 'is not a distributor' });
     const contract = manager.create(Contract, {
       id: newId(ctx.now),
@@ -47,7 +47,7 @@ export async function createContract(ctx: RequestContext, input: CreateContractI
 export async function signContract(ctx: RequestContext, input: SignContractInput): Promise<Contract> {
   const id = idArg('Contract', input.contractId, 'input.contractId');
   return inTransaction(ctx.dataSource, async (manager) => {
-    const contract = await reachableForUpdate(ctx, manager, Contract, id, 'Contract');
+    const contract = await reachableForUpdate(ctx, manager, Contract, id, 'Contract (input.contractId)');
     if (contract.status !== ContractStatus.DRAFT) throw conflict(`only a DRAFT contract can be signed (this one is ${contract.status})`, { rule: 'contract.sign_draft_only' });
     contract.status = ContractStatus.SIGNED;
     contract.signedAt = input.signedAt;
@@ -60,7 +60,7 @@ export async function signContract(ctx: RequestContext, input: SignContractInput
 export async function terminateContract(ctx: RequestContext, input: TerminateContractInput): Promise<Contract> {
   const id = idArg('Contract', input.contractId, 'input.contractId');
   return inTransaction(ctx.dataSource, async (manager) => {
-    const contract = await reachableForUpdate(ctx, manager, Contract, id, 'Contract');
+    const contract = await reachableForUpdate(ctx, manager, Contract, id, 'Contract (input.contractId)');
     if (contract.status === ContractStatus.TERMINATED) throw conflict('the contract is already terminated, and stays so', { rule: 'contract.terminated_is_final' });
     if (contract.status !== ContractStatus.SIGNED) throw conflict('only a SIGNED contract can be terminated (a draft is simply never signed)', { rule: 'contract.terminate_signed_only' });
     if (contract.signedAt && input.terminatedAt < contract.signedAt) {

@@ -32,8 +32,8 @@ export async function registerLicenses(ctx: RequestContext, input: RegisterLicen
   if (problems.length) throw badInput(problems);
 
   return inTransaction(ctx.dataSource, async (manager) => {
-    await reachableForUpdate(ctx, manager, Product, productId, 'Product');
-    const distributor = await reachableForUpdate(ctx, manager, Organization, distributorId, 'Organization');
+    await reachableForUpdate(ctx, manager, Product, productId, 'Product (input.productId)');
+    const distributor = await reachableForUpdate(ctx, manager, Organization, distributorId, 'Organization (input.distributorId)');
     if (distributor.kind !== OrganizationKind.DISTRIBUTOR) throw badInput({ field: 'input.distributorId', message: 'is not a distributor' });
     const keys = await uniqueKeys(ctx, manager, input.count);
     const licenses = keys.map((key) =>
@@ -155,7 +155,7 @@ export async function revokeLicense(ctx: RequestContext, input: RevokeLicenseInp
   const reason = input.reason?.trim() || null;
   if (reason && reason.length > LIMITS.reason) throw badInput({ field: 'input.reason', message: `must be at most ${LIMITS.reason} characters` });
   return inTransaction(ctx.dataSource, async (manager) => {
-    const license = await reachableForUpdate(ctx, manager, License, id, 'License');
+    const license = await reachableForUpdate(ctx, manager, License, id, 'License (input.licenseId)');
     if (license.state === LicenseStatus.REVOKED) throw conflict('the license is already revoked', { rule: 'license.revoke_once' });
     const now = sqlDate(ctx.now);
     await manager.query('UPDATE `license` SET state = ?, revokedAt = ?, revokeReason = ? WHERE id = ?', [LicenseStatus.REVOKED, now, reason, id]);

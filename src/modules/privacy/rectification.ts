@@ -14,7 +14,7 @@ export const PROFILE_LIMITS = { name: 200, email: 254, phone: 64 } as const;
 /** The WHATWG "valid e-mail address", with at least one dot in the domain. */
 const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const PHONE_RE = /^\+?[0-9 ()./-]+$/;
-const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+export const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
 type ProfileField = 'name' | 'email' | 'phone';
 const FIELDS: readonly ProfileField[] = ['name', 'email', 'phone'];
@@ -65,9 +65,9 @@ export function validateProfile(input: { name?: string | null; email?: string | 
  * the person and the field, so that the record shows *that* a value changed and lets whoever
  * holds the key check a claimed value, but never shows the value (docs/privacy.md).
  */
-export function auditValueDigest(secrets: SecretBox, subjectId: string, field: string, value: string | null): string | null {
+export function auditValueDigest(secrets: SecretBox, subjectId: string, field: string, value: string | null, subjectType: 'PortalUser' | 'Organization' = 'PortalUser'): string | null {
   if (value === null) return null;
-  return `hmac-sha256:${secrets.digest(`audit-value:v1:PortalUser:${subjectId}:${field}:${value}`)}`;
+  return `hmac-sha256:${secrets.digest(`audit-value:v1:${subjectType}:${subjectId}:${field}:${value}`)}`;
 }
 
 /** updateMyProfile: the person, for themself (users only; API keys never). GDPR Art. 16. */
@@ -122,9 +122,9 @@ async function applyProfileChange(ctx: RequestContext, userId: string, change: P
 }
 
 /** Never says whose address it is. */
-const emailTaken = () => conflict('input.email: this e-mail address is already in use', { field: 'input.email', rule: 'user.email_unique' });
+export const emailTaken = () => conflict('input.email: this e-mail address is already in use', { field: 'input.email', rule: 'user.email_unique' });
 
-function isDuplicateKey(e: unknown): boolean {
+export function isDuplicateKey(e: unknown): boolean {
   const err = e as { code?: string; driverError?: { code?: string } };
   const code = err?.driverError?.code ?? err?.code ?? '';
   return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
