@@ -1,0 +1,62 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ON_MYSQL } from '../helpers/database';
+
+const MAIN = path.resolve(__dirname, '..', '..', 'src', 'main.js');
+const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
+
+/** The first command of the README, as a new user runs it: the embedded database, seeded on first start. */
+(ON_MYSQL ? describe.skip : describe)('the hub process on the embedded database', () => {
+  let child: ChildProcess;
+  let exited: Promise<number | null>;
+  const port = 4100 + (process.pid % 500);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-main-'));
+  const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the hub did not start: ${out}`)), 45_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('hub listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }, 60_000);
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('creates, migrates and seeds the database on first start, and lists the 35 organizations to the vendor admin', async () => {
+    expect(fs.existsSync(path.join(dataDir, 'hub.sqlite'))).toBe(true);
+    const token = await new Promise<string>((resolve, reject) => {
+      const p = spawn(process.execPath, [TOKEN, 'admin@mobotix.example'], { env });
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      p.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`token exited ${code}`))));
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ organizations(first: 100) { totalCount } }' }),
+    });
+    expect(await res.json()).toEqual({ data: { organizations: { totalCount: 35 } } });
+  });
+
+  it('on SIGTERM finishes the request in flight, then exits 0', async () => {
+    const inFlight = fetch(`http://127.0.0.1:${port}/ready`);
+    await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+});
