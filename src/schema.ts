@@ -16,6 +16,9 @@ import { ProductResolver } from './modules/product/product.resolver';
 import { PortalUserResolver } from './modules/user/user.resolver';
 import { ViewerResolver } from './modules/viewer/viewer.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
+import { OrganizationMutationsResolver } from './modules/organization/organization-mutations.resolver';
+import { UserMutationsResolver } from './modules/user/user-mutations.resolver';
+import { ApiKeyMutationsResolver } from './modules/api-key/api-key-mutations.resolver';
 
 export const RESOLVERS = [
   ActivationResolver,
@@ -31,6 +34,9 @@ export const RESOLVERS = [
   ViewerResolver,
   TransferDecisionResolver,
   PrivacyResolver,
+  OrganizationMutationsResolver,
+  UserMutationsResolver,
+  ApiKeyMutationsResolver,
 ] as const;
 
 let bare: GraphQLSchema | undefined;

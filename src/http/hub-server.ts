@@ -15,11 +15,17 @@ import { HubMetrics } from '../observability/metrics';
 import { buildHubSchema } from '../schema';
 import { createGraphQLServer, requestScope } from '../server';
 import { checkQuery, GraphQLParams } from './query-limits';
-import { RateLimiter } from './rate-limit';
+import { RateDecision, RateLimiter } from './rate-limit';
 import { createTransport, enforceTransport } from './transport';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+/**
+ * How long a request waits for the database to authenticate its caller. A hung database (or a
+ * pool whose connections all hang) answers 503 after this instead of holding the request open;
+ * queries during execution are bounded by the execution timeout.
+ */
+const AUTHENTICATION_TIMEOUT_MS = 4000;
 
 export interface HubOptions {
   config: HubConfig;
@@ -59,6 +65,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const authenticator = new Authenticator(config, dataSource);
   const metrics = new HubMetrics(dataSource);
   const rateLimiter = new RateLimiter(config.rateLimit);
+  await rateLimiter.ready(); // with REDIS_URL: the first requests already share the budget
   const schema = buildHubSchema();
   const apollo = createGraphQLServer(config, (error, requestId) =>
     logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
@@ -101,7 +108,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const now = clock();
     let context: RequestContext;
     try {
-      const actor = await authenticator.authenticate(req.headers.authorization, now);
+      const actor = await withTimeout(authenticator.authenticate(req.headers.authorization, now), AUTHENTICATION_TIMEOUT_MS);
       context = createRequestContext({ requestId, now, actor, config, dataSource, sql: new SqlRunner(dataSource), secrets });
     } catch (e) {
       if (e instanceof DomainError) return reject(res, 401, e.code, e.message);
@@ -110,16 +117,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     const outcome: Outcome = { status: 200, actorId: context.actor.id, operationName: typeof params.operationName === 'string' ? params.operationName : undefined };
 
+    const actorKey = `${context.actor.type}:${context.actor.id}`;
     const check = checkQuery(schema, params);
+    if (check.kind !== 'ok') {
+      // Refused by a limit, or left to Apollo to refuse (parse errors, CSRF, batches): not charged, but the headers tell the budget.
+      setRateHeaders(res, await rateLimiter.peek(actorKey));
+    }
     if (check.kind === 'rejected') {
       return { ...outcome, ...reject(res, 400, ErrorCode.QUERY_TOO_COMPLEX, check.message, { limit: check.limit, max: check.max, actual: check.actual }) };
     }
     if (check.kind === 'ok') {
       outcome.operation = check.operation;
-      const rate = await rateLimiter.consume(`${context.actor.type}:${context.actor.id}`, RateLimiter.cost(check.operation, check.nodeEstimate));
-      res.setHeader('x-ratelimit-limit', String(rate.limit));
-      res.setHeader('x-ratelimit-remaining', String(rate.remaining));
-      res.setHeader('x-ratelimit-reset', String(rate.reset));
+      const rate = await rateLimiter.consume(actorKey, RateLimiter.cost(check.operation, check.nodeEstimate));
+      setRateHeaders(res, rate);
       if (!rate.allowed) {
         metrics.rateLimited.inc();
         res.setHeader('retry-after', String(rate.retryAfterSeconds));
@@ -149,7 +159,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // The time limit: the answer is a coded error, and the context's signal stops the SQL behind it.
     const abort = new AbortController();
     context.signal = abort.signal;
-    context.sql.signal = abort.signal;
+    // The embedded database (better-sqlite3) answers synchronously: an execution that never waits
+    // never lets the timer below fire, so the SQL also reads the clock before each statement.
+    const deadline = Date.now() + config.executionTimeoutMs;
+    context.sql.signal = {
+      get aborted() {
+        if (!abort.signal.aborted && Date.now() >= deadline) abort.abort();
+        return abort.signal.aborted;
+      },
+    } as AbortSignal;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
@@ -174,7 +192,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } finally {
       clearTimeout(timer);
     }
-    if (result === 'timeout') {
+    if (result === 'timeout' || abort.signal.aborted) {
       if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
       return { ...outcome, ...reject(res, 503, 'TIMEOUT', `the request took longer than ${config.executionTimeoutMs} ms and was stopped (request ${requestId})`) };
     }
@@ -191,7 +209,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      if (idem.kind === 'started') await finishIdempotent(dataSource, secrets, idem.recordId, res.statusCode, result.body.string);
+      if (idem.kind === 'started') await finishIdempotent(dataSource, secrets, idem.recordId, res.statusCode, result.body.string, idem.onceOnly);
       res.end(result.body.string);
       return { ...outcome, status: res.statusCode, codes: errorCodes(result.body.string) };
     }
@@ -253,6 +271,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     });
   });
   const server = transport.server;
+  // Requests Node's HTTP parser refuses (headers or URL over 16 KB, malformed HTTP) get a coded
+  // JSON error too, instead of Node's bare 431/400 without a body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const message = status === 431 ? 'request line and headers over 16 KB (send a long query with POST)' : status === 408 ? 'request timeout' : 'malformed HTTP request';
+    const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 
   return {
     server,
@@ -317,6 +344,12 @@ async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge:
     chunks.push(chunk as Buffer);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
+}
+
+function setRateHeaders(res: ServerResponse, rate: RateDecision): void {
+  res.setHeader('x-ratelimit-limit', String(rate.limit));
+  res.setHeader('x-ratelimit-remaining', String(rate.remaining));
+  res.setHeader('x-ratelimit-reset', String(rate.reset));
 }
 
 function send(res: ServerResponse, status: number, payload: unknown): Outcome {

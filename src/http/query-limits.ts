@@ -21,6 +21,7 @@ import {
   TokenKind,
   validate,
   ValidationRule,
+  visit,
   ValueNode,
 } from 'graphql';
 import { Parser } from 'graphql/language/parser';
@@ -44,6 +45,12 @@ export interface QueryLimits {
   maxIds: number;
   /** The static node estimate of the executed operation (see estimateNodes below). */
   maxNodes: number;
+  /**
+   * Fields answering under one name in one selection set (`{ sku sku sku … }`). Legal but
+   * useless in numbers, and graphql-js's overlap validation is quadratic in them: 2,000
+   * copies pass the token limit and block the process for a second.
+   */
+  maxRepeatedFields: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -54,6 +61,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDocumentChars: 15000,
   maxIds: 100,
   maxNodes: 50000,
+  maxRepeatedFields: 10,
 };
 
 /** The parameters of a GraphQL request as they arrive (JSON body or GET query string). */
@@ -84,6 +92,7 @@ const MESSAGES: Record<keyof QueryLimits, (actual: number, max: number) => strin
   maxDirectives: (a, m) => `query with ${a} directives exceeds the limit of ${m}`,
   maxIds: (a, m) => `ids list of ${a} items exceeds the limit of ${m}`,
   maxNodes: (a, m) => `query node estimate ${a} exceeds the limit of ${m}`,
+  maxRepeatedFields: (a, m) => `${a} fields under one name in a selection set exceed the limit of ${m}`,
 };
 
 function rejected(limit: keyof QueryLimits, max: number, actual: number): QueryCheck {
@@ -112,6 +121,9 @@ export function checkQuery(schema: GraphQLSchema, params: GraphQLParams, limits:
   if (parsed.kind === 'too-many-tokens') return rejected('maxTokens', limits.maxTokens, parsed.tokens);
   if (parsed.kind === 'syntax-error') return NOT_ANALYZABLE;
   const document = parsed.document;
+
+  const repeated = mostRepeatedField(document);
+  if (repeated > limits.maxRepeatedFields) return rejected('maxRepeatedFields', limits.maxRepeatedFields, repeated);
 
   const operation = selectOperation(document, params.operationName);
   if (!operation) return NOT_ANALYZABLE;
@@ -358,4 +370,46 @@ class EstimateWalk {
         return undefined; // strings, enums, objects: neither a page size nor a list
     }
   }
+}
+
+/**
+ * The largest number of fields sharing a response name within one selection set, with its
+ * inline fragments and fragment spreads merged in as graphql-js's overlap validation sees
+ * them. Each named fragment's fields are collected once.
+ */
+function mostRepeatedField(document: DocumentNode): number {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+  const collected = new Map<string, Map<string, number>>();
+  const collect = (set: SelectionSetNode, into: Map<string, number>, seen: Set<string>): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.alias?.value ?? selection.name.value;
+        into.set(name, (into.get(name) ?? 0) + 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, into, seen);
+      } else {
+        const name = selection.name.value;
+        if (seen.has(name)) continue;
+        seen.add(name);
+        let fields = collected.get(name);
+        if (!fields) {
+          fields = new Map();
+          collected.set(name, fields);
+          const fragment = fragments.get(name);
+          if (fragment) collect(fragment, fields, new Set([name]));
+        }
+        for (const [k, n] of fields) into.set(k, (into.get(k) ?? 0) + n);
+      }
+    }
+  };
+  let most = 0;
+  visit(document, {
+    SelectionSet(node: SelectionSetNode) {
+      const counts = new Map<string, number>();
+      collect(node, counts, new Set());
+      for (const n of counts.values()) if (n > most) most = n;
+    },
+  });
+  return most;
 }

@@ -47,6 +47,29 @@ export class RateLimiter {
     return operation === 'mutation' ? 5 : Math.max(1, Math.ceil(nodeEstimate / 100));
   }
 
+  /**
+   * Resolves once the Redis client is ready (or after timeoutMs, or at once without Redis):
+   * until then every decision falls to this instance's insurance limiter, which shares nothing.
+   */
+  async ready(timeoutMs = 2000): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** The actor's budget as it stands, without charging anything (requests refused before the charge). */
+  async peek(actorKey: string): Promise<RateDecision> {
+    const res = await this.limiter.get(actorKey);
+    if (!res) return { allowed: true, limit: this.config.points, remaining: this.config.points, reset: Math.ceil(Date.now() / 1000) + this.config.windowSeconds, retryAfterSeconds: 0 };
+    return this.decision(res.remainingPoints > 0, res);
+  }
+
   async consume(actorKey: string, points: number): Promise<RateDecision> {
     try {
       const res = await this.limiter.consume(actorKey, points);

@@ -19,6 +19,7 @@ import {
   VENDOR_ADMIN_ONLY,
 } from './rules';
 import { ANY_USER_SELF, PRIVACY_OFFICER_ONLY, PRIVACY_OFFICER_OR_VENDOR_ADMIN, SELF_OR_PRIVACY_OFFICER } from './rules';
+import { CREATE_ORGANIZATION, ORGANIZATION_ADMIN, ORGANIZATION_ADMIN_FOR_OWN, UPDATE_ORGANIZATION } from './rules';
 
 /**
  * WHO READS WHAT: every field of every object type of the schema, and the rule that decides
@@ -50,6 +51,15 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     activateLicense: ACTIVATE,
     deactivateActivation: ACTIVATE,
     revokeLicense: VENDOR_ADMIN_ONLY,
+    createOrganization: CREATE_ORGANIZATION,
+    updateOrganization: UPDATE_ORGANIZATION,
+    linkCustomer: VENDOR_ADMIN_ONLY,
+    unlinkCustomer: VENDOR_ADMIN_ONLY,
+    inviteUser: ORGANIZATION_ADMIN_FOR_OWN,
+    updateUser: ORGANIZATION_ADMIN,
+    disableUser: ORGANIZATION_ADMIN,
+    createApiKey: ORGANIZATION_ADMIN_FOR_OWN,
+    revokeApiKey: ORGANIZATION_ADMIN,
     createContract: VENDOR_ADMIN_ONLY,
     signContract: VENDOR_ADMIN_ONLY,
     terminateContract: VENDOR_ADMIN_ONLY,
@@ -72,6 +82,11 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
   LicensesPayload: { licenses: PUBLIC },
   LicensePayload: { license: PUBLIC },
   ActivationPayload: { activation: PUBLIC },
+  OrganizationPayload: { organization: PUBLIC },
+  CustomerLinkPayload: { distributor: PUBLIC, customer: PUBLIC },
+  UserPayload: { user: PUBLIC },
+  CreateApiKeyPayload: { apiKey: PUBLIC, secret: CREDENTIAL },
+  ApiKeyPayload: { apiKey: PUBLIC },
   Viewer: { actorType: PUBLIC, role: PUBLIC, scopes: PUBLIC, user: PUBLIC, apiKey: PUBLIC, organization: PUBLIC },
   Organization: {
     id: PUBLIC,

@@ -62,6 +62,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class PrivateMariaDb {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private frozen = false;
   private readonly killOnExit = () => this.child?.kill('SIGKILL');
 
   private constructor(
@@ -143,9 +144,26 @@ export class PrivateMariaDb {
   async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (!this.child) return;
     if (this.running) this.child.kill(signal);
+    if (this.frozen && signal !== 'SIGKILL') this.thaw(); // a stopped process handles SIGTERM only when resumed
     await this.exited;
+    this.frozen = false;
     process.removeListener('exit', this.killOnExit);
     this.child = undefined;
+  }
+
+  /**
+   * Freezes the server (SIGSTOP): its port still accepts TCP connections (the kernel does that)
+   * but nothing answers, as with a hung server or a network partition. thaw() resumes it.
+   */
+  freeze(): void {
+    if (!this.running) throw new Error('the private MariaDB is not running');
+    this.child!.kill('SIGSTOP');
+    this.frozen = true;
+  }
+
+  thaw(): void {
+    if (this.child && this.frozen) this.child.kill('SIGCONT');
+    this.frozen = false;
   }
 
   /** Whether the server accepts a connection and answers SELECT 1 within a second. */

@@ -59,10 +59,11 @@ const chain = (k: number, leaf = 'name') => `${'distributors { '.repeat(k)}${lea
 const deepQuery = (depth: number) => `{ organization(id: "x") { ${chain(depth - 2)} } }`;
 /** `n` aliased fields. */
 const aliasQuery = (n: number, field = 'id') => `{ products { ${range(n).map((i) => `a${i}: ${field}`).join(' ')} } }`;
-/** `n` @include directives. */
-const directiveQuery = (n: number) => `{ products { ${'id @include(if: true) '.repeat(n)}} }`;
-/** Exactly `n` tokens: `{ products {` (3) + (n − 5) × `id` + `} }` (2). */
-const tokenQuery = (n: number) => `{ products { ${'id '.repeat(n - 5)}} }`;
+/** `n` @include directives (on four different fields, so no name repeats more than 10 times). */
+const PRODUCT_FIELDS = ['id', 'sku', 'name', 'licenseModel'];
+const directiveQuery = (n: number) => `{ products { ${range(n).map((i) => `${PRODUCT_FIELDS[i % 4]} @include(if: true)`).join(' ')} } }`;
+/** n tokens: 18 of structure and a default list of n - 18 numbers (no repeated fields, aliases or directives). */
+const tokenQuery = (n: number) => `query($x: [Int] = [${'1 '.repeat(n - 18)}]) { viewer { role } }`;
 /** A small query padded with leading whitespace to exactly `n` characters. */
 const paddedQuery = (n: number, query = '{ viewer { role } }') => ' '.repeat(n - query.length) + query;
 const idList = (n: number) => range(n).map((i) => `id-${i}`);
@@ -74,7 +75,7 @@ const DASHBOARD =
 
 describe('query limits: the defaults', () => {
   it('are the limits of issue #6', () => {
-    expect(DEFAULT_QUERY_LIMITS).toEqual({ maxDepth: 12, maxAliases: 20, maxDirectives: 10, maxTokens: 2000, maxDocumentChars: 15000, maxIds: 100, maxNodes: 50000 });
+    expect(DEFAULT_QUERY_LIMITS).toEqual({ maxDepth: 12, maxAliases: 20, maxDirectives: 10, maxTokens: 2000, maxDocumentChars: 15000, maxIds: 100, maxNodes: 50000, maxRepeatedFields: 10 });
   });
 
   it('the builders of this file measure what they claim', () => {
@@ -190,7 +191,7 @@ describe('query limits: aliases (maxAliases, 20), __typename aliases included', 
   });
 
   it('does not count fields without an alias', () => {
-    expectOk(check(`{ ${'__typename '.repeat(50)}products { ${'id '.repeat(50)}} }`));
+    expectOk(check(`{ ${'__typename '.repeat(10)}products { ${'id sku name licenseModel '.repeat(10)}} }`));
   });
 
   it('counts the aliases of a fragment at every spread', () => {
@@ -406,5 +407,22 @@ describe('query limits: operations', () => {
     ['fragments only', { query: 'fragment F on Query { viewer { role } }' }],
   ])('leaves %s to Apollo (not-analyzable)', (_name, params) => {
     expect(checkQuery(schema, params)).toEqual({ kind: 'not-analyzable' });
+  });
+});
+
+describe('repeated fields', () => {
+  it('accepts 10 fields under one name in a selection set, and refuses 11 (graphql-js validates them pairwise)', () => {
+    const schema = buildHubSchema();
+    const ten = checkQuery(schema, { query: `{ products { ${'sku '.repeat(10)} } }` });
+    expect(ten.kind).toBe('ok');
+    const eleven = checkQuery(schema, { query: `{ products { ${'sku '.repeat(11)} } }` });
+    expect(eleven).toMatchObject({ kind: 'rejected', limit: 'maxRepeatedFields', max: 10, actual: 11 });
+  });
+
+  it('refuses 1,990 copies of one field fast, before any validation', () => {
+    const started = Date.now();
+    const r = checkQuery(buildHubSchema(), { query: `{ products { ${'sku '.repeat(1990)} } }` });
+    expect(r).toMatchObject({ kind: 'rejected', limit: 'maxRepeatedFields', actual: 1990 });
+    expect(Date.now() - started).toBeLessThan(200);
   });
 });

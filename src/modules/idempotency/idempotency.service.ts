@@ -17,17 +17,24 @@ export type IdempotencyStart =
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'mismatch' }
   | { kind: 'in-progress' }
-  | { kind: 'started'; recordId: string };
+  | { kind: 'started'; recordId: string; onceOnly: boolean };
+
+/**
+ * Mutations whose answer is given once only: a new API key's secret, a data subject's export.
+ * A retry learns that the first request was carried out, but not the answer again.
+ */
+const ONCE_ONLY_FIELDS = new Set(['createApiKey', 'exportPersonalData']);
 
 /** Only mutations are made idempotent; a query is safe to repeat anyway. */
-function isMutation(body: unknown): boolean {
+function mutationFields(body: unknown): string[] | null {
   const b = body as { query?: unknown; operationName?: unknown } | undefined;
-  if (!b || typeof b.query !== 'string') return false;
+  if (!b || typeof b.query !== 'string') return null;
   try {
     const op = getOperationAST(parse(b.query), typeof b.operationName === 'string' ? b.operationName : undefined);
-    return op?.operation === 'mutation';
+    if (op?.operation !== 'mutation') return null;
+    return op.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : '…'));
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -41,7 +48,9 @@ function requestHash(body: unknown): string {
  * response (a retry), a refusal (same key, other request), or "still running".
  */
 export async function startIdempotent(dataSource: DataSource, secrets: SecretBox, actor: Actor, key: string | undefined, body: unknown, now: Date): Promise<IdempotencyStart> {
-  if (key === undefined || !isMutation(body)) return { kind: 'not-applicable' };
+  const fields = key === undefined ? null : mutationFields(body);
+  if (key === undefined || !fields) return { kind: 'not-applicable' };
+  const onceOnly = fields.some((f) => ONCE_ONLY_FIELDS.has(f) || f === '…');
   if (!KEY_RE.test(key)) return { kind: 'invalid-key' };
   const actorKey = `${actor.type}:${actor.id}`;
   const hash = requestHash(body);
@@ -63,7 +72,7 @@ export async function startIdempotent(dataSource: DataSource, secrets: SecretBox
       .execute();
     // Another request claimed the key between our read and our insert.
     const mine = await manager.findOneBy(IdempotencyRecord, { id: recordId });
-    return mine && inserted ? { kind: 'started', recordId } : { kind: 'in-progress' };
+    return mine && inserted ? { kind: 'started', recordId, onceOnly } : { kind: 'in-progress' };
   });
 }
 
@@ -71,7 +80,12 @@ export async function startIdempotent(dataSource: DataSource, secrets: SecretBox
  * Stores the first response, sealed (it may hold personal data: an export, a profile); a
  * server error frees the key instead, so that a retry acts.
  */
-export async function finishIdempotent(dataSource: DataSource, secrets: SecretBox, recordId: string, status: number, body: string): Promise<void> {
+export async function finishIdempotent(dataSource: DataSource, secrets: SecretBox, recordId: string, status: number, body: string, onceOnly = false): Promise<void> {
+  if (onceOnly && status < 500) {
+    body = JSON.stringify({
+      errors: [{ message: 'Idempotency-Key: this request was already carried out; its answer is given only once', extensions: { code: 'CONFLICT', field: 'Idempotency-Key' } }],
+    });
+  }
   await inTransaction(dataSource, async (manager) => {
     if (status >= 500) await manager.delete(IdempotencyRecord, { id: recordId });
     else await manager.update(IdempotencyRecord, { id: recordId }, { status, response: { sealed: secrets.seal(body) } });

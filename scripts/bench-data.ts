@@ -1,0 +1,541 @@
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { openDataSource } from '../ormconfig';
+import { normalizeActivationKey } from '../src/common/activation-key';
+import { ActorType, AuditOutcome, ContractStatus, ContractType, LicenseStatus, OrganizationKind, Role, UserStatus } from '../src/common/enums';
+import { seedId } from '../src/common/ids';
+import { SecretBox } from '../src/common/secret-box';
+import { sqlDate } from '../src/common/sql';
+import { loadConfig } from '../src/config';
+import { syncJurisdictions } from '../src/modules/jurisdiction/jurisdiction.service';
+import { organizationNameKey } from '../src/modules/organization/organization.entity';
+import { PRODUCT_SKUS, productId } from '../seeds/personas';
+import { seedWorld } from '../seeds/seed-world';
+
+/**
+ * The benchmark's data set (issue #7, part 1): `npm run bench:data [-- options]`.
+ *
+ * A database of its own (DATABASE_URL must name a database with "bench" in its name; default
+ * mysql://root@127.0.0.1:3306/hub_bench), dropped and made afresh: the migrations, the
+ * jurisdiction facts, the seed world, then 20 distributors of the benchmark, bulk-inserted with
+ * multi-row INSERTs (2,000 rows a statement, one transaction per 20,000 rows of a table):
+ *
+ * - bench-de (DE: inside the EEA, no contract needed): the measured distributor. 2,000 customers,
+ *   each with 3 users, 4 computers, 20 licenses and 0..4 activations per license on its computers;
+ * - bench-in (IN, its SCC expired on 2025-01-01): the gated distributor, of the same shape;
+ * - 18 more distributors of 200 customers each (10 licenses a customer), in other countries and
+ *   with other transfer bases;
+ * - audit_event filler (past reads of personal data) up to --total rows in all (1,000,000).
+ *
+ * Deterministic: a seeded PRNG (mulberry32), fixed dates, ids from seedId() (UUIDv7 format, the
+ * millisecond part from the row's own fixed date), activation keys derived from the row's key.
+ * The same options give the same rows, byte for byte, on every run and machine.
+ */
+
+export const DEFAULT_BENCH_DATABASE_URL = 'mysql://root@127.0.0.1:3306/hub_bench';
+export const SMOKE_DATABASE = 'hub_bench_smoke';
+
+/** The distributor measured, the gated one, and their dashboard users. */
+export const BENCH = {
+  measured: { slug: 'bench-de', admin: 'admin@bench-de.bench.example' },
+  gated: { slug: 'bench-in', admin: 'admin@bench-in.bench.example' },
+} as const;
+
+/**
+ * The benchmark's database: DATABASE_URL (or the default), or with --smoke the database
+ * hub_bench_smoke on the same server. Refuses any database without "bench" in its name: this
+ * script drops the database it is given.
+ */
+export function benchDatabaseUrl(env: NodeJS.ProcessEnv, smoke: boolean): string {
+  const url = new URL(env.DATABASE_URL || DEFAULT_BENCH_DATABASE_URL);
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') throw new Error(`DATABASE_URL must be mysql:// or mariadb:// (got ${url.protocol})`);
+  if (smoke) url.pathname = `/${SMOKE_DATABASE}`;
+  const name = url.pathname.replace(/^\//, '');
+  if (!/^[A-Za-z0-9_]+$/.test(name) || !name.toLowerCase().includes('bench')) {
+    throw new Error(`DATABASE_URL must name a database of the benchmark's own, with "bench" in its name (got "${name || '(none)'}"): it is dropped and made afresh`);
+  }
+  return url.toString();
+}
+
+export interface DataOptions {
+  /** Customers of each of the two large distributors (measured and gated). */
+  customers: number;
+  /** Customers of each of the other distributors. */
+  smallCustomers: number;
+  /** Distributors of the benchmark in all (the two large ones included). */
+  distributors: number;
+  usersPerCustomer: number;
+  computersPerCustomer: number;
+  licensesPerCustomer: number;
+  smallLicensesPerCustomer: number;
+  maxActivations: number;
+  /** Rows in all to reach with audit_event filler (0: no filler). */
+  total: number;
+}
+
+export const FULL_DATA: DataOptions = {
+  customers: 2000,
+  smallCustomers: 200,
+  distributors: 20,
+  usersPerCustomer: 3,
+  computersPerCustomer: 4,
+  licensesPerCustomer: 20,
+  smallLicensesPerCustomer: 10,
+  maxActivations: 4,
+  total: 1_000_000,
+};
+
+export const SMOKE_DATA: DataOptions = { ...FULL_DATA, customers: 50, smallCustomers: 3, distributors: 4, total: 0 };
+
+// ---------------------------------------------------------------------------------------------
+// Determinism: PRNG, dates, ids
+// ---------------------------------------------------------------------------------------------
+
+/** mulberry32: a small, fast, seeded PRNG; the whole data set draws from one stream. */
+function prng(seed: string): () => number {
+  let state = createHash('sha256').update(seed).digest().readUInt32BE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const utc = (iso: string) => new Date(`${iso}Z`);
+const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const DATES = {
+  distributorCreated: utc('2024-02-01T08:00:00.000'),
+  customersFrom: utc('2024-03-01T08:00:00.000'),
+  consentGiven: utc('2024-03-15T09:00:00.000'),
+  licensesFrom: utc('2025-01-15T00:00:00.000'),
+  allocated: utc('2025-01-20T10:00:00.000'),
+  activationsFrom: utc('2025-02-01T08:00:00.000'),
+  deactivated: utc('2025-06-01T12:00:00.000'),
+  revoked: utc('2025-05-15T12:00:00.000'),
+  /** Subscriptions that ended (read as EXPIRED) and those that run on. */
+  ended: utc('2025-06-30T00:00:00.000'),
+  runsUntil: utc('2030-12-31T00:00:00.000'),
+  auditFrom: utc('2025-01-01T00:00:00.000'),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// The distributors
+// ---------------------------------------------------------------------------------------------
+
+interface ContractSpec {
+  type: ContractType;
+  status: ContractStatus;
+  signedAt: Date | null;
+  effectiveFrom: Date;
+  expiresAt: Date | null;
+  terminatedAt: Date | null;
+}
+
+interface DistributorSpec {
+  slug: string;
+  name: string;
+  country: string;
+  processingCountries: string[];
+  large: boolean;
+  contract: ContractSpec | null;
+  cities: string[];
+  phone: string;
+}
+
+const signed = (type: ContractType, from: string, ends: Partial<Pick<ContractSpec, 'expiresAt' | 'terminatedAt'>> = {}): ContractSpec => ({
+  type,
+  status: ends.terminatedAt ? ContractStatus.TERMINATED : ContractStatus.SIGNED,
+  signedAt: utc(`${from}T00:00:00.000`),
+  effectiveFrom: utc(`${from}T00:00:00.000`),
+  expiresAt: ends.expiresAt ?? null,
+  terminatedAt: ends.terminatedAt ?? null,
+});
+
+const ALL_DISTRIBUTORS: DistributorSpec[] = [
+  { slug: BENCH.measured.slug, name: 'Bench Sicherheitstechnik Deutschland GmbH', country: 'DE', processingCountries: ['DE'], large: true, contract: null, cities: ['Berlin', 'München', 'Köln', 'Düsseldorf', 'Nürnberg', 'Münster'], phone: '+49 30' },
+  {
+    slug: BENCH.gated.slug, name: 'Bench CCTV India Pvt Ltd', country: 'IN', processingCountries: ['IN'], large: true,
+    contract: signed(ContractType.SCC_2021, '2022-01-10', { expiresAt: utc('2025-01-01T00:00:00.000') }),
+    cities: ['Mumbai', 'Pune', 'Bengaluru', 'Chennai', 'Hyderabad', 'Kolkata'], phone: '+91 22',
+  },
+  { slug: 'bench-fr', name: 'Bench Vidéosurveillance France SAS', country: 'FR', processingCountries: ['FR'], large: false, contract: null, cities: ['Paris', 'Lyon', 'Marseille'], phone: '+33 1' },
+  { slug: 'bench-us', name: 'Bench Surveillance USA Inc.', country: 'US', processingCountries: ['US'], large: false, contract: signed(ContractType.DPF_CERTIFICATION, '2024-01-01', { expiresAt: utc('2099-01-01T00:00:00.000') }), cities: ['Austin', 'Denver', 'Boston'], phone: '+1 512' },
+  { slug: 'bench-nl', name: 'Bench Beveiliging Nederland BV', country: 'NL', processingCountries: ['NL'], large: false, contract: null, cities: ['Rotterdam', 'Utrecht', 'Den Haag'], phone: '+31 10' },
+  { slug: 'bench-ch', name: 'Bench Video Schweiz AG', country: 'CH', processingCountries: ['CH'], large: false, contract: null, cities: ['Zürich', 'Genève', 'Bern'], phone: '+41 44' },
+  { slug: 'bench-br', name: 'Bench Vigilância Brasil Ltda', country: 'BR', processingCountries: ['BR'], large: false, contract: signed(ContractType.SCC_2021, '2023-05-01'), cities: ['São Paulo', 'Curitiba', 'Recife'], phone: '+55 11' },
+  { slug: 'bench-sg', name: 'Bench Integrators Singapore Pte Ltd', country: 'SG', processingCountries: ['SG'], large: false, contract: signed(ContractType.DPA, '2024-06-01'), cities: ['Singapore'], phone: '+65 6' },
+  { slug: 'bench-at', name: 'Bench Sicherheit Österreich GmbH', country: 'AT', processingCountries: ['AT'], large: false, contract: null, cities: ['Wien', 'Graz', 'Linz'], phone: '+43 1' },
+  { slug: 'bench-jp', name: 'Bench Security Japan KK', country: 'JP', processingCountries: ['JP'], large: false, contract: null, cities: ['Tokyo', 'Osaka'], phone: '+81 3' },
+  { slug: 'bench-gb', name: 'Bench CCTV United Kingdom Ltd', country: 'GB', processingCountries: ['GB'], large: false, contract: null, cities: ['London', 'Leeds', 'Bristol'], phone: '+44 20' },
+  { slug: 'bench-tr', name: 'Bench Güvenlik Türkiye A.Ş.', country: 'TR', processingCountries: ['TR'], large: false, contract: signed(ContractType.SCC_2010, '2019-04-01'), cities: ['İstanbul', 'İzmir'], phone: '+90 212' },
+  { slug: 'bench-es', name: 'Bench Seguridad España SL', country: 'ES', processingCountries: ['ES'], large: false, contract: null, cities: ['Madrid', 'Sevilla', 'Málaga'], phone: '+34 91' },
+  { slug: 'bench-cl', name: 'Bench Seguridad Chile SpA', country: 'CL', processingCountries: ['CL'], large: false, contract: signed(ContractType.SCC_2021, '2023-01-01', { terminatedAt: utc('2024-09-30T00:00:00.000') }), cities: ['Santiago', 'Valparaíso'], phone: '+56 2' },
+  { slug: 'bench-it', name: 'Bench Sicurezza Italia Srl', country: 'IT', processingCountries: ['IT'], large: false, contract: null, cities: ['Milano', 'Torino', 'Napoli'], phone: '+39 02' },
+  { slug: 'bench-pl', name: 'Bench Ochrona Polska Sp. z o.o.', country: 'PL', processingCountries: ['PL'], large: false, contract: null, cities: ['Warszawa', 'Kraków', 'Łódź'], phone: '+48 22' },
+  { slug: 'bench-ae', name: 'Bench Vision Emirates FZE', country: 'AE', processingCountries: ['AE'], large: false, contract: { ...signed(ContractType.SCC_2021, '2025-01-01'), status: ContractStatus.DRAFT, signedAt: null }, cities: ['Dubai', 'Abu Dhabi'], phone: '+971 4' },
+  { slug: 'bench-se', name: 'Bench Säkerhet Sverige AB', country: 'SE', processingCountries: ['SE'], large: false, contract: null, cities: ['Stockholm', 'Göteborg', 'Malmö'], phone: '+46 8' },
+  { slug: 'bench-no', name: 'Bench Sikkerhet Norge AS', country: 'NO', processingCountries: ['NO', 'US'], large: false, contract: null, cities: ['Oslo', 'Bergen'], phone: '+47 22' },
+  { slug: 'bench-ca', name: 'Bench Security Canada Ltd', country: 'CA', processingCountries: ['CA'], large: false, contract: null, cities: ['Toronto', 'Montréal', 'Québec'], phone: '+1 416' },
+];
+
+// Word lists: accents on purpose (the name key folds them; the order is the folded, binary one).
+const NAME_HEADS = ['Nord', 'Süd', 'Ost', 'West', 'Rhein', 'Main', 'Alpen', 'Küsten', 'Hafen', 'Stadt', 'Land', 'Berg', 'Tal', 'Wald', 'See', 'Brücken', 'Markt', 'Ring', 'Park', 'Turm', 'Élan', 'Öko', 'Über', 'Zentral', 'Äquator', 'Ålesund', 'Isar', 'Elb', 'Oder', 'Donau'];
+const NAME_CORES = ['logistik', 'handel', 'parkhaus', 'klinik', 'schule', 'hotel', 'bau', 'energie', 'wasser', 'bahn', 'lager', 'werk', 'bäckerei', 'brauerei', 'verkehr', 'museum', 'stadion', 'apotheke', 'galerie', 'zentrum'];
+const NAME_FORMS = ['GmbH', 'AG', 'KG', 'GmbH & Co. KG', 'e.K.', 'SE', 'OHG', 'UG', 'S.A.', 'Ltd'];
+const FIRST_NAMES = ['Anna', 'Jürgen', 'Zoë', 'Łukasz', 'Émile', 'Søren', 'Ana', 'Björn', 'Chloé', 'Dāvis', 'Élodie', 'Françoise', 'Gökhan', 'Håkon', 'Inès', 'José', 'Kübra', 'Leoš', 'Mónica', 'Nuño', 'Olga', 'Pål', 'Renée', 'Şebnem', 'Tomáš', 'Uwe', 'Vítor', 'Wiebke', 'Xénia', 'Yusuf', 'Priya', 'Arjun'];
+const LAST_NAMES = ['Müller', 'Schröder', 'Nováková', 'García', 'Øster', 'Çelik', 'Dubois', 'Kowalski', 'Rossi', 'Jansen', 'Lindqvist', 'Papadopoulos', 'Horváth', 'Sánchez', 'Weiß', 'Kühn', 'Fernández', 'Nagy', 'Mehta', 'Iyer', 'O\u2019Brien', 'Van der Berg', 'Dąbrowski', 'Šimić'];
+const OS = ['Windows Server 2022', 'Ubuntu 24.04 LTS', 'Windows 11 Pro', 'Debian 12'];
+const COMPUTER_ROLES = ['VMS', 'REC', 'NVR', 'WS', 'GW', 'AI'];
+const PRODUCTS = [
+  { id: productId(PRODUCT_SKUS.vms), subscription: false },
+  { id: productId(PRODUCT_SKUS.analytics), subscription: true },
+  { id: productId(PRODUCT_SKUS.cloudRecording), subscription: true },
+];
+const KEY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CHECK_ALPHABET = KEY_ALPHABET + '*~$=U';
+
+/** A well-formed activation key (src/common/activation-key.ts) derived from the license's key. */
+function activationKey(name: string): string {
+  const bytes = createHash('sha256').update(`bench-activation-key:${name}`).digest();
+  let body = '';
+  for (let i = 0; i < 19; i++) body += KEY_ALPHABET[bytes[i] % 32];
+  let sum = 0;
+  for (const c of body) sum = (sum * 32 + KEY_ALPHABET.indexOf(c)) % 37;
+  return (body + CHECK_ALPHABET[sum]).match(/.{1,5}/g)!.join('-');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+// ---------------------------------------------------------------------------------------------
+
+type Row = Record<string, unknown>;
+
+interface Batch {
+  organization: Row[];
+  customer_account: Row[];
+  portal_user: Row[];
+  computer: Row[];
+  license: Row[];
+  activation: Row[];
+  contract: Row[];
+}
+
+const emptyBatch = (): Batch => ({ organization: [], customer_account: [], portal_user: [], computer: [], license: [], activation: [], contract: [] });
+
+/** Foreign-key order. */
+const TABLE_ORDER: (keyof Batch)[] = ['organization', 'customer_account', 'portal_user', 'contract', 'computer', 'license', 'activation'];
+
+class Generator {
+  private readonly random = prng('hub-bench-v1');
+  /** Users of the customers, for the audit filler's subjects. */
+  readonly customerUsers: { id: string; distributorId: string; actorId: string }[] = [];
+  readonly distributorAdmins = new Map<string, string>();
+
+  constructor(
+    private readonly options: DataOptions,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  private pick<T>(list: readonly T[]): T {
+    return list[Math.floor(this.random() * list.length)];
+  }
+
+  private int(max: number): number {
+    return Math.floor(this.random() * max);
+  }
+
+  private digits(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String(this.int(10));
+    return s;
+  }
+
+  distributor(d: DistributorSpec): Batch {
+    const b = emptyBatch();
+    const at = DATES.distributorCreated;
+    const id = seedId(`bench:org:${d.slug}`, at);
+    b.organization.push({
+      id, kind: OrganizationKind.DISTRIBUTOR, name: d.name, nameKey: organizationNameKey(d.name), country: d.country,
+      processingCountries: d.processingCountries, street: 'Hauptstraße 1', postalCode: '10115', city: d.cities[0], addressCountry: d.country,
+      phone: `${d.phone} 5550-0`, email: `info@${d.slug}.bench.example`, createdAt: at,
+    });
+    for (const [local, role] of [['admin', Role.DISTRIBUTOR_ADMIN], ['user', Role.DISTRIBUTOR_USER]] as const) {
+      const email = `${local}@${d.slug}.bench.example`;
+      const userId = seedId(`bench:user:${email}`, at);
+      if (role === Role.DISTRIBUTOR_ADMIN) this.distributorAdmins.set(id, userId);
+      b.portal_user.push({
+        id: userId, organizationId: id, name: `${this.pick(FIRST_NAMES)} ${this.pick(LAST_NAMES)}`, email, phone: `${d.phone} 5550-${local === 'admin' ? 11 : 12}`,
+        role, status: UserStatus.ACTIVE, consentGivenAt: DATES.consentGiven, consentWithdrawnAt: null, createdAt: at,
+      });
+    }
+    if (d.contract) {
+      const c = d.contract;
+      b.contract.push({
+        id: seedId(`bench:contract:${d.slug}`, c.effectiveFrom), distributorId: id, type: c.type, status: c.status, signedAt: c.signedAt,
+        effectiveFrom: c.effectiveFrom, expiresAt: c.expiresAt, terminatedAt: c.terminatedAt, documentRef: `C-${d.slug.toUpperCase()}-${c.effectiveFrom.getUTCFullYear()}`,
+        createdAt: c.signedAt ?? c.effectiveFrom,
+      });
+    }
+    return b;
+  }
+
+  /** Customers [from, to) of a distributor, with their users, computers, licenses and activations. */
+  customers(d: DistributorSpec, from: number, to: number): Batch {
+    const b = emptyBatch();
+    const o = this.options;
+    const distributorId = seedId(`bench:org:${d.slug}`, DATES.distributorCreated);
+    const licenses = d.large ? o.licensesPerCustomer : o.smallLicensesPerCustomer;
+    for (let c = from; c < to; c++) {
+      const key = `${d.slug}:${c}`;
+      const created = plus(DATES.customersFrom, c * MINUTE);
+      const id = seedId(`bench:org:${key}`, created);
+      const name = `${this.pick(NAME_HEADS)}${this.pick(NAME_CORES)} ${this.pick(d.cities)} ${this.pick(NAME_FORMS)}`;
+      const city = this.pick(d.cities);
+      b.organization.push({
+        id, kind: OrganizationKind.CUSTOMER, name, nameKey: organizationNameKey(name), country: d.country, processingCountries: [d.country],
+        street: `${this.pick(NAME_HEADS)}straße ${1 + this.int(200)}`, postalCode: this.digits(5), city, addressCountry: d.country,
+        phone: `${d.phone} ${this.digits(7)}`, email: `office@c${c}.${d.slug}.bench.example`, createdAt: created,
+      });
+      b.customer_account.push({ id: seedId(`bench:ca:${key}`, created), distributorId, customerId: id, createdAt: plus(created, 30 * MINUTE) });
+
+      const users: string[] = [];
+      for (let u = 0; u < o.usersPerCustomer; u++) {
+        const email = `u${u}.c${c}@${d.slug}.bench.example`;
+        const userCreated = plus(created, (u + 1) * MINUTE);
+        const uid = seedId(`bench:user:${email}`, userCreated);
+        users.push(uid);
+        this.customerUsers.push({ id: uid, distributorId, actorId: this.distributorAdmins.get(distributorId)! });
+        b.portal_user.push({
+          id: uid, organizationId: id, name: `${this.pick(FIRST_NAMES)} ${this.pick(LAST_NAMES)}`, email, phone: `${d.phone} ${this.digits(7)}`,
+          role: u === 0 ? Role.CUSTOMER_ADMIN : Role.CUSTOMER_USER, status: UserStatus.ACTIVE, consentGivenAt: DATES.consentGiven, consentWithdrawnAt: null, createdAt: userCreated,
+        });
+      }
+
+      const computers: string[] = [];
+      const prefix = name.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase();
+      for (let k = 0; k < o.computersPerCustomer; k++) {
+        const computerCreated = plus(created, (10 + k) * MINUTE);
+        const cid = seedId(`bench:computer:${key}:${k}`, computerCreated);
+        computers.push(cid);
+        const host = createHash('sha256').update(`bench-host:${key}:${k}`).digest('hex').toUpperCase();
+        b.computer.push({
+          id: cid, organizationId: id, name: `${prefix}-${COMPUTER_ROLES[k % COMPUTER_ROLES.length]}-${String(k + 1).padStart(2, '0')}`,
+          hostId: `${host.slice(0, 4)}-${host.slice(4, 8)}-${host.slice(8, 12)}-${host.slice(12, 16)}`, os: this.pick(OS), createdAt: computerCreated,
+        });
+      }
+
+      for (let l = 0; l < licenses; l++) {
+        const lkey = `${key}:${l}`;
+        const licenseCreated = plus(DATES.licensesFrom, c * MINUTE + l * 1000);
+        const lid = seedId(`bench:license:${lkey}`, licenseCreated);
+        const product = this.pick(PRODUCTS);
+        const revoked = this.random() < 0.05;
+        const validUntil = product.subscription ? (this.random() < 0.2 ? DATES.ended : DATES.runsUntil) : null;
+        // 0..maxActivations activations, skewed up: most licenses are in use.
+        const wanted = Math.min(o.maxActivations, Math.floor(Math.sqrt(this.random()) * (o.maxActivations + 1)));
+        const start = this.int(computers.length);
+        let active = 0;
+        for (let a = 0; a < wanted && a < computers.length; a++) {
+          const activatedAt = plus(DATES.activationsFrom, c * HOUR + l * MINUTE + a * 1000);
+          const deactivatedAt = revoked ? DATES.revoked : this.random() < 0.1 ? DATES.deactivated : null;
+          if (!deactivatedAt) active++;
+          b.activation.push({
+            id: seedId(`bench:activation:${lkey}:${a}`, activatedAt), licenseId: lid, computerId: computers[(start + a) % computers.length],
+            activatedAt, deactivatedAt, activatedById: users[(l + a) % users.length],
+          });
+        }
+        const key20 = activationKey(lkey);
+        const iv = createHash('sha256').update(`bench-activation-key-iv:${lkey}`).digest().subarray(0, 12);
+        b.license.push({
+          id: lid, productId: product.id, seats: Math.max(active, this.pick([2, 4, 5, 8, 10])),
+          state: revoked ? LicenseStatus.REVOKED : LicenseStatus.ALLOCATED, validFrom: licenseCreated, validUntil, distributorId, customerId: id,
+          licenseeId: this.random() < 0.1 ? users[0] : null, activationKeyCipher: this.secrets.seal(key20, iv),
+          activationKeyDigest: this.secrets.digest(normalizeActivationKey(key20)), allocatedAt: DATES.allocated,
+          revokedAt: revoked ? DATES.revoked : null, revokeReason: revoked ? 'Order cancelled by the distributor' : null, lapsedAt: null, createdAt: licenseCreated,
+        });
+      }
+    }
+    return b;
+  }
+
+  /** Past reads of customers' personal data by their distributors, as the hub records them. */
+  auditFiller(from: number, to: number): Row[] {
+    const rows: Row[] = [];
+    const users = this.customerUsers;
+    for (let n = from; n < to; n++) {
+      const subject = users[this.int(users.length)];
+      const at = plus(DATES.auditFrom, n * 30_000);
+      rows.push({
+        id: seedId(`bench:audit:${n}`, at), at, requestId: `bench-history-${Math.floor(n / 150)}`, actorType: ActorType.USER, actorId: subject.actorId,
+        actorOrganizationId: subject.distributorId, action: 'personal_data.read', subjectType: 'PortalUser', subjectId: subject.id,
+        fields: ['PortalUser.email', 'PortalUser.name'], purpose: 'LICENSE_MANAGEMENT', outcome: AuditOutcome.ALLOWED, detail: null,
+      });
+    }
+    return rows;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk insert
+// ---------------------------------------------------------------------------------------------
+
+const ROWS_PER_STATEMENT = 2000;
+const ROWS_PER_TRANSACTION = 20_000;
+
+/** Multi-row INSERTs, columns from the entity metadata, one transaction per 20,000 rows. */
+async function insert(ds: DataSource, table: string, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const meta = ds.entityMetadatas.find((m) => m.tableName === table);
+  if (!meta) throw new Error(`no entity for table ${table}`);
+  const columns = meta.columns.filter((c) => rows[0][c.propertyName] !== undefined || !c.isNullable);
+  const names = columns.map((c) => `\`${c.databaseName}\``).join(', ');
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const value = (v: unknown) => (v instanceof Date ? sqlDate(v) : Array.isArray(v) ? v.join(',') : v === undefined ? null : v);
+  for (let t = 0; t < rows.length; t += ROWS_PER_TRANSACTION) {
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      const chunk = rows.slice(t, t + ROWS_PER_TRANSACTION);
+      for (let s = 0; s < chunk.length; s += ROWS_PER_STATEMENT) {
+        const part = chunk.slice(s, s + ROWS_PER_STATEMENT);
+        const params: unknown[] = [];
+        for (const r of part) for (const c of columns) params.push(value(r[c.propertyName]));
+        await runner.query(`INSERT INTO \`${table}\` (${names}) VALUES ${part.map(() => tuple).join(', ')}`, params);
+      }
+      await runner.commitTransaction();
+    } catch (e) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw e;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+async function insertBatch(ds: DataSource, batch: Batch): Promise<void> {
+  for (const table of TABLE_ORDER) await insert(ds, table, batch[table]);
+}
+
+/** Drops and recreates the database of the URL (only a "bench" database: see benchDatabaseUrl). */
+async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  const name = url.pathname.replace(/^\//, '');
+  url.pathname = '/';
+  const conn = await createConnection({ uri: url.toString() });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
+
+export interface DataReport {
+  databaseUrl: string;
+  counts: Record<string, number>;
+  total: number;
+  filler: number;
+  seconds: number;
+}
+
+/** Builds the data set; returns the row counts per table. */
+export async function buildBenchData(databaseUrl: string, options: DataOptions, log: (line: string) => void = () => undefined): Promise<DataReport> {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  await recreateDatabase(databaseUrl);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' };
+  // The development SECRETS_KEY unless one is set: `npm run bench` gives the hub the same one.
+  const secrets = new SecretBox(loadConfig({ ...env, NODE_ENV: 'development' }).secretsKey);
+  const ds = await openDataSource(env);
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+    await syncJurisdictions(ds);
+    await seedWorld(ds, secrets);
+    log(`migrated, jurisdictions and the seed world loaded (${elapsed()})`);
+
+    const gen = new Generator(options, secrets);
+    const distributors = ALL_DISTRIBUTORS.slice(0, Math.max(2, Math.min(options.distributors, ALL_DISTRIBUTORS.length)));
+    for (const d of distributors) await insertBatch(ds, gen.distributor(d));
+    const step = 250;
+    for (const d of distributors) {
+      const n = d.large ? options.customers : options.smallCustomers;
+      for (let from = 0; from < n; from += step) await insertBatch(ds, gen.customers(d, from, Math.min(n, from + step)));
+      log(`${d.slug}: ${n} customers (${elapsed()})`);
+    }
+
+    const count = async () => {
+      const tables = ds.entityMetadatas.map((m) => m.tableName).sort();
+      const counts: Record<string, number> = {};
+      for (const t of tables) counts[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
+      return counts;
+    };
+    let counts = await count();
+    const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    const filler = Math.max(0, options.total - sum(counts));
+    for (let from = 0; from < filler; from += 50_000) await insert(ds, 'audit_event', gen.auditFiller(from, Math.min(filler, from + 50_000)));
+    if (filler) log(`audit_event filler: ${filler} rows (${elapsed()})`);
+
+    // Fresh index statistics, so that the plans do not depend on when InnoDB samples them.
+    for (const t of Object.keys(counts)) await ds.query(`ANALYZE TABLE \`${t}\``);
+    counts = await count();
+    return { databaseUrl: databaseUrl.replace(/\/\/[^@/]*@/, '//***@'), counts, total: sum(counts), filler, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions } {
+  const smoke = argv.includes('--smoke');
+  const options = { ...(smoke ? SMOKE_DATA : FULL_DATA) };
+  const flags: Record<string, keyof DataOptions> = {
+    '--customers': 'customers',
+    '--small-customers': 'smallCustomers',
+    '--distributors': 'distributors',
+    '--users': 'usersPerCustomer',
+    '--computers': 'computersPerCustomer',
+    '--licenses': 'licensesPerCustomer',
+    '--small-licenses': 'smallLicensesPerCustomer',
+    '--max-activations': 'maxActivations',
+    '--total': 'total',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const key = flags[argv[i]];
+    if (!key) {
+      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke ${Object.keys(flags).join(' ')})`);
+      continue;
+    }
+    const n = Number(argv[++i]);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`);
+    options[key] = n;
+  }
+  if (options.computersPerCustomer < 1 || options.usersPerCustomer < 1) throw new Error('--computers and --users must be at least 1');
+  return { smoke, options };
+}
+
+async function main(): Promise<void> {
+  const { smoke, options } = parseOptions(process.argv.slice(2));
+  const databaseUrl = benchDatabaseUrl(process.env, smoke);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`bench:data → ${databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} (dropped and made afresh)`);
+  out(`options: ${JSON.stringify(options)}`);
+  const report = await buildBenchData(databaseUrl, options, out);
+  const width = Math.max(...Object.keys(report.counts).map((t) => t.length));
+  out('');
+  for (const [table, n] of Object.entries(report.counts)) out(`${table.padEnd(width)}  ${String(n).padStart(9)}`);
+  out(`${'total'.padEnd(width)}  ${String(report.total).padStart(9)}${report.filler ? `  (of which ${report.filler} audit_event filler rows)` : ''}`);
+  out(`\ndone in ${report.seconds.toFixed(1)} s`);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`bench:data failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

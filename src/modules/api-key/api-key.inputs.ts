@@ -1,0 +1,18 @@
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => ID) organizationId: string;
+  @Field(() => String, { description: '1..120 characters, to recognize the key.' }) name: string;
+  @Field(() => [String], {
+    description: 'At least one of customers:read, licenses:read, licenses:write, personal_data:read, activation_keys:read, contracts:read.',
+  })
+  scopes: string[];
+  @Field(() => Date, { nullable: true, description: 'In the future; absent: the key does not expire (revoke it when no longer needed).' })
+  expiresAt?: Date | null;
+}
+
+@InputType()
+export class RevokeApiKeyInput {
+  @Field(() => ID) apiKeyId: string;
+}
