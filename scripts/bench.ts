@@ -391,23 +391,48 @@ interface AutocannonResult {
   timeouts: number;
   non2xx: number;
   '2xx': number;
-  latency: { p50: number; p99: number; mean: number; max: number };
-  requests: { average: number; total: number };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon: (opts: Record<string, unknown>) => Promise<AutocannonResult> = require('autocannon');
+type AutocannonInstance = Promise<AutocannonResult> & {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+};
 
-function load(server: Server, request: Request, connections: number, seconds: number): Promise<AutocannonResult> {
-  return autocannon({
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon: (opts: Record<string, unknown>) => AutocannonInstance = require('autocannon');
+
+interface Drive {
+  /** Latency (ms) of every 2xx response, in the order they arrived. */
+  latencies: number[];
+  failed: number;
+  seconds: number;
+}
+
+/** One autocannon run; the latency of each response is kept, for exact percentiles and Little's law. */
+async function drive(server: Server, request: Request, connections: number, seconds: number): Promise<Drive> {
+  const latencies: number[] = [];
+  const instance = autocannon({
     url: server.url,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}`, 'x-forwarded-proto': 'https' },
     body: request.body,
     connections,
     duration: seconds,
-    timeout: 120,
+    timeout: 600,
   });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  });
+  const result = await instance;
+  return { latencies, failed: result.errors + result.timeouts + result.non2xx, seconds: result.duration };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Nearest-rank percentile. */
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** utime + stime of a process, in ms. */
@@ -462,12 +487,19 @@ interface Run {
   query: QueryName;
   connections: number;
   variant: VariantName;
+  /** Closed-loop throughput by Little's law: connections / mean latency of the measured responses. */
   reqPerSec: number;
+  /** Responses counted in the measured window / its seconds (biased low by the cold start of the window). */
+  countedPerSec: number;
   p50: number;
   p99: number;
   meanLatency: number;
-  requests: number;
+  /** 2xx responses measured, and the measured seconds. */
+  responses: number;
+  seconds: number;
   failures: number;
+  /** Responses slower than the product's execution limit (EXECUTION_TIMEOUT_MS, 10 s by default). */
+  overLimit: number;
   serverRequests: number;
   sqlPerRequest: number;
   cpuMsPerRequest: number;
@@ -478,12 +510,27 @@ interface Run {
   peakRssMb: number;
 }
 
-async function measure(server: Server, request: Request, query: QueryName, connections: number, o: Options, dbPid: number | null): Promise<Run> {
-  if (o.warmup > 0) await load(server, request, connections, o.warmup);
+/** The product's default execution limit; the benchmark lifts it (see the environment) and counts the responses beyond it. */
+const PRODUCT_EXECUTION_LIMIT_MS = 10_000;
+/** The measured window holds at least this many mean latencies (a saturated hub answers 32 requests in one wave). */
+const WINDOW_LATENCIES = 2.5;
+const MAX_WINDOW_SECONDS = 120;
+
+/**
+ * A warm-up run, then the measured run, each ending with the server idle again (its in-flight
+ * requests finished). The measured run lasts --duration seconds, or longer when that would not
+ * hold WINDOW_LATENCIES mean latencies (estimated from the warm-up, else from the sequential
+ * latency times the connections). Server figures (SQL, CPU) cover the window from idle to idle,
+ * so every request started in it is counted whole.
+ */
+async function measure(server: Server, request: Request, query: QueryName, connections: number, o: Options, dbPid: number | null, sequentialMs: number): Promise<Run> {
+  const warm = o.warmup > 0 ? await drive(server, request, connections, o.warmup) : null;
+  const estimate = warm && warm.latencies.length ? mean(warm.latencies) : connections * sequentialMs;
+  const seconds = Math.min(MAX_WINDOW_SECONDS, Math.max(o.duration, Math.ceil((WINDOW_LATENCIES * estimate) / 1000)));
   const before = await server.idle();
   const dbBefore = databaseCpuMs(dbPid);
   const clientBefore = process.cpuUsage();
-  const result = await load(server, request, connections, o.duration);
+  const measured = await drive(server, request, connections, seconds);
   const clientCpu = process.cpuUsage(clientBefore);
   const after = await server.idle();
   const dbAfter = databaseCpuMs(dbPid);
@@ -491,16 +538,20 @@ async function measure(server: Server, request: Request, query: QueryName, conne
   const served = after.completed - before.completed;
   const wall = after.at - before.at;
   const cpuMs = (after.cpuUser + after.cpuSystem - before.cpuUser - before.cpuSystem) / 1000;
+  const lat = measured.latencies;
   return {
     query,
     connections,
     variant: server.variant,
-    reqPerSec: result['2xx'] / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    meanLatency: result.latency.mean,
-    requests: result['2xx'],
-    failures: result.errors + result.timeouts + result.non2xx,
+    reqPerSec: lat.length ? (connections * 1000) / mean(lat) : 0,
+    countedPerSec: lat.length / measured.seconds,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    meanLatency: lat.length ? mean(lat) : NaN,
+    responses: lat.length,
+    seconds: measured.seconds,
+    failures: measured.failed,
+    overLimit: lat.filter((l) => l > PRODUCT_EXECUTION_LIMIT_MS).length,
     serverRequests: served,
     sqlPerRequest: served ? (after.statements - before.statements) / served : NaN,
     cpuMsPerRequest: served ? cpuMs / served : NaN,
@@ -512,16 +563,21 @@ async function measure(server: Server, request: Request, query: QueryName, conne
   };
 }
 
-/** Statements per request, exactly: sequential requests between two reads of an idle server's counter. */
-async function countStatements(server: Server, request: Request, n: number): Promise<number> {
+/**
+ * Statements per request, exactly: sequential requests between two reads of an idle server's
+ * counter. Also returns the mean latency of those requests.
+ */
+async function countStatements(server: Server, request: Request, n: number): Promise<{ statements: number; ms: number }> {
   await post(server, request);
   const before = await server.idle();
+  const started = Date.now();
   for (let i = 0; i < n; i++) {
     const r = await post(server, request);
     if (r.status !== 200) throw new Error(`${server.variant}: HTTP ${r.status}`);
   }
+  const ms = (Date.now() - started) / n;
   const after = await server.idle();
-  return (after.statements - before.statements) / n;
+  return { statements: (after.statements - before.statements) / n, ms };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,6 +600,7 @@ interface CpuProfile {
 
 export interface ProfileSummary {
   file: string;
+  connections: number;
   seconds: number;
   windowed: boolean;
   top: { fn: string; where: string; selfMs: number; percent: number }[];
@@ -603,6 +660,7 @@ function summarizeProfile(file: string, fromUs: number, toUs: number): ProfileSu
   const busy = [...perFn.values()].reduce((a, e) => a + e.us, 0) || 1;
   return {
     file,
+    connections: 0,
     seconds: total / 1e6,
     windowed,
     top: [...perFn.values()]
@@ -615,16 +673,16 @@ function summarizeProfile(file: string, fromUs: number, toUs: number): ProfileSu
   };
 }
 
-async function profileHub(env: NodeJS.ProcessEnv, request: Request, o: Options): Promise<ProfileSummary> {
+async function profileHub(env: NodeJS.ProcessEnv, request: Request, connections: number, o: Options): Promise<ProfileSummary> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-prof-'));
   const server = await Server.start('hub', env, ['--cpu-prof', '--cpu-prof-dir', dir]);
   let from = 0;
   let to = 0;
   try {
-    await load(server, request, 32, Math.min(5, Math.max(1, o.warmup)));
+    await drive(server, request, connections, Math.max(1, o.warmup));
     await server.idle();
     from = monotonicUs();
-    await load(server, request, 32, o.profileSeconds);
+    await drive(server, request, connections, o.profileSeconds);
     await server.idle();
     to = monotonicUs();
   } finally {
@@ -632,9 +690,10 @@ async function profileHub(env: NodeJS.ProcessEnv, request: Request, o: Options):
   }
   const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
   if (!file) throw new Error(`no .cpuprofile in ${dir}:\n${server.log()}`);
-  const kept = path.join(os.tmpdir(), 'hub-bench-Q1.cpuprofile');
+  const kept = path.join(os.tmpdir(), `hub-bench-Q1-c${connections}.cpuprofile`);
   fs.copyFileSync(file, kept);
-  return { ...summarizeProfile(file, from, to), file: kept };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ...summarizeProfile(file === kept ? kept : kept, from, to), file: kept, connections };
 }
 
 /** V8 profiles count microseconds on the monotonic clock, as process.hrtime does. */

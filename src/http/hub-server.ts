@@ -61,6 +61,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, dataSource } = options;
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
+  // The transport first: a hub that must not serve plain HTTP fails before it opens anything.
+  let dispatch: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
+  const transport = createTransport(config, (req, res) => dispatch(req, res));
   const secrets = new SecretBox(config.secretsKey);
   const authenticator = new Authenticator(config, dataSource);
   const metrics = new HubMetrics(dataSource);
@@ -176,16 +179,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }, config.executionTimeoutMs);
     });
     let result;
+    const execution = requestScope.run({ requestId }, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+        context: async () => context,
+      }),
+    );
     try {
-      result = await Promise.race([
-        requestScope.run({ requestId }, () =>
-          apollo.executeHTTPGraphQLRequest({
-            httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-            context: async () => context,
-          }),
-        ),
-        timedOut,
-      ]);
+      result = await Promise.race([execution, timedOut]);
     } catch (e) {
       if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
       throw e;
@@ -193,7 +194,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearTimeout(timer);
     }
     if (result === 'timeout' || abort.signal.aborted) {
-      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
+      if (idem.kind === 'started') {
+        // A mutation's transaction may still commit after the client got TIMEOUT: the key stays
+        // claimed until the work ends, then holds its real answer, so a retry never acts twice.
+        const { recordId, onceOnly } = idem;
+        execution
+          .then((late) =>
+            late.body.kind === 'complete'
+              ? finishIdempotent(dataSource, secrets, recordId, late.status ?? 200, late.body.string, onceOnly)
+              : abandonIdempotent(dataSource, recordId),
+          )
+          .catch(() => abandonIdempotent(dataSource, recordId).catch(() => undefined));
+      }
       return { ...outcome, ...reject(res, 503, 'TIMEOUT', `the request took longer than ${config.executionTimeoutMs} ms and was stopped (request ${requestId})`) };
     }
 
@@ -227,7 +239,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const url = new URL(req.url ?? '/', 'http://hub.invalid');
     const route = ['/graphql', '/health', '/ready', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
     let outcome: Outcome;
-    if (!enforceTransport(req, res, config, transport.secure)) {
+    // Liveness and readiness stay answerable by a load balancer's plain-HTTP probe behind the proxy.
+    const probe = route === '/health' || route === '/ready';
+    if (!enforceTransport(req, res, config, transport.secure) && !probe) {
       outcome = reject(res, 403, ErrorCode.FORBIDDEN, 'HTTPS required');
     } else if (route === '/health') {
       outcome = send(res, 200, { status: 'ok' });
@@ -263,13 +277,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
   };
 
-  const transport = createTransport(config, (req, res) => {
+  dispatch = (req, res) => {
     handle(req, res).catch((e) => {
       logger.error({ err: { message: (e as Error).message, stack: (e as Error).stack } }, 'request failed');
       if (!res.headersSent) reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
       else res.destroy();
     });
-  });
+  };
   const server = transport.server;
   // Requests Node's HTTP parser refuses (headers or URL over 16 KB, malformed HTTP) get a coded
   // JSON error too, instead of Node's bare 431/400 without a body.

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { createHub } from '../../src/http/hub-server';
 import { HSTS } from '../../src/http/transport';
 import { ON_MYSQL, seededDatabase } from '../helpers/database';
-import { Certificate, header, makeSelfSignedCertificate, postGraphQL, rawRequest } from '../helpers/hardening';
+import { Certificate, hasOpenssl, header, makeSelfSignedCertificate, postGraphQL, rawRequest } from '../helpers/hardening';
 import { TestHub } from '../helpers/hub';
 
 /**
@@ -32,6 +32,7 @@ describe(`transport (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let cert: Certificate;
 
   beforeAll(() => {
+    if (!hasOpenssl()) throw new Error('these tests make a throwaway certificate with openssl, which is not on this machine');
     cert = makeSelfSignedCertificate();
   });
   afterAll(() => {

@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -130,43 +129,7 @@ export class MemoryLog extends Writable {
   }
 }
 
-/** Can a TCP connection be opened to host:port within the time given? */
-export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/**
- * Makes sure a Redis server answers at REDIS_URL (127.0.0.1:6379 on development and CI
- * machines): when none does, starts one without persistence, if redis-server is installed.
- * Returns why Redis is unavailable, or null when it answers.
- */
-export async function ensureRedis(url = REDIS_URL): Promise<string | null> {
-  const { hostname, port } = new URL(url);
-  const p = Number(port || 6379);
-  if (await portOpen(hostname, p)) return null;
-  if (hostname !== '127.0.0.1' && hostname !== 'localhost') return `no Redis server answers at ${url}`;
-  try {
-    execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', String(p), '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
-  } catch (e) {
-    return `no Redis server answers at ${url}, and redis-server could not be started: ${(e as Error).message}`;
-  }
-  for (let i = 0; i < 50; i++) {
-    if (await portOpen(hostname, p)) return null;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return `redis-server was started but does not answer at ${url}`;
-}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -177,12 +140,14 @@ export function header(res: { headers: http.IncomingHttpHeaders }, name: string)
 }
 
 /**
- * The synchronous form of ensureRedis, for choosing at load time between `describe` and
+ * Makes sure a Redis server answers at REDIS_URL (127.0.0.1:6379 on development and CI machines),
+ * starting one without persistence if none does; synchronous, for choosing at load time between `describe` and
  * `describe.skip`: null when Redis answers (starting a local one if needed), else the reason.
  */
 export function ensureRedisSync(url = REDIS_URL): string | null {
   const { hostname, port } = new URL(url);
-  const probe = `require('net').connect({host:${JSON.stringify(hostname)},port:${Number(port || 6379)}}).on('connect',()=>process.exit(0)).on('error',()=>process.exit(1)).setTimeout(1000,()=>process.exit(1))`;
+  // A Redis PING, not only a TCP connection: some networks accept any connection.
+  const probe = `const s=require('net').connect({host:${JSON.stringify(hostname)},port:${Number(port || 6379)}});s.on('connect',()=>s.write('PING\\r\\n'));s.on('data',(d)=>process.exit(String(d).startsWith('+PONG')?0:1));s.on('error',()=>process.exit(1));s.setTimeout(1000,()=>process.exit(1))`;
   const answers = () => spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore' }).status === 0;
   if (answers()) return null;
   if (hostname !== '127.0.0.1' && hostname !== 'localhost') return `no Redis server answers at ${url}`;
