@@ -24,13 +24,14 @@ import type { ProbeRequest, ProbeStats } from './bench-hub';
  * Each is driven by autocannon for Q1..Q4 at 1 and 32 connections (warm-up, then the measured
  * run). Before measuring, every variant's answer to every query is checked to be the same data.
  *
- * Measured per run: req/s, p50/p99 latency (autocannon); SQL statements per request (the
- * server's own counter, read over IPC, on sequential requests: exact); server CPU ms per request
- * (process.cpuUsage() of the server, over IPC, divided by the requests the server completed in
- * the window; the window starts and ends with the server idle); MariaDB CPU ms per request
- * (/proc/<mariadbd>/stat, when the database runs on this machine); peak RSS (VmHWM of
- * /proc/<pid>/status). Then one `node --cpu-prof` profile of the hub under Q1 at 32
- * connections, summarized by self time. The report goes to docs/benchmarks.md.
+ * Measured per run (see measure()): req/s by Little's law from the latencies of the measured
+ * run, p50/p99 of those latencies; SQL statements per request (the server's own counter, read
+ * over IPC; exact on sequential requests); server CPU ms per request (process.cpuUsage() of the
+ * server, over IPC, divided by the requests it ended in a window that starts and ends with the
+ * server idle); MariaDB CPU ms per request (/proc/<mariadbd>/stat, when the database runs on
+ * this machine); peak RSS (VmHWM of /proc/<pid>/status). Then a `node --cpu-prof` profile of
+ * the hub under Q1 at each connection count, summarized by self time. The report goes to
+ * docs/benchmarks.md (its hand-written analysis section is kept).
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -693,7 +694,7 @@ async function profileHub(env: NodeJS.ProcessEnv, request: Request, connections:
   const kept = path.join(os.tmpdir(), `hub-bench-Q1-c${connections}.cpuprofile`);
   fs.copyFileSync(file, kept);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { ...summarizeProfile(file === kept ? kept : kept, from, to), file: kept, connections };
+  return { ...summarizeProfile(kept, from, to), file: kept, connections };
 }
 
 /** V8 profiles count microseconds on the monotonic clock, as process.hrtime does. */
@@ -723,26 +724,31 @@ interface Target {
   cause?: string;
 }
 
+type CountedQuery = QueryName | 'Q1first5';
+
 interface Report {
   startedAt: string;
   finishedAt: string;
   command: string;
   options: Options;
   machine: Machine;
+  environment: Record<string, string>;
   rows: Record<string, number>;
   page: { first: number; page: number; customer: string };
   agreement: Agreement[];
-  statements: Record<VariantName, Partial<Record<QueryName | 'Q1first5', number>>>;
+  statements: Record<VariantName, Partial<Record<CountedQuery, number>>>;
+  sequentialMs: Record<VariantName, Partial<Record<CountedQuery, number>>>;
   statementTexts: Partial<Record<VariantName, string[]>>;
   runs: Run[];
-  profile: ProfileSummary | null;
+  profiles: ProfileSummary[];
   targets: Target[];
 }
 
 const f1 = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(1));
 const f0 = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(0));
-const fx = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
+const fx = (n: number) => (Number.isNaN(n) ? '–' : Number.isInteger(n) ? String(n) : n.toFixed(2));
+const pct = (ratio: number) => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '–');
+const times = (ratio: number) => (Number.isFinite(ratio) ? `${ratio.toFixed(1)}×` : '–');
 
 function run(report: Report, q: QueryName, c: number, v: VariantName): Run | undefined {
   return report.runs.find((r) => r.query === q && r.connections === c && r.variant === v);
@@ -753,12 +759,11 @@ function evaluateTargets(report: Report, o: Options): Target[] {
   const hubSql = report.statements.hub;
   const high = Math.max(...o.connections);
   const low = Math.min(...o.connections);
-  const sqlList = o.queries.map((q) => `${q} ${fx(hubSql[q] ?? NaN)}`).join(', ');
   const worst = Math.max(...o.queries.map((q) => hubSql[q] ?? 0));
   targets.push({
     target: 'SQL statements per request ≤ 6',
     met: worst <= 6,
-    measured: `${sqlList}${worst > 6 ? `: over by ${fx(worst - 6)} (${pct(worst / 6 - 1)} above)` : ''}`,
+    measured: `hub: ${o.queries.map((q) => `${q} ${fx(hubSql[q] ?? NaN)}`).join(', ')}${worst > 6 ? `: ${fx(worst - 6)} over (${pct(worst / 6 - 1)} above)` : ''}`,
   });
   if (hubSql.Q1 !== undefined && hubSql.Q1first5 !== undefined) {
     targets.push({
@@ -771,12 +776,13 @@ function evaluateTargets(report: Report, o: Options): Target[] {
   const q2l = run(report, 'Q2', low, 'hub');
   if (q1l && q2l) {
     const latency = q2l.p50 / q1l.p50;
-    const cost = (q2l.cpuMsPerRequest + (q2l.dbCpuMsPerRequest ?? 0)) / (q1l.cpuMsPerRequest + (q1l.dbCpuMsPerRequest ?? 0));
+    const cpu = (r: Run) => r.cpuMsPerRequest + (r.dbCpuMsPerRequest ?? 0);
+    const cost = cpu(q2l) / cpu(q1l);
     const sameSql = hubSql.Q1 === hubSql.Q2;
     targets.push({
-      target: `page ${o.page} costs the same as page 1 (keyset): same SQL, p50 at ${low} connection and CPU (hub + database) within ±10%`,
+      target: `page ${o.page} costs the same as page 1 (same SQL; p50 at ${low} connection and CPU of hub + database within ±10%)`,
       met: sameSql && Math.abs(latency - 1) <= 0.1 && Math.abs(cost - 1) <= 0.1,
-      measured: `SQL ${fx(hubSql.Q2 ?? NaN)} vs ${fx(hubSql.Q1 ?? NaN)}; p50 ${f1(q2l.p50)} vs ${f1(q1l.p50)} ms (${pct(latency)}); CPU ${f1(q2l.cpuMsPerRequest + (q2l.dbCpuMsPerRequest ?? 0))} vs ${f1(q1l.cpuMsPerRequest + (q1l.dbCpuMsPerRequest ?? 0))} ms/request (${pct(cost)})`,
+      measured: `SQL ${fx(hubSql.Q2 ?? NaN)} vs ${fx(hubSql.Q1 ?? NaN)}; p50 ${f1(q2l.p50)} vs ${f1(q1l.p50)} ms (${pct(latency)}); CPU ${f1(cpu(q2l))} vs ${f1(cpu(q1l))} ms/request (${pct(cost)})`,
     });
   }
   const hubQ1 = run(report, 'Q1', high, 'hub');
@@ -786,69 +792,102 @@ function evaluateTargets(report: Report, o: Options): Target[] {
     targets.push({
       target: `Q1 throughput at ${high} connections ≥ 40% of the floor's`,
       met: ratio >= 0.4,
-      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(floorQ1.reqPerSec)} req/s = ${pct(ratio)}${ratio < 0.4 ? `: short by ${((0.4 - ratio) * 100).toFixed(0)} points (the hub would need ${f1(0.4 * floorQ1.reqPerSec)} req/s, ${(0.4 / ratio).toFixed(1)}×)` : ''}`,
+      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(floorQ1.reqPerSec)} req/s = ${pct(ratio)}${ratio < 0.4 ? `: ${((0.4 - ratio) * 100).toFixed(0)} points short; 40% would be ${f1(0.4 * floorQ1.reqPerSec)} req/s, ${times(0.4 / ratio)} the hub's` : ''}`,
     });
   }
   const bareQ1 = run(report, 'Q1', high, 'bare');
   if (hubQ1 && bareQ1) {
     const ratio = hubQ1.reqPerSec / bareQ1.reqPerSec;
+    const slower = 1 - ratio;
     targets.push({
       target: `policy on within 10% of policy off (Q1 throughput at ${high} connections)`,
       met: ratio >= 0.9,
-      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(bareQ1.reqPerSec)} req/s: policy on is ${ratio <= 1 ? `${((1 - ratio) * 100).toFixed(0)}% slower` : `${((ratio - 1) * 100).toFixed(0)}% faster`}${ratio < 0.9 ? ` (${((0.9 - ratio) * 100).toFixed(0)} points beyond the 10%)` : ''}; CPU ${f1(hubQ1.cpuMsPerRequest)} vs ${f1(bareQ1.cpuMsPerRequest)} ms/request`,
+      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(bareQ1.reqPerSec)} req/s: policy on ${slower >= 0 ? `${(slower * 100).toFixed(0)}% slower` : `${(-slower * 100).toFixed(0)}% faster`}${ratio < 0.9 ? ` (${((0.9 - ratio) * 100).toFixed(0)} points beyond the 10%)` : ''}; CPU ${f1(hubQ1.cpuMsPerRequest)} vs ${f1(bareQ1.cpuMsPerRequest)} ms/request (${pct(hubQ1.cpuMsPerRequest / bareQ1.cpuMsPerRequest - 1)} more)`,
     });
   }
-  const tails = o.queries.map((q) => run(report, q, high, 'hub')).filter((r): r is Run => !!r);
+  const tails = o.queries.map((q) => run(report, q, high, 'hub')).filter((r): r is Run => !!r && r.responses > 0);
   if (tails.length) {
     const worstTail = tails.reduce((a, b) => (b.p99 / b.p50 > a.p99 / a.p50 ? b : a));
     targets.push({
       target: `p99 ≤ 3 × p50 at ${high} connections (hub)`,
       met: tails.every((r) => r.p99 <= 3 * r.p50),
-      measured: tails.map((r) => `${r.query} ${f0(r.p50)}/${f0(r.p99)} ms (×${(r.p99 / r.p50).toFixed(2)})`).join(', ') + (worstTail.p99 > 3 * worstTail.p50 ? `: worst ${worstTail.query} over by ${(worstTail.p99 / worstTail.p50 - 3).toFixed(2)}×` : ''),
+      measured: tails.map((r) => `${r.query} ${f0(r.p50)} / ${f0(r.p99)} ms (×${(r.p99 / r.p50).toFixed(2)})`).join(', ') + (worstTail.p99 > 3 * worstTail.p50 ? `: worst ${worstTail.query}, ${(worstTail.p99 / worstTail.p50 - 3).toFixed(2)} over` : ''),
     });
   }
   const hubRuns = report.runs.filter((r) => r.variant === 'hub');
   if (hubRuns.length) {
     const peak = Math.max(...hubRuns.map((r) => r.peakRssMb));
-    targets.push({ target: 'peak RSS of the hub < 300 MB', met: peak < 300, measured: `${f0(peak)} MB${peak >= 300 ? `: over by ${f0(peak - 300)} MB` : ''}` });
+    const at = hubRuns.find((r) => r.peakRssMb === peak)!;
+    targets.push({
+      target: 'peak RSS of the hub < 300 MB',
+      met: peak < 300,
+      measured: `${f0(peak)} MB (reached by ${at.query} at ${at.connections} connection${at.connections > 1 ? 's' : ''})${peak >= 300 ? `: ${f0(peak - 300)} MB over` : ''}; at ${low} connection: ${f0(Math.max(...hubRuns.filter((r) => r.connections === low).map((r) => r.peakRssMb)))} MB peak so far`,
+    });
   }
   return targets;
 }
 
-/** What the measurements and the profile say about a missed target (numbers only; the reading is in the analysis section). */
+/** The numbers behind a missed target, from the measurements and the profiles; the reading is in the analysis. */
 function causes(report: Report, o: Options): void {
-  const p = report.profile;
   const high = Math.max(...o.connections);
-  const share = (name: string) => p?.byComponent.filter((c) => c.component.startsWith(name)).reduce((a, c) => a + c.percent, 0) ?? 0;
-  const components = p ? p.byComponent.slice(0, 8).map((c) => `${c.component} ${c.percent.toFixed(0)}%`).join(', ') : 'no profile taken';
-  const topFns = p ? p.top.slice(0, 5).map((t) => `${t.fn} (${t.where.split('/').slice(-2).join('/')}) ${t.percent.toFixed(1)}%`).join('; ') : '';
+  const low = Math.min(...o.connections);
+  const profileAt = (c: number) => report.profiles.find((p) => p.connections === c) ?? null;
+  const share = (p: ProfileSummary | null, name: string) => p?.byComponent.filter((c) => c.component.startsWith(name)).reduce((a, c) => a + c.percent, 0) ?? NaN;
+  const components = (p: ProfileSummary | null) => (p ? p.byComponent.slice(0, 8).map((c) => `${c.component} ${c.percent.toFixed(0)}%`).join(', ') : 'no profile');
+  const topFns = (p: ProfileSummary | null, n: number) =>
+    p ? p.top.filter((t) => !t.fn.startsWith('(')).slice(0, n).map((t) => `\`${t.fn}\` (${t.where.split('/').slice(-2).join('/')}) ${t.percent.toFixed(1)}%`).join(', ') : '';
   for (const t of report.targets) {
     if (t.met) continue;
     if (t.target.startsWith('SQL statements')) {
       const texts = report.statementTexts.hub ?? [];
-      t.cause = `one Q1 request of the hub runs ${texts.length} statements: ${texts.map(describeStatement).join('; ')}`;
+      t.cause = `one Q1 request of the hub runs ${texts.length} statements: ${texts.map((s, i) => `${i + 1}. ${describeStatement(s)}`).join('; ')}. The floor answers the same in ${report.statements.floor?.Q1 ?? '–'}`;
     } else if (t.target.startsWith('page')) {
-      t.cause = 'see the SQL of the customers page: the keyset condition is an OR of the sort keys with COLLATE utf8mb4_bin, which no index serves, so every page sorts all of the distributor\'s customers';
+      const q1 = run(report, 'Q1', low, 'hub');
+      const q2 = run(report, 'Q2', low, 'hub');
+      t.cause = `the statements are the same (keyset); the difference is in the data of the two pages (Q2's answer is ${f0((report.agreement.find((a) => a.query === 'Q2')?.variants.hub?.bytes ?? 0) / 1024)} KB against Q1's ${f0((report.agreement.find((a) => a.query === 'Q1')?.variants.hub?.bytes ?? 0) / 1024)} KB) and in the database's share (DB ${f1(q2?.dbCpuMsPerRequest)} vs ${f1(q1?.dbCpuMsPerRequest)} ms/request)`;
     } else if (t.target.startsWith('Q1 throughput')) {
       const hub = run(report, 'Q1', high, 'hub');
       const floor = run(report, 'Q1', high, 'floor');
-      t.cause = `the hub spends ${f1(hub?.cpuMsPerRequest)} ms of its own CPU per request against the floor's ${f1(floor?.cpuMsPerRequest)} ms (${((hub?.cpuMsPerRequest ?? 0) / (floor?.cpuMsPerRequest ?? 1)).toFixed(1)}×) and runs at ${f0(hub?.serverCpuPercent)}% of a core: it is CPU-bound in its one thread. Profile (self time): ${components}. Top functions: ${topFns}`;
+      const p1 = profileAt(low);
+      t.cause = `CPU per request: the hub ${f1(hub?.cpuMsPerRequest)} ms in its own process against the floor's ${f1(floor?.cpuMsPerRequest)} ms (${times((hub?.cpuMsPerRequest ?? NaN) / (floor?.cpuMsPerRequest ?? NaN))}); the hub runs at ${f0(hub?.serverCpuPercent)}% of a core, the database at ${f0(hub?.dbCpuPercent)}%: the hub is bound by its one JavaScript thread. Profile at ${low} connection (self time): ${components(p1)}; top functions ${topFns(p1, 6)}`;
     } else if (t.target.startsWith('policy on')) {
-      t.cause = `the permission layer's own code (hub: src/policy) is ${share('hub: src/policy').toFixed(1)}% and graphql-middleware ${share('graphql-middleware').toFixed(1)}% of the profile's self time; the rest of the difference is the extra field-resolver calls (one per guarded field) and the audit INSERT the policy writes per request`;
+      const p1 = profileAt(low);
+      const on = report.statements.hub?.Q1;
+      const off = report.statements.bare?.Q1;
+      t.cause = `the policy adds ${on !== undefined && off !== undefined ? on - off : '–'} statements per request (the viewer's relations and transfer decision, and the audit INSERT of every personal value read) and a rule call on every personal field; in the profile at ${low} connection the permission layer's own code (hub: src/policy) is ${f1(share(p1, 'hub: src/policy'))}% and graphql-middleware ${f1(share(p1, 'graphql-middleware'))}% of the self time`;
     } else if (t.target.startsWith('p99')) {
-      t.cause = `garbage collection is ${share('(garbage collector)').toFixed(1)}% of the profile's self time; at ${high} connections every request queues behind the others in the one thread, and a collection of the old generation (the responses are large) stops them all`;
+      const p32 = profileAt(high);
+      t.cause = `garbage collection is ${f1(share(p32, '(garbage collector)'))}% of the hub's self time at ${high} connections (${f1(share(profileAt(low), '(garbage collector)'))}% at ${low}); the ${high} requests share one thread, so they progress together and finish in waves, and a full collection stops all of them`;
     } else if (t.target.startsWith('peak RSS')) {
-      t.cause = `the largest responses are built whole in memory (${o.queries.map((q) => `${q} ${f0((report.agreement.find((a) => a.query === q)?.variants.hub?.bytes ?? 0) / 1024)} KB`).join(', ')}), at ${high} in flight at once`;
+      t.cause = `the hub holds every in-flight request's result tree and its serialized answer in memory (Q1 answers ${f0((report.agreement.find((a) => a.query === 'Q1')?.variants.hub?.bytes ?? 0) / 1024)} KB; Q4 ${f0((report.agreement.find((a) => a.query === 'Q4')?.variants.hub?.bytes ?? 0) / 1024)} KB with its errors), ${high} at once; garbage collection is ${f1(share(profileAt(high), '(garbage collector)'))}% of its time at ${high} connections`;
     }
   }
 }
 
 function describeStatement(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim();
-  const tables = [...new Set([...s.matchAll(/(?:FROM|JOIN|INTO)\s+`?(\w+)`?/gi)].map((m) => m[1]))];
+  const tables = [...new Set([...s.matchAll(/(?:FROM|JOIN|INTO)\s+`?(\w+)`?/gi)].map((m) => m[1]))].filter((t) => !['l', 'x', 'y'].includes(t));
   const verb = /^(\w+)/.exec(s)?.[1]?.toUpperCase() ?? '?';
-  const what = /ROW_NUMBER/.test(s) ? ' (page per parent)' : /COUNT\(/.test(s) ? ' (count)' : /UNION ALL/.test(s) ? ' (union)' : / IN \(/.test(s) && /e\.id IN/.test(s) ? ' (by ids)' : '';
-  return `${verb} ${tables.join('+')}${what}`;
+  const what = /ROW_NUMBER/.test(s) ? ' (a page per parent)' : /COUNT\(/.test(s) ? ' (count)' : /UNION ALL/.test(s) ? ' (union)' : /e\.id IN \(/.test(s) ? ' (by ids)' : '';
+  return `${verb} ${tables.join(' + ')}${what}`;
+}
+
+const VARIANT_NOTES: Record<VariantName, string> = {
+  hub: 'The product: `node dist/src/main.js`, the probe preloaded (`--require dist/scripts/bench-hub.js`), nothing else changed.',
+  bare: 'The same entry point and HTTP pipeline (authentication, limits, rate limit, Apollo, audit batch) on `buildBareSchema()`: the same resolvers, loaders and row scoping, no field rules, hence no transfer gate and no audit of reads. scripts/bench-hub.ts points the schema module\'s buildHubSchema at buildBareSchema in its own process before the hub loads; the product has no switch for it.',
+  floor: 'node:http + mysql2 + hand-written SQL + JSON.stringify (scripts/bench-floor.ts), keeping the hub\'s obligations: the JWT verified and the user read, rows scoped to the distributor, the transfer gate decided per request from the database (the same pure decideTransfer()), denied fields null with their errors, the reads recorded in audit_event with one INSERT.',
+};
+
+const ANALYSIS_START = '<!-- analysis:start -->';
+const ANALYSIS_END = '<!-- analysis:end -->';
+
+/** The hand-written analysis (between its markers) is kept when the report is rewritten. */
+function preservedAnalysis(file: string | null): string | null {
+  if (!file || !fs.existsSync(file)) return null;
+  const text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(ANALYSIS_START);
+  const b = text.indexOf(ANALYSIS_END);
+  return a >= 0 && b > a ? text.slice(a, b + ANALYSIS_END.length) : null;
 }
 
 function markdown(report: Report, o: Options, preserved: string | null): string {
@@ -856,97 +895,100 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   const high = Math.max(...o.connections);
+  const sum = Object.values(report.rows).reduce((a, b) => a + b, 0);
+  const hubBytes = (q: QueryName) => report.agreement.find((a) => a.query === q)?.variants.hub?.bytes ?? 0;
   push(
     '# Benchmarks: the dashboard at a million rows',
     '',
-    `Written by \`npm run bench\` (scripts/bench.ts) on ${report.finishedAt.slice(0, 16).replace('T', ' ')} UTC; issue #7. Everything below the analysis is generated; re-running the command rewrites it.`,
+    `Issue #7. Written by \`npm run bench\` (scripts/bench.ts), run ${report.startedAt.slice(0, 16).replace('T', ' ')}–${report.finishedAt.slice(11, 16)} UTC. The analysis section is written by hand and kept when the command rewrites the rest.`,
     '',
     '## Reproduce',
     '',
     '```sh',
-    'npm run bench:data   # builds hub_bench (DATABASE_URL must name a database with "bench" in it; default mysql://root@127.0.0.1:3306/hub_bench)',
-    'npm run bench        # about 15 minutes; writes this file',
-    'npm run bench:smoke  # the harness end to end on a tiny data set (hub_bench_smoke), in seconds',
+    'npm run bench:data   # ~2 min: drops and builds hub_bench (DATABASE_URL must name a database with "bench" in it; default mysql://root@127.0.0.1:3306/hub_bench)',
+    'npm run bench        # ~25 min: rewrites this file; options: -- --warmup 10 --duration 20 --connections 1,32 --queries Q1,Q2,Q3,Q4 --profile-seconds 15',
+    'npm run bench:smoke  # the harness end to end on a tiny data set (hub_bench_smoke), ~30 s; also tests/e2e/bench-smoke.test.ts',
     '```',
     '',
-    `This run: \`${report.command}\`, warm-up ${o.warmup} s then ${o.duration} s measured per query, connection count and variant; variants interleaved per query.`,
+    `This run: \`${report.command}\`.`,
     '',
     '## Machine',
     '',
-    `| | |`,
-    `|---|---|`,
+    '| | |',
+    '|---|---|',
     `| CPUs (nproc) | ${m.nproc} |`,
     `| CPU | ${m.cpu} |`,
     `| RAM | ${m.ramGb.toFixed(1)} GB |`,
-    `| Kernel | ${m.kernel} |`,
+    `| OS | ${m.kernel} |`,
     `| Node.js | ${m.node} |`,
-    `| Database | ${m.database} (same machine), innodb_buffer_pool_size ${m.bufferPoolMb} MB, innodb_flush_log_at_trx_commit ${m.flushLogAtCommit} |`,
+    `| Database | ${m.database} on the same machine; innodb_buffer_pool_size ${m.bufferPoolMb} MB, innodb_flush_log_at_trx_commit ${m.flushLogAtCommit} (server defaults, untouched) |`,
     '',
-    `Server, database and load generator (autocannon, in the benchmark's process) share these ${m.nproc} CPUs; the CPU columns below show who used them.`,
+    `Server, database and load generator (autocannon, in the benchmark's own process) share these ${m.nproc} CPUs; the CPU columns show who used them.`,
+    '',
+    `Servers' environment: ${Object.entries(report.environment).map(([k, v]) => `\`${k}=${v}\``).join(', ')}. Requests carry \`X-Forwarded-Proto: https\`. The rate limit and the execution limit are lifted so that they do not cut the measurement; responses slower than the product's default limit of 10 s are counted in the column "> 10 s" (in production they would be \`503 TIMEOUT\`).`,
     '',
     '## Data',
     '',
-    `\`npm run bench:data\`: the seed world plus 20 distributors of the benchmark. The measured distributor \`${BENCH.measured.admin}\` (DE, no transfer basis needed) serves 2,000 customers with 3 users, 4 computers and 20 licenses each and 0..4 activations per license; the gated distributor \`${BENCH.gated.admin}\` (IN, SCC expired 2025-01-01) the same; 18 others 200 customers each with 10 licenses; audit_event holds the rest of the million (filler: past reads).`,
+    `\`npm run bench:data\` (scripts/bench-data.ts; seeded PRNG, fixed dates, UUIDv7-format ids from seedId(); multi-row INSERTs of 2,000 rows, a transaction per 20,000): the seed world plus 20 distributors. The measured distributor \`${BENCH.measured.admin}\` (DE: no transfer basis needed) serves 2,000 customers, each with 3 users, 4 computers, 20 licenses and 0..4 activations per license; the gated distributor \`${BENCH.gated.admin}\` (IN, its SCC expired 2025-01-01) has the same shape; 18 more distributors 200 customers each with 10 licenses; \`audit_event\` was filled with past reads up to a million rows. The benchmark's requests add to \`audit_event\` as they run (the counts are from the start of this run).`,
     '',
     '| table | rows |',
     '|---|---:|',
     ...Object.entries(report.rows).map(([t, n]) => `| ${t} | ${n.toLocaleString('en-US')} |`),
-    `| **total** | **${Object.values(report.rows).reduce((a, b) => a + b, 0).toLocaleString('en-US')}** |`,
+    `| **total** | **${sum.toLocaleString('en-US')}** |`,
     '',
     '## Queries and variants',
     '',
-    `- **Q1** the dashboard's first page as the measured distributor: \`customers(first: ${o.first})\` → \`id name users(first: 5) { nodes { name email } } licenses(first: 20) { nodes { status seats seatsUsed product { sku } activations(first: 4) { nodes { activatedAt computer { os name } } } } }\`.`,
-    `- **Q2** the same at page ${o.page}, by the cursor found by walking the pages once (\`after\`).`,
-    `- **Q3** one customer (the first of page ${o.page}) by \`node(id:)\`, the same fields.`,
-    '- **Q4** Q1 as the gated distributor: personal fields are null with `TRANSFER_BASIS_REQUIRED` errors.',
+    `- **Q1** the dashboard's first page as the measured distributor: \`customers(first: ${o.first}) { nodes { id name users(first: 5) { nodes { name email } } licenses(first: 20) { nodes { status seats seatsUsed product { sku } activations(first: 4) { nodes { activatedAt computer { os name } } } } } } }\` (answer ${f0(hubBytes('Q1') / 1024)} KB).`,
+    `- **Q2** the same at page ${o.page}, after the cursor found by walking the pages once (${f0(hubBytes('Q2') / 1024)} KB).`,
+    `- **Q3** one customer (the first of page ${o.page}) by \`node(id:)\`, the same fields (${f0(hubBytes('Q3') / 1024)} KB).`,
+    `- **Q4** Q1 as the gated distributor: the personal fields (users' name and email, computers' name) are null, each with a \`TRANSFER_BASIS_REQUIRED\` error (${f0(hubBytes('Q4') / 1024)} KB).`,
     '',
     ...o.variants.map((v) => `- **${v}**: ${VARIANT_TITLES[v]}. ${VARIANT_NOTES[v]}`),
     '',
-    'How it is measured: req/s, p50 and p99 from autocannon (2xx responses over the measured seconds); **SQL/req** from the server\'s own statement counter (the hub\'s CountingLogger, read over IPC by a probe that scripts/bench-hub.ts preloads; the floor counts its own) on sequential requests, so it is exact; **CPU ms/req** is `process.cpuUsage()` of the server process over the measured window divided by the requests it completed, the window starting and ending with the server idle; **DB ms/req** the same for the mariadbd process (/proc); **CPU %** is of one core over the window; **peak RSS** is the server\'s VmHWM so far.',
+    '**How it is measured.** For each query, connection count and variant: a warm-up run (autocannon), then the measured run, each followed by waiting until the server has no request in flight. The measured run lasts the configured seconds, or longer when that would not hold 2.5 mean latencies (the saturated hub answers its 32 requests together, in waves several seconds apart; a window must hold more than one wave). **req/s** is the closed-loop throughput by Little\'s law, connections ÷ mean latency of the 2xx responses of the measured run (the responses counted over the window, which start cold, are in the JSON as `countedPerSec`); **p50/p99** are nearest-rank percentiles of those latencies, **n** their number. **SQL/req** and **CPU ms/req** are the server\'s own statement counter and `process.cpuUsage()`, read over IPC by the probe (scripts/bench-hub.ts, preloaded into the hub; the floor counts its own statements), divided by the requests the server ended in the window from idle to idle, so every request is counted whole; **DB ms/req** the same for the mariadbd process (/proc/&lt;pid&gt;/stat); **CPU %** is of one core over that window; **RSS** is the server\'s peak (VmHWM) so far. The SQL counts in the next table come from sequential requests and are exact.',
     '',
     '## Agreement',
     '',
-    'Before measuring, each query was sent to every variant and the answers compared (data with sorted keys; for the floor also the errors by path, code and message):',
+    'Before measuring, every query was sent to every variant and the answers compared: the data with sorted keys; for the floor also the errors (path, code, message).',
     '',
-    '| query | ' + o.variants.map((v) => `${v}: bytes / errors / personal values`).join(' | ') + ' | notes |',
-    '|---|' + o.variants.map(() => '---:').join('|') + '|---|',
+    '| query | ' + o.variants.map((v) => `${v}: bytes, errors, personal values (null)`).join(' | ') + ' | notes |',
+    '|---|' + o.variants.map(() => '---').join('|') + '|---|',
     ...report.agreement.map(
       (a) =>
-        `| ${a.query} | ${o.variants.map((v) => {
-          const x = a.variants[v];
-          return x ? `${x.bytes.toLocaleString('en-US')} / ${x.errors} / ${x.personal.present} (${x.personal.nulls} null)` : '–';
-        }).join(' | ')} | ${a.notes.join('; ') || 'same data'} |`,
+        `| ${a.query} | ${o.variants
+          .map((v) => {
+            const x = a.variants[v];
+            return x ? `${x.bytes.toLocaleString('en-US')} B, ${x.errors}, ${x.personal.present} (${x.personal.nulls})` : '–';
+          })
+          .join(' | ')} | ${a.notes.join('; ') || 'the same data'} |`,
     ),
     '',
     '## SQL statements per request',
     '',
-    '| variant | ' + [...o.queries, 'Q1first5'].map((q) => (q === 'Q1first5' ? 'Q1 first: 5' : q)).join(' | ') + ' |',
+    '| variant | ' + [...o.queries, 'Q1first5'].map((q) => (q === 'Q1first5' ? 'Q1 with first: 5' : q)).join(' | ') + ' |',
     '|---|' + [...o.queries, 'Q1first5'].map(() => '---:').join('|') + '|',
-    ...o.variants.map((v) => `| ${v} | ${[...o.queries, 'Q1first5'].map((q) => fx(report.statements[v]?.[q as QueryName] ?? NaN)).join(' | ')} |`),
+    ...o.variants.map((v) => `| ${v} | ${[...o.queries, 'Q1first5'].map((q) => fx(report.statements[v]?.[q as CountedQuery] ?? NaN)).join(' | ')} |`),
     '',
-    ...Object.entries(report.statementTexts).flatMap(([v, texts]) => [
-      `One Q1 request of **${v}**: ${(texts ?? []).map((s, i) => `${i + 1}. ${describeStatement(s)}`).join('; ')}.`,
-      '',
-    ]),
+    ...Object.entries(report.statementTexts).flatMap(([v, texts]) => [`One Q1 request of **${v}**: ${(texts ?? []).map((s, i) => `${i + 1}. ${describeStatement(s)}`).join('; ')}.`, '']),
     '## Results',
     '',
-    '| query | conn | variant | req/s | p50 ms | p99 ms | p99/p50 | SQL/req | CPU ms/req | DB ms/req | CPU % | DB CPU % | client CPU % | peak RSS MB | failed |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | conn | variant | req/s | p50 ms | p99 ms | p99/p50 | n | s | > 10 s | SQL/req | CPU ms/req | DB ms/req | CPU % | DB CPU % | client CPU % | peak RSS MB | failed |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...report.runs.map(
       (r) =>
-        `| ${r.query} | ${r.connections} | ${r.variant} | ${f1(r.reqPerSec)} | ${f1(r.p50)} | ${f1(r.p99)} | ${(r.p99 / r.p50).toFixed(2)} | ${fx(Math.round(r.sqlPerRequest * 100) / 100)} | ${f1(r.cpuMsPerRequest)} | ${f1(r.dbCpuMsPerRequest)} | ${f0(r.serverCpuPercent)} | ${f0(r.dbCpuPercent)} | ${f0(r.clientCpuPercent)} | ${f0(r.peakRssMb)} | ${r.failures} |`,
+        `| ${r.query} | ${r.connections} | ${r.variant} | ${f1(r.reqPerSec)} | ${f0(r.p50)} | ${f0(r.p99)} | ${(r.p99 / r.p50).toFixed(2)} | ${r.responses} | ${f0(r.seconds)} | ${r.overLimit} | ${fx(Math.round(r.sqlPerRequest * 100) / 100)} | ${f1(r.cpuMsPerRequest)} | ${f1(r.dbCpuMsPerRequest)} | ${f0(r.serverCpuPercent)} | ${f0(r.dbCpuPercent)} | ${f0(r.clientCpuPercent)} | ${f0(r.peakRssMb)} | ${r.failures} |`,
     ),
     '',
     '### Ratios',
     '',
-    '| query | conn | hub / floor req/s | policy on / off req/s | hub / floor CPU ms/req | hub / floor p50 |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| query | conn | hub / floor req/s | policy on / off req/s | hub / floor CPU ms/req | policy on / off CPU ms/req | hub / floor p50 |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...o.queries.flatMap((q) =>
       o.connections.map((c) => {
         const [h, b, fl] = [run(report, q, c, 'hub'), run(report, q, c, 'bare'), run(report, q, c, 'floor')];
         const r = (x: number | undefined, y: number | undefined) => (x !== undefined && y ? pct(x / y) : '–');
-        const times = (x: number | undefined, y: number | undefined) => (x !== undefined && y ? `${(x / y).toFixed(1)}×` : '–');
-        return `| ${q} | ${c} | ${r(h?.reqPerSec, fl?.reqPerSec)} | ${r(h?.reqPerSec, b?.reqPerSec)} | ${times(h?.cpuMsPerRequest, fl?.cpuMsPerRequest)} | ${times(h?.p50, fl?.p50)} |`;
+        const t = (x: number | undefined, y: number | undefined) => (x !== undefined && y ? times(x / y) : '–');
+        return `| ${q} | ${c} | ${r(h?.reqPerSec, fl?.reqPerSec)} | ${r(h?.reqPerSec, b?.reqPerSec)} | ${t(h?.cpuMsPerRequest, fl?.cpuMsPerRequest)} | ${t(h?.cpuMsPerRequest, b?.cpuMsPerRequest)} | ${t(h?.p50, fl?.p50)} |`;
       }),
     ),
     '',
@@ -959,60 +1001,41 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
   );
   const missed = report.targets.filter((t) => !t.met);
   if (missed.length) {
-    push('### Missed targets: what the measurements and the profile show', '');
+    push('### Missed targets: the numbers behind them', '');
     for (const t of missed) push(`- **${t.target}**: ${t.cause ?? '–'}.`);
     push('');
   }
-  const p = report.profile;
-  if (p) {
+  for (const p of report.profiles) {
     push(
-      `## Profile: the hub under Q1 at ${high} connections`,
+      `## Profile: the hub under Q1 at ${p.connections} connection${p.connections > 1 ? 's' : ''}`,
       '',
-      `\`node --cpu-prof\` of the hub (\`dist/src/main.js\`) under Q1 at ${high} connections for ${o.profileSeconds} s after a warm-up; ${f1(p.seconds)} s of samples ${p.windowed ? 'within the measured window' : '(the whole process: the window could not be matched to the profile\'s clock)'}, idle excluded. The file is left at \`${p.file}\` (open it in Chrome DevTools or speedscope).`,
+      `\`node --cpu-prof\` of the hub (\`dist/src/main.js\`) under Q1 at ${p.connections} connection${p.connections > 1 ? 's' : ''} for ${o.profileSeconds} s after a warm-up: ${f1(p.seconds)} s of samples ${p.windowed ? 'in the measured window (up to the server being idle again)' : '(the whole process: the window could not be matched to the profile\'s clock)'}, idle time excluded. File: \`${p.file}\` (Chrome DevTools or speedscope).`,
       '',
-      'Self time by component:',
-      '',
-      '| component | self ms | share |',
+      '| component (self time) | ms | share |',
       '|---|---:|---:|',
-      ...p.byComponent.slice(0, 16).map((c) => `| ${c.component} | ${f0(c.selfMs)} | ${c.percent.toFixed(1)}% |`),
+      ...p.byComponent.slice(0, 14).map((c) => `| ${c.component} | ${f0(c.selfMs)} | ${c.percent.toFixed(1)}% |`),
       '',
-      'Top functions by self time:',
-      '',
-      '| function | where | self ms | share |',
+      '| top functions by self time | where | ms | share |',
       '|---|---|---:|---:|',
-      ...p.top.map((t) => `| \`${t.fn}\` | ${t.where} | ${f0(t.selfMs)} | ${t.percent.toFixed(1)}% |`),
+      ...p.top.slice(0, 20).map((t) => `| \`${t.fn}\` | ${t.where} | ${f0(t.selfMs)} | ${t.percent.toFixed(1)}% |`),
       '',
     );
   }
-  if (preserved) push(preserved.trim(), '');
+  push(
+    preserved?.trim() ??
+      `${ANALYSIS_START}\n## Analysis\n\n(Not written yet for this run: the hand-written reading of the figures goes here, between the analysis markers, and is kept when \`npm run bench\` rewrites the file.)\n${ANALYSIS_END}`,
+    '',
+  );
   return lines.join('\n');
-}
-
-const VARIANT_NOTES: Record<VariantName, string> = {
-  hub: 'The product: `node dist/src/main.js` in production mode, the probe preloaded (`--require dist/scripts/bench-hub.js`), nothing else changed.',
-  bare: 'The same entry point and HTTP pipeline (authentication, limits, rate limit, Apollo, audit batch) on `buildBareSchema()`: the same resolvers, loaders and row scoping, no field rules, hence no transfer gate and no audit of reads (scripts/bench-hub.ts points buildHubSchema at buildBareSchema in its own process before the hub loads).',
-  floor: 'node:http + mysql2 + hand-written SQL + JSON.stringify (scripts/bench-floor.ts), with the hub\'s obligations kept: JWT verified and user read, rows scoped to the distributor, the transfer gate decided per request from the database (the same pure decideTransfer()), denied fields null with their errors, the reads recorded in audit_event with one INSERT; 6 statements per request, 3 round trips deep.',
-};
-
-const ANALYSIS_START = '<!-- analysis:start -->';
-const ANALYSIS_END = '<!-- analysis:end -->';
-
-/** The hand-written analysis of an earlier run is kept (between its markers) when the report is rewritten. */
-function preservedAnalysis(file: string | null): string | null {
-  if (!file || !fs.existsSync(file)) return null;
-  const text = fs.readFileSync(file, 'utf8');
-  const a = text.indexOf(ANALYSIS_START);
-  const b = text.indexOf(ANALYSIS_END);
-  return a >= 0 && b > a ? text.slice(a, b + ANALYSIS_END.length) : null;
 }
 
 function printSummary(report: Report): void {
   const out = (l: string) => process.stdout.write(`${l}\n`);
   out('');
-  out('query conn variant   req/s    p50 ms   p99 ms  SQL/req  CPU ms/req  DB ms/req  RSS MB');
+  out('query conn variant   req/s    p50 ms   p99 ms     n  SQL/req  CPU ms/req  DB ms/req  RSS MB');
   for (const r of report.runs) {
     out(
-      `${r.query.padEnd(5)} ${String(r.connections).padStart(4)} ${r.variant.padEnd(7)} ${f1(r.reqPerSec).padStart(7)} ${f1(r.p50).padStart(9)} ${f1(r.p99).padStart(8)} ${fx(Math.round(r.sqlPerRequest * 100) / 100).padStart(8)} ${f1(r.cpuMsPerRequest).padStart(11)} ${f1(r.dbCpuMsPerRequest).padStart(10)} ${f0(r.peakRssMb).padStart(7)}${r.failures ? `  FAILED ${r.failures}` : ''}`,
+      `${r.query.padEnd(5)} ${String(r.connections).padStart(4)} ${r.variant.padEnd(7)} ${f1(r.reqPerSec).padStart(7)} ${f0(r.p50).padStart(9)} ${f0(r.p99).padStart(8)} ${String(r.responses).padStart(5)} ${fx(Math.round(r.sqlPerRequest * 100) / 100).padStart(8)} ${f1(r.cpuMsPerRequest).padStart(11)} ${f1(r.dbCpuMsPerRequest).padStart(10)} ${f0(r.peakRssMb).padStart(7)}${r.failures ? `  FAILED ${r.failures}` : ''}`,
     );
   }
   out('');
@@ -1059,17 +1082,22 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
   rows = Object.fromEntries(Object.entries(rows).filter(([, n]) => n > 0));
   log(`database ${new URL(databaseUrl).pathname.slice(1)}: ${Object.values(rows).reduce((a, b) => a + b, 0)} rows`);
 
-  // The servers' environment: production, behind a (pretended) TLS proxy.
+  // The servers' environment: production, behind a (pretended) TLS-terminating proxy.
   const secretsKey = process.env.SECRETS_KEY ?? loadConfig({ NODE_ENV: 'development' }).secretsKey;
+  const environment: Record<string, string> = {
+    NODE_ENV: 'production',
+    TRUST_PROXY: 'true',
+    RATE_LIMIT_POINTS: '2000000000',
+    EXECUTION_TIMEOUT_MS: '600000',
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '10',
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    NODE_ENV: 'production',
+    ...environment,
     DATABASE_URL: databaseUrl,
-    TRUST_PROXY: 'true',
     JWT_SECRET: randomBytes(32).toString('hex'),
     SECRETS_KEY: secretsKey,
-    RATE_LIMIT_POINTS: '2000000000',
-    LOG_LEVEL: 'silent',
     SEED_ON_FIRST_START: 'false',
   };
   delete env.TLS_CERT_FILE;
@@ -1096,21 +1124,18 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     log(`started ${started.map((s) => `${s.variant} (pid ${s.child.pid}, port ${s.port})`).join(', ')}`);
     const hub = servers.get('hub')!;
 
-    // Walk the pages once: the cursor of page N, and the customer of Q3.
+    // Walk the pages once: the cursor of page N, and the customer of Q3 (the first of page N).
     let after: string | null = null;
-    let customer = '';
     for (let p = 1; p < o.page; p++) {
       const r = await post(hub, { token: measuredToken, body: JSON.stringify({ query: CURSOR, operationName: 'Cursor', variables: { first: o.first, after } }) });
-      const conn = (r.json.data as { customers: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).customers;
-      if (!conn.pageInfo.hasNextPage) throw new Error(`there is no page ${o.page} of ${o.first} customers`);
-      after = conn.pageInfo.endCursor;
+      const page = (r.json.data as { customers: { pageInfo: { hasNextPage: boolean; endCursor: string } } }).customers;
+      if (!page.pageInfo.hasNextPage) throw new Error(`there is no page ${o.page} of ${o.first} customers`);
+      after = page.pageInfo.endCursor;
     }
-    {
-      const r = await post(hub, { token: measuredToken, body: JSON.stringify({ query: CURSOR, operationName: 'Cursor', variables: { first: o.first, after } }) });
-      customer = (r.json.data as { customers: { nodes: { id: string }[] } }).customers.nodes[0].id;
-    }
+    const last = await post(hub, { token: measuredToken, body: JSON.stringify({ query: CURSOR, operationName: 'Cursor', variables: { first: o.first, after } }) });
+    const customer = (last.json.data as { customers: { nodes: { id: string }[] } }).customers.nodes[0].id;
     const dashboard = (first: number, cursor: string | null) => JSON.stringify({ query: DASHBOARD, operationName: 'Dashboard', variables: cursor ? { first, after: cursor } : { first } });
-    const requests: Record<QueryName, Request> & { Q1first5: Request } = {
+    const requests: Record<CountedQuery, Request> = {
       Q1: { token: measuredToken, body: dashboard(o.first, null) },
       Q2: { token: measuredToken, body: dashboard(o.first, after) },
       Q3: { token: measuredToken, body: JSON.stringify({ query: CUSTOMER, operationName: 'Customer', variables: { id: customer } }) },
@@ -1123,10 +1148,16 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     log(`agreement: every variant answers the same data for ${o.queries.join(', ')}${agreement.some((a) => a.notes.length) ? ` (${agreement.flatMap((a) => a.notes.map((n) => `${a.query}: ${n}`)).join('; ')})` : ''}`);
 
     const statements = {} as Report['statements'];
+    const sequentialMs = {} as Report['sequentialMs'];
     const statementTexts: Report['statementTexts'] = {};
     for (const [v, s] of servers) {
       statements[v] = {};
-      for (const q of [...o.queries, 'Q1first5'] as (QueryName | 'Q1first5')[]) statements[v][q] = await countStatements(s, requests[q], o.sequential);
+      sequentialMs[v] = {};
+      for (const q of [...o.queries, 'Q1first5'] as CountedQuery[]) {
+        const counted = await countStatements(s, requests[q], o.sequential);
+        statements[v][q] = counted.statements;
+        sequentialMs[v][q] = counted.ms;
+      }
       await s.idle();
       await s.record(true);
       await post(s, requests.Q1);
@@ -1139,34 +1170,40 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     for (const q of o.queries) {
       for (const c of o.connections) {
         for (const v of o.variants) {
-          const r = await measure(servers.get(v)!, requests[q], q, c, o, dbPid);
+          const r = await measure(servers.get(v)!, requests[q], q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
           runs.push(r);
-          log(`${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f1(r.p50)} ms, p99 ${f1(r.p99)} ms, ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`);
+          log(`${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`);
         }
       }
     }
     await stopAll();
 
-    let profile: ProfileSummary | null = null;
+    const profiles: ProfileSummary[] = [];
     if (o.profileSeconds > 0) {
-      log(`profiling the hub under Q1 at 32 connections for ${o.profileSeconds} s`);
-      profile = await profileHub(env, requests.Q1, o);
-      log(`profile: ${profile.byComponent.slice(0, 6).map((c) => `${c.component} ${c.percent.toFixed(0)}%`).join(', ')}`);
+      for (const c of o.connections) {
+        log(`profiling the hub under Q1 at ${c} connection(s) for ${o.profileSeconds} s`);
+        const p = await profileHub(env, requests.Q1, c, o);
+        profiles.push(p);
+        log(`profile at ${c}: ${p.byComponent.slice(0, 6).map((x) => `${x.component} ${x.percent.toFixed(0)}%`).join(', ')}`);
+      }
     }
 
+    const extra = argv.filter((a) => a !== '--smoke');
     const report: Report = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      command: `npm run ${o.smoke ? 'bench:smoke' : 'bench'}${argv.filter((a) => a !== '--smoke').length ? ` -- ${argv.filter((a) => a !== '--smoke').join(' ')}` : ''}`,
+      command: `npm run ${o.smoke ? 'bench:smoke' : 'bench'}${extra.length ? ` -- ${extra.join(' ')}` : ''}`,
       options: o,
       machine,
+      environment,
       rows,
       page: { first: o.first, page: o.page, customer },
       agreement,
       statements,
+      sequentialMs,
       statementTexts,
       runs,
-      profile,
+      profiles,
       targets: [],
     };
     report.targets = evaluateTargets(report, o);
@@ -1175,7 +1212,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     if (o.out) {
       fs.mkdirSync(path.dirname(o.out), { recursive: true });
       fs.writeFileSync(o.out, markdown(report, o, preservedAnalysis(o.out)));
-      log(`report written to ${path.relative(process.cwd(), o.out) || o.out}`);
+      log(`report written to ${o.out}`);
     }
     if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2));
     const failed = runs.filter((r) => r.failures > 0);

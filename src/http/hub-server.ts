@@ -122,23 +122,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
     const actorKey = `${context.actor.type}:${context.actor.id}`;
     const check = checkQuery(schema, params);
-    if (check.kind !== 'ok') {
-      // Refused by a limit, or left to Apollo to refuse (parse errors, CSRF, batches): not charged, but the headers tell the budget.
-      setRateHeaders(res, await rateLimiter.peek(actorKey));
+    // Every request of an actor costs at least 1 point ("at least 1"), the refused and the
+    // unreadable ones too: a flood of garbage spends the budget like any other flood.
+    const rate = await rateLimiter.consume(actorKey, check.kind === 'ok' ? RateLimiter.cost(check.operation, check.nodeEstimate) : 1);
+    setRateHeaders(res, rate);
+    if (!rate.allowed) {
+      metrics.rateLimited.inc();
+      res.setHeader('retry-after', String(rate.retryAfterSeconds));
+      return { ...outcome, ...reject(res, 429, ErrorCode.RATE_LIMITED, `rate limit of ${rate.limit} points per ${config.rateLimit.windowSeconds} s reached; retry after ${rate.retryAfterSeconds} s`) };
     }
     if (check.kind === 'rejected') {
       return { ...outcome, ...reject(res, 400, ErrorCode.QUERY_TOO_COMPLEX, check.message, { limit: check.limit, max: check.max, actual: check.actual }) };
     }
-    if (check.kind === 'ok') {
-      outcome.operation = check.operation;
-      const rate = await rateLimiter.consume(actorKey, RateLimiter.cost(check.operation, check.nodeEstimate));
-      setRateHeaders(res, rate);
-      if (!rate.allowed) {
-        metrics.rateLimited.inc();
-        res.setHeader('retry-after', String(rate.retryAfterSeconds));
-        return { ...outcome, ...reject(res, 429, ErrorCode.RATE_LIMITED, `rate limit of ${rate.limit} points per ${config.rateLimit.windowSeconds} s reached; retry after ${rate.retryAfterSeconds} s`) };
-      }
-    }
+    if (check.kind === 'ok') outcome.operation = check.operation;
 
     const idempotencyHeader = req.headers['idempotency-key'];
     const idem = await startIdempotent(dataSource, secrets, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, body ?? params, now);
