@@ -1,3 +1,4 @@
+import { revokeApiKeysCreatedBy } from '../api-key/api-key.mutations';
 import { EntityManager } from 'typeorm';
 import { LicenseStatus, Role, UserStatus } from '../../common/enums';
 import { badInput, conflict, forbidden } from '../../common/errors';
@@ -63,7 +64,7 @@ export async function withdrawConsent(ctx: RequestContext, input: WithdrawConsen
     user.consentWithdrawnAt = receivedAt;
 
     const lapsed = await lapseLicensesOf(manager, ctx, user.id, receivedAt);
-    const revokedApiKeys = await revokeApiKeysOf(manager, ctx, user.id);
+    const revokedApiKeys = await revokeApiKeysCreatedBy(manager, ctx, user.id);
 
     await recordWrite(manager, ctx, {
       action: 'consent.withdrawn',
@@ -122,20 +123,6 @@ async function lapseLicensesOf(manager: EntityManager, ctx: RequestContext, user
   return { licenses, endedActivations: licenses.reduce((n, l) => n + l.endedActivations, 0) };
 }
 
-/** P9: "their tokens and keys stop working": the keys the person created, revoked now. */
-async function revokeApiKeysOf(manager: EntityManager, ctx: RequestContext, userId: string): Promise<string[]> {
-  const now = sqlDate(ctx.now);
-  const rows: { id: string }[] = await manager.query(
-    `SELECT id FROM \`api_key\` WHERE createdById = ? AND (revokedAt IS NULL OR revokedAt > ?) ORDER BY id${forUpdate(manager)}`,
-    [userId, now],
-  );
-  const ids = rows.map((r) => String(r.id));
-  if (ids.length) {
-    const where = sqlIn('id', ids);
-    await manager.query(`UPDATE \`api_key\` SET revokedAt = ? WHERE ${where.sql}`, [now, ...where.params]);
-  }
-  return ids;
-}
 
 /**
  * A withdrawn person comes back only by new consent recorded explicitly (PRIVACY_OFFICER or
