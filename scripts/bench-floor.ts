@@ -195,14 +195,14 @@ class Floor {
         [customerIds, USERS_FIRST],
       ),
       this.q<RowDataPacket>(
+        // The page of licenses per customer; all their activations, numbered per license, with
+        // the count of active ones (seatsUsed) as a window sum; the first 4 joined to their computer.
         'WITH l AS (SELECT * FROM (SELECT l.id, l.customerId, l.state, l.validUntil, l.seats, l.productId, ROW_NUMBER() OVER (PARTITION BY l.customerId ORDER BY l.id) AS rn ' +
-          'FROM `license` l WHERE l.customerId IN (?) AND l.distributorId = ?) x WHERE x.rn <= ?) ' +
-          'SELECT l.id, l.customerId, l.state, l.validUntil, l.seats, p.sku, ' +
-          '(SELECT COUNT(*) FROM `activation` au WHERE au.licenseId = l.id AND au.deactivatedAt IS NULL) AS used, ' +
-          'a.activatedAt, c.id AS computerId, c.os, c.name AS computerName ' +
-          'FROM l JOIN `product` p ON p.id = l.productId ' +
-          'LEFT JOIN (SELECT * FROM (SELECT a.licenseId, a.activatedAt, a.computerId, ROW_NUMBER() OVER (PARTITION BY a.licenseId ORDER BY a.id) AS arn ' +
-          'FROM `activation` a WHERE a.licenseId IN (SELECT id FROM l)) y WHERE y.arn <= ?) a ON a.licenseId = l.id ' +
+          'FROM `license` l WHERE l.customerId IN (?) AND l.distributorId = ?) x WHERE x.rn <= ?), ' +
+          'a AS (SELECT a.licenseId, a.activatedAt, a.computerId, ROW_NUMBER() OVER (PARTITION BY a.licenseId ORDER BY a.id) AS arn, ' +
+          'SUM(a.deactivatedAt IS NULL) OVER (PARTITION BY a.licenseId) AS used FROM `activation` a JOIN l ON l.id = a.licenseId) ' +
+          'SELECT l.id, l.customerId, l.state, l.validUntil, l.seats, p.sku, a.used, a.activatedAt, c.id AS computerId, c.os, c.name AS computerName ' +
+          'FROM l JOIN `product` p ON p.id = l.productId LEFT JOIN a ON a.licenseId = l.id AND a.arn <= ? ' +
           'LEFT JOIN `computer` c ON c.id = a.computerId ORDER BY l.customerId, l.rn, a.arn',
         [customerIds, actor.orgId, LICENSES_FIRST, ACTIVATIONS_FIRST],
       ),
@@ -227,7 +227,7 @@ class Floor {
         licenseNodes[i].push({
           status: licenseStatus(r.state, r.validUntil, now),
           seats: r.seats,
-          seatsUsed: Number(r.used),
+          seatsUsed: Number(r.used ?? 0),
           product: { sku: r.sku },
           activations: { nodes: activations },
         });
