@@ -49,6 +49,8 @@ interface Options {
   page: number;
   profileSeconds: number;
   sequential: number;
+  /** One server per variant for all runs (the smoke run), instead of a fresh process per run. */
+  reuseServers: boolean;
   out: string | null;
   json: string | null;
 }
@@ -60,14 +62,16 @@ const ALL_VARIANTS: VariantName[] = ['hub', 'bare', 'floor'];
 const ROOT = path.resolve(__dirname, '..', '..');
 
 const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,32] [--queries Q1,Q2,Q3,Q4]
-  [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--out docs/benchmarks.md] [--json file] [--smoke]
---smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), tiny durations, no profile, no report file unless --out.`;
+  [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--sequential 3] [--reuse-servers]
+  [--out docs/benchmarks.md | --out -] [--json file] [--smoke]
+--smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), half-second runs at 2 connections on the
+  same three servers, no profile, no report file unless --out.`;
 
 function parseOptions(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
   const o: Options = smoke
-    ? { smoke, warmup: 0, duration: 0.5, connections: [2], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 6, page: 3, profileSeconds: 0, sequential: 1, out: null, json: null }
-    : { smoke, warmup: 10, duration: 20, connections: [1, 32], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 50, page: 30, profileSeconds: 15, sequential: 3, out: path.join(ROOT, 'docs', 'benchmarks.md'), json: null };
+    ? { smoke, warmup: 0, duration: 0.5, connections: [2], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 6, page: 3, profileSeconds: 0, sequential: 1, reuseServers: true, out: null, json: null }
+    : { smoke, warmup: 10, duration: 20, connections: [1, 32], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 50, page: 30, profileSeconds: 15, sequential: 3, reuseServers: false, out: path.join(ROOT, 'docs', 'benchmarks.md'), json: null };
   const num = (i: number) => {
     const n = Number(argv[i]);
     if (!Number.isFinite(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative number\n${USAGE}`);
@@ -83,6 +87,7 @@ function parseOptions(argv: string[]): Options {
       case '--page': o.page = num(++i); break;
       case '--profile-seconds': o.profileSeconds = num(++i); break;
       case '--sequential': o.sequential = Math.max(1, num(++i)); break;
+      case '--reuse-servers': o.reuseServers = true; break;
       case '--connections': o.connections = argv[++i].split(',').map(Number); break;
       case '--queries': o.queries = argv[++i].split(',') as QueryName[]; break;
       case '--variants': o.variants = argv[++i].split(',') as VariantName[]; break;
@@ -824,7 +829,7 @@ function evaluateTargets(report: Report, o: Options): Target[] {
     targets.push({
       target: 'peak RSS of the hub < 300 MB',
       met: peak < 300,
-      measured: `${f0(peak)} MB (reached by ${at.query} at ${at.connections} connection${at.connections > 1 ? 's' : ''})${peak >= 300 ? `: ${f0(peak - 300)} MB over` : ''}; at ${low} connection: ${f0(Math.max(...hubRuns.filter((r) => r.connections === low).map((r) => r.peakRssMb)))} MB peak so far`,
+      measured: `${f0(peak)} MB (reached by ${at.query} at ${at.connections} connection${at.connections > 1 ? 's' : ''})${peak >= 300 ? `: ${f0(peak - 300)} MB over` : ''}; at ${low} connection${low > 1 ? 's' : ''}: ${o.queries.map((q) => `${q} ${f0(run(report, q, low, 'hub')?.peakRssMb)}`).join(', ')} MB`,
     });
   }
   return targets;
@@ -948,7 +953,7 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
     '',
     ...o.variants.map((v) => `- **${v}**: ${VARIANT_TITLES[v]}. ${VARIANT_NOTES[v]}`),
     '',
-    '**How it is measured.** For each query, connection count and variant: a warm-up run (autocannon), then the measured run, each followed by waiting until the server has no request in flight. The measured run lasts the configured seconds, or longer when that would not hold 2.5 mean latencies (the saturated hub answers its 32 requests together, in waves several seconds apart; a window must hold more than one wave). **req/s** is the closed-loop throughput by Little\'s law, connections ÷ mean latency of the 2xx responses of the measured run (the responses counted over the window, which start cold, are in the JSON as `countedPerSec`); **p50/p99** are nearest-rank percentiles of those latencies, **n** their number. **SQL/req** and **CPU ms/req** are the server\'s own statement counter and `process.cpuUsage()`, read over IPC by the probe (scripts/bench-hub.ts, preloaded into the hub; the floor counts its own statements), divided by the requests the server ended in the window from idle to idle, so every request is counted whole; **DB ms/req** the same for the mariadbd process (/proc/&lt;pid&gt;/stat); **CPU %** is of one core over that window; **RSS** is the server\'s peak (VmHWM) so far. The SQL counts in the next table come from sequential requests and are exact.',
+    `**How it is measured.** For each query, connection count and variant: ${o.reuseServers ? '' : 'a fresh server process, '}a warm-up run (autocannon), then the measured run, each followed by waiting until the server has no request in flight. The measured run lasts the configured seconds, or longer when that would not hold 2.5 mean latencies (the saturated hub answers its 32 requests together, in waves several seconds apart; a window must hold more than one wave). **req/s** is the closed-loop throughput by Little's law, connections ÷ mean latency of the 2xx responses of the measured run (the responses counted over the window, which start cold, are in the JSON as \`countedPerSec\`); **p50/p99** are nearest-rank percentiles of those latencies, **n** their number. **SQL/req** and **CPU ms/req** are the server's own statement counter and \`process.cpuUsage()\`, read over IPC by the probe (scripts/bench-hub.ts, preloaded into the hub; the floor counts its own statements), divided by the requests the server ended in the window from idle to idle, so every request is counted whole; **DB ms/req** the same for the mariadbd process (/proc/&lt;pid&gt;/stat); **CPU %** is of one core over that window; **peak RSS** is the server's VmHWM at the end of the run${o.reuseServers ? ' (the servers were reused across runs: the peak so far)' : '; every run (warm-up and measurement) has a fresh server process of its own, so it is that run\'s peak'}. The SQL counts in the next table come from sequential requests and are exact.`,
     '',
     '## Agreement',
     '',
@@ -1169,11 +1174,21 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     }
     log(`SQL statements per request: ${JSON.stringify(statements)}`);
 
+    if (!o.reuseServers) await stopAll();
+
+    // Each run on a fresh server process (unless --reuse-servers): its peak RSS is its own, and
+    // no run inherits another's heap.
     const runs: Run[] = [];
     for (const q of o.queries) {
       for (const c of o.connections) {
         for (const v of o.variants) {
-          const r = await measure(servers.get(v)!, requests[q], q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
+          const server = o.reuseServers ? servers.get(v)! : await Server.start(v, env);
+          servers.set(v, server);
+          const r = await measure(server, requests[q], q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
+          if (!o.reuseServers) {
+            await server.stop();
+            servers.delete(v);
+          }
           runs.push(r);
           log(`${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`);
         }
