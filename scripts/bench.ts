@@ -479,30 +479,6 @@ function databasePid(databaseUrl: string): number | null {
   return best?.pid ?? null;
 }
 
-/** The other processes' CPU (% of one core) that counts as a busy machine. */
-const BUSY_OTHERS_PERCENT = 20;
-
-/**
- * Waits (up to maxSeconds) until the machine is quiet: with our servers idle, what is busy is
- * someone else (a test suite of another session, say). Returns the busy % last seen.
- */
-async function waitQuiet(log: (l: string) => void, maxSeconds = 600): Promise<number> {
-  const deadline = Date.now() + maxSeconds * 1000;
-  let said = false;
-  for (;;) {
-    const before = machineBusyMs();
-    const t = Date.now();
-    await sleep(2000);
-    const busy = ((machineBusyMs() - before) / (Date.now() - t)) * 100;
-    if (busy < BUSY_OTHERS_PERCENT || Date.now() > deadline) {
-      if (said) log(`machine quiet again (${busy.toFixed(0)}% of a core busy)`);
-      return busy;
-    }
-    if (!said) log(`waiting for a quiet machine: ${busy.toFixed(0)}% of a core busy with other processes`);
-    said = true;
-  }
-}
-
 /** CPU ms of the database process, or null when it cannot be read. */
 function databaseCpuMs(pid: number | null): number | null {
   if (pid === null) return null;
@@ -1206,19 +1182,12 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     for (const q of o.queries) {
       for (const c of o.connections) {
         for (const v of o.variants) {
-          let r: Run;
-          // On a shared machine another load may come and go: such a run is measured again (twice at most).
-          for (let attempt = 1; ; attempt++) {
-            if (!o.smoke) await waitQuiet(log);
-            const server = o.reuseServers ? servers.get(v)! : await Server.start(v, env);
-            servers.set(v, server);
-            r = await measure(server, requests[q], q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
-            if (!o.reuseServers) {
-              await server.stop();
-              servers.delete(v);
-            }
-            if (o.smoke || r.otherCpuPercent <= BUSY_OTHERS_PERCENT || attempt === 3) break;
-            log(`${q} ×${c} ${v}: other processes took ${f0(r.otherCpuPercent)}% of a core during the run; measuring it again`);
+          const server = o.reuseServers ? servers.get(v)! : await Server.start(v, env);
+          servers.set(v, server);
+          const r = await measure(server, requests[q], q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
+          if (!o.reuseServers) {
+            await server.stop();
+            servers.delete(v);
           }
           runs.push(r);
           log(`${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`);
@@ -1230,7 +1199,6 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     const profiles: ProfileSummary[] = [];
     if (o.profileSeconds > 0) {
       for (const c of o.connections) {
-        await waitQuiet(log);
         log(`profiling the hub under Q1 at ${c} connection(s) for ${o.profileSeconds} s`);
         const p = await profileHub(env, requests.Q1, c, o);
         profiles.push(p);
