@@ -22,9 +22,9 @@ import { installProbe } from './bench-hub';
  * personal data in audit_event with one multi-row INSERT before answering, one event per
  * subject, as the hub does.
  *
- * Per dashboard request: auth (1 statement) ‖ gate facts (1) ‖ the customers page (1), then the
- * users of the page (1) ‖ the licenses with product, seatsUsed and their first activations with
- * computer (1, window functions), then the audit INSERT (1): 6 statements, 3 round trips deep.
+ * Per dashboard request: auth (1 statement); then gate facts (1) ‖ the customers page (1); then
+ * the users of the page (1) ‖ the licenses with product, seatsUsed and their first activations
+ * with computer (1, window functions); then the audit INSERT (1): 6 statements, 4 round trips deep.
  */
 
 const USERS_FIRST = 5;

@@ -9,6 +9,14 @@ import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
 import { BENCH, benchDatabaseUrl } from './bench-data';
+
+/** The Node.js flags of `npm start` (package.json), so the benchmark measures the product as it is started. */
+const PRODUCT_NODE_FLAGS: string[] = (() => {
+  const start: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts.start;
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(start);
+  if (!match) throw new Error(`package.json: the start script does not run dist/src/main.js with node: ${start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+})();
 import type { ProbeRequest, ProbeStats } from './bench-hub';
 
 /**
@@ -181,6 +189,8 @@ class Server {
   }
 
   static async start(variant: VariantName, env: NodeJS.ProcessEnv, extraExecArgv: string[] = []): Promise<Server> {
+    // Every variant runs with the Node.js flags of the product's start command (npm start).
+    extraExecArgv = [...PRODUCT_NODE_FLAGS, ...extraExecArgv];
     const port = await freePort();
     const childEnv: NodeJS.ProcessEnv = { ...env, PORT: String(port), HOST: '127.0.0.1' };
     delete childEnv.BENCH_PROBE;
@@ -755,6 +765,7 @@ const f1 = (n: number | null | undefined) => (n === null || n === undefined || N
 const f0 = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(0));
 const fx = (n: number) => (Number.isNaN(n) ? '–' : Number.isInteger(n) ? String(n) : n.toFixed(2));
 const pct = (ratio: number) => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '–');
+const points = (delta: number) => `${(delta * 100).toFixed(0)} point${(delta * 100).toFixed(0) === '1' ? '' : 's'}`;
 const times = (ratio: number) => (Number.isFinite(ratio) ? `${ratio.toFixed(1)}×` : '–');
 
 function run(report: Report, q: QueryName, c: number, v: VariantName): Run | undefined {
@@ -800,7 +811,7 @@ function evaluateTargets(report: Report, o: Options): Target[] {
     targets.push({
       target: `Q1 throughput at ${high} connections ≥ 40% of the floor's`,
       met: ratio >= 0.4,
-      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(floorQ1.reqPerSec)} req/s = ${pct(ratio)}${ratio < 0.4 ? `: ${((0.4 - ratio) * 100).toFixed(0)} points short; 40% would be ${f1(0.4 * floorQ1.reqPerSec)} req/s, ${times(0.4 / ratio)} the hub's` : ''}`,
+      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(floorQ1.reqPerSec)} req/s = ${pct(ratio)}${ratio < 0.4 ? `: ${points(0.4 - ratio)} short; 40% would be ${f1(0.4 * floorQ1.reqPerSec)} req/s, ${times(0.4 / ratio)} the hub's` : ''}`,
     });
   }
   const bareQ1 = run(report, 'Q1', high, 'bare');
@@ -810,7 +821,7 @@ function evaluateTargets(report: Report, o: Options): Target[] {
     targets.push({
       target: `policy on within 10% of policy off (Q1 throughput at ${high} connections)`,
       met: ratio >= 0.9,
-      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(bareQ1.reqPerSec)} req/s: policy on ${slower >= 0 ? `${(slower * 100).toFixed(0)}% slower` : `${(-slower * 100).toFixed(0)}% faster`}${ratio < 0.9 ? ` (${((0.9 - ratio) * 100).toFixed(0)} points beyond the 10%)` : ''}; CPU ${f1(hubQ1.cpuMsPerRequest)} vs ${f1(bareQ1.cpuMsPerRequest)} ms/request (${pct(hubQ1.cpuMsPerRequest / bareQ1.cpuMsPerRequest - 1)} more)`,
+      measured: `${f1(hubQ1.reqPerSec)} vs ${f1(bareQ1.reqPerSec)} req/s: policy on ${slower >= 0 ? `${(slower * 100).toFixed(0)}% slower` : `${(-slower * 100).toFixed(0)}% faster`}${ratio < 0.9 ? ` (${points(0.9 - ratio)} beyond the 10%)` : ''}; CPU ${f1(hubQ1.cpuMsPerRequest)} vs ${f1(bareQ1.cpuMsPerRequest)} ms/request (${pct(hubQ1.cpuMsPerRequest / bareQ1.cpuMsPerRequest - 1)} more)`,
     });
   }
   const tails = o.queries.map((q) => run(report, q, high, 'hub')).filter((r): r is Run => !!r && r.responses > 0);
@@ -881,7 +892,7 @@ function describeStatement(sql: string): string {
 }
 
 const VARIANT_NOTES: Record<VariantName, string> = {
-  hub: 'The product: `node dist/src/main.js`, the probe preloaded (`--require dist/scripts/bench-hub.js`), nothing else changed.',
+  hub: `The product as \`npm start\` runs it: \`node ${PRODUCT_NODE_FLAGS.join(' ')} dist/src/main.js\`, the probe preloaded (\`--require dist/scripts/bench-hub.js\`), nothing else changed. Every variant runs with these Node.js flags.`,
   bare: 'The same entry point and HTTP pipeline (authentication, limits, rate limit, Apollo, audit batch) on `buildBareSchema()`: the same resolvers, loaders and row scoping, no field rules, hence no transfer gate and no audit of reads. scripts/bench-hub.ts points the schema module\'s buildHubSchema at buildBareSchema in its own process before the hub loads; the product has no switch for it.',
   floor: 'node:http + mysql2 + hand-written SQL + JSON.stringify (scripts/bench-floor.ts), keeping the hub\'s obligations: the JWT verified and the user read, rows scoped to the distributor, the transfer gate decided per request from the database (the same pure decideTransfer()), denied fields null with their errors, the reads recorded in audit_event with one INSERT.',
 };

@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ApolloServerPlugin } from '@apollo/server';
 import { HubConfig } from './config';
 import { ErrorCode } from './common/errors';
 import { RequestContext } from './context/request-context';
@@ -31,28 +31,50 @@ export function createGraphQLServer(config: HubConfig, onInternalError: (error: 
     hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts stops the hub (HTTP first, then Apollo, then the database) on SIGTERM/SIGINT;
+    // Apollo's own handler raced it and could leave apollo.stop() hanging until the forced exit.
+    stopOnTerminationSignals: false,
     // The hub sets no cache hints; the plugin would otherwise wrap every field of every answer.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
-    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    plugins: [ApolloServerPluginCacheControlDisabled(), maskedErrors(onInternalError)],
+    formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) {
         const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
         return { ...formatted, extensions };
       }
-      const requestId = currentRequestId(error);
-      onInternalError(unwrapResolverError(error), requestId);
-      return {
-        message: `Internal server error (request ${requestId})`,
-        path: formatted.path,
-        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId },
-      };
+      // The request id is filled in by maskedErrors() below, which knows the request.
+      return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
     },
   });
 }
 
-/** Apollo's formatError has no context argument: the HTTP layer runs each request inside this store. */
-export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+const isClientError = (error: { extensions?: Record<string, unknown> }) => {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && CLIENT_CODES.has(code);
+};
 
-function currentRequestId(_error: unknown): string {
-  return requestScope.getStore()?.requestId ?? 'unknown';
+/**
+ * Apollo's formatError has no request: this plugin logs each internal error with its request id
+ * and names that id in the masked message. (It replaces an AsyncLocalStorage around the request,
+ * which made every promise of the process pay for async hooks: about 5% of the CPU of a large
+ * answer.)
+ */
+function maskedErrors(onInternalError: (error: unknown, requestId: string) => void): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) if (!isClientError(error)) onInternalError(unwrapResolverError(error), contextValue.requestId);
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+            e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR && e.extensions.requestId === undefined
+              ? { ...e, message: `Internal server error (request ${contextValue.requestId})`, extensions: { ...e.extensions, requestId: contextValue.requestId } }
+              : e,
+          );
+        },
+      };
+    },
+  };
 }

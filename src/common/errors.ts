@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLErrorOptions, GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 
 /** The error codes of access-policy.md; every error a client sees carries one of them. */
 export enum ErrorCode {
@@ -24,9 +24,26 @@ export class DomainError extends GraphQLError {
     readonly code: ErrorCode,
     message: string,
     extra: Record<string, unknown> = {},
+    at?: Pick<GraphQLErrorOptions, 'nodes' | 'path'>,
   ) {
     const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+    super(message, { ...at, extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+  }
+}
+
+/**
+ * An expected refusal of one field, made for each denied field of a large answer (thousands in
+ * one response): built already located at the field (so graphql-js does not wrap it in a second
+ * error) and without capturing a stack, which nobody reads (clients never see stacks) and which
+ * cost more than the rest of the denial.
+ */
+export function refusal(code: ErrorCode, message: string, extra: Record<string, unknown>, info: GraphQLResolveInfo): DomainError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new DomainError(code, message, extra, { nodes: info.fieldNodes, path: responsePathAsArray(info.path) });
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -98,19 +98,37 @@ export function ConnectionOf<T extends object>(nodeType: ClassType<T>, name: str
   return ConnectionType as unknown as ClassType<Connection<T>>;
 }
 
-/** Builds a connection from a page fetched with first+1 rows. */
+/**
+ * Builds a connection from a page fetched with first+1 rows. Edges and cursors are made only
+ * when the query reads them: a dashboard asking for `nodes` of nested lists would otherwise
+ * encode a cursor for every row of every page.
+ */
 export function toConnection<T>(
   rows: T[],
   first: number,
   cursorOf: (row: T) => CursorValues,
   totalCount: () => Promise<number>,
 ): Connection<T> {
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
-  return {
-    edges,
-    nodes: page,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-    totalCount: lazy(totalCount),
-  };
+  const page = rows.length > first ? rows.slice(0, first) : rows;
+  return new PageConnection(page, rows.length > first, cursorOf, lazy(totalCount));
+}
+
+class PageConnection<T> implements Connection<T> {
+  private edgeList: Edge<T>[] | undefined;
+
+  constructor(
+    readonly nodes: T[],
+    private readonly hasNextPage: boolean,
+    private readonly cursorOf: (row: T) => CursorValues,
+    readonly totalCount: PromiseLike<number>,
+  ) {}
+
+  get edges(): Edge<T>[] {
+    return (this.edgeList ??= this.nodes.map((node) => ({ cursor: encodeCursor(this.cursorOf(node)), node })));
+  }
+
+  get pageInfo(): PageInfo {
+    const last = this.nodes.length ? this.nodes[this.nodes.length - 1] : undefined;
+    return { hasNextPage: this.hasNextPage, endCursor: last === undefined ? null : encodeCursor(this.cursorOf(last)) };
+  }
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ClassType } from 'type-graphql';
 import { CursorValues, PageArgs } from './pagination';
 
@@ -31,7 +32,10 @@ export function sqlOr(parts: Sql[]): Sql {
 export interface SortKey {
   column: string;
   property: string;
-  /** Compare bytes, not the server's collation: the same order on MySQL and SQLite (and in cursors). */
+  /**
+   * Compares bytes, not a language's collation: the same order on MySQL and SQLite (and in
+   * cursors). The column must be declared with a binary collation on MySQL (see sortExpr).
+   */
   binary?: boolean;
 }
 
@@ -45,6 +49,31 @@ export interface ListQuery<E extends object = object> {
   where: (Sql | null | undefined)[];
   sort: SortKey[];
   descending?: boolean;
+  /** What each row brings along in the same statement (see {@link Companion}). */
+  companions?: Companion[];
+  /** Told of every page and lookup of this list once hydrated (e.g. the policy learning from companions). */
+  onRows?: (rows: E[]) => void;
+}
+
+/**
+ * Something a row brings along in its own statement, so that a nested field needs no statement
+ * and no promise of its own: a value computed per row (`select`, e.g. a license's seatsUsed) or
+ * the one row of another entity it points to (`entity` + `on`, e.g. an activation's computer),
+ * already scoped for the actor. Companions are computed for the rows of the page only (in an
+ * outer query around the page), never for the rows a window function drops. Resolvers read
+ * them with {@link companionOf}; a row without them (e.g. loaded by another path) falls back
+ * to its loader.
+ */
+export type Companion =
+  | { key: string; select: (row: string) => Sql }
+  | { key: string; entity: ClassType<object>; on: (row: string, alias: string) => Sql };
+
+const COMPANIONS = new WeakMap<object, Record<string, unknown>>();
+
+/** The companion `key` of a row: undefined if the row was loaded without it. */
+export function companionOf<T>(row: object, key: string): T | null | undefined {
+  const found = COMPANIONS.get(row);
+  return found && key in found ? (found[key] as T | null) : undefined;
 }
 
 /** UTC 'YYYY-MM-DD HH:MM:SS.mmm': how both drivers store datetime(3) columns. */
@@ -70,10 +99,10 @@ export class SqlRunner {
     this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
   }
 
-  async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql): Promise<E[]> {
+  async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql, companions?: Companion[]): Promise<E[]> {
     const raw: Record<string, unknown>[] = await this.raw(query);
     const meta = this.dataSource.getMetadata(entity);
-    return raw.map((r) => this.hydrate(meta, r) as E);
+    return raw.map((r) => this.hydrateWith(meta, r, companions) as E);
   }
 
   async raw<R = Record<string, unknown>>(query: Sql): Promise<R[]> {
@@ -84,10 +113,26 @@ export class SqlRunner {
   /** One page (first + 1 rows, so the caller knows whether there is a next page). */
   async page<E extends ObjectLiteral>(list: ListQuery<E>, page: PageArgs): Promise<E[]> {
     const where = sqlAnd([...list.where, keyset(list, page.after, this.mysql)]);
-    return this.rows(list.entity, {
+    const inner: Sql = {
       sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} ORDER BY ${orderBy(list, this.mysql)} LIMIT ?`,
       params: [...where.params, page.first + 1],
-    });
+    };
+    if (!list.companions?.length) return this.observed(list, await this.rows(list.entity, inner));
+    const outer = this.companionSql(list.companions, 'x');
+    const rows = await this.rows(
+      list.entity,
+      {
+        sql: `SELECT x.*${outer.select} FROM (${inner.sql}) x ${outer.joins} ORDER BY ${orderBy(list, this.mysql, 'x')}`,
+        params: [...outer.selectParams, ...inner.params, ...outer.joinParams],
+      },
+      list.companions,
+    );
+    return this.observed(list, rows);
+  }
+
+  private observed<E extends object>(list: ListQuery<E>, rows: E[]): E[] {
+    list.onRows?.(rows);
+    return rows;
   }
 
   /** The same page for many parents in one statement; `parent` is the SQL expression of the parent id. */
@@ -100,14 +145,21 @@ export class SqlRunner {
     const out = new Map<string, E[]>(parentIds.map((id) => [id, []]));
     if (parentIds.length === 0) return out;
     const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after, this.mysql)]);
+    const outer = this.companionSql(list.companions ?? [], 'x');
     const raw = await this.raw<Record<string, unknown>>({
       sql:
-        `SELECT * FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderBy(list, this.mysql)}) AS __rn ` +
-        `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
-      params: [...where.params, page.first + 1],
+        `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderBy(list, this.mysql)}) AS __rn ` +
+        `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x ${outer.joins} WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
+      params: [...outer.selectParams, ...where.params, ...outer.joinParams, page.first + 1],
     });
     const meta = this.dataSource.getMetadata(list.entity);
-    for (const r of raw) out.get(String(r.__parent))?.push(this.hydrate(meta, r) as E);
+    const all: E[] = [];
+    for (const r of raw) {
+      const row = this.hydrateWith(meta, r, list.companions) as E;
+      all.push(row);
+      out.get(String(r.__parent))?.push(row);
+    }
+    this.observed(list, all);
     return out;
   }
 
@@ -135,10 +187,16 @@ export class SqlRunner {
   /** Rows by id under the list's conditions; ids the conditions exclude are simply absent. */
   async byIds<E extends ObjectLiteral>(list: Omit<ListQuery<E>, 'sort'>, ids: readonly string[]): Promise<Map<string, E>> {
     const where = sqlAnd([sqlIn('e.id', ids), ...list.where]);
-    const rows = await this.rows(list.entity, {
-      sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}`,
-      params: where.params,
-    });
+    const outer = this.companionSql(list.companions ?? [], 'e');
+    const rows = await this.rows(
+      list.entity,
+      {
+        sql: `SELECT e.*${outer.select} FROM ${this.table(list.entity)} e ${list.joins ?? ''} ${outer.joins} WHERE ${where.sql}`,
+        params: [...outer.selectParams, ...outer.joinParams, ...where.params],
+      },
+      list.companions,
+    );
+    this.observed(list as ListQuery<E>, rows);
     return new Map(rows.map((r) => [(r as unknown as { id: string }).id, r]));
   }
 
@@ -146,27 +204,104 @@ export class SqlRunner {
     return `\`${this.dataSource.getMetadata(entity).tableName}\``;
   }
 
+  /** The select list and joins of companions, on the row alias `row`; joined columns are named `__c<i>_<column>`. */
+  private companionSql(companions: Companion[], row: string): { select: string; selectParams: unknown[]; joins: string; joinParams: unknown[] } {
+    const out = { select: '', selectParams: [] as unknown[], joins: '', joinParams: [] as unknown[] };
+    companions.forEach((c, i) => {
+      if ('select' in c) {
+        const value = c.select(row);
+        out.select += `, (${value.sql}) AS \`__c${i}\``;
+        out.selectParams.push(...value.params.map(bindable));
+        return;
+      }
+      const alias = `__c${i}`;
+      const meta = this.dataSource.getMetadata(c.entity);
+      for (const column of meta.columns) out.select += `, ${alias}.\`${column.databaseName}\` AS \`${alias}_${column.databaseName}\``;
+      const on = c.on(row, alias);
+      out.joins += ` LEFT JOIN ${this.table(c.entity)} ${alias} ON ${on.sql}`;
+      out.joinParams.push(...on.params.map(bindable));
+    });
+    return out;
+  }
+
+  private hydrateWith(meta: EntityMetadata, raw: Record<string, unknown>, companions: Companion[] | undefined): unknown {
+    const entity = this.hydrate(meta, raw) as object;
+    if (!companions?.length) return entity;
+    const values: Record<string, unknown> = {};
+    companions.forEach((c, i) => {
+      if ('select' in c) {
+        values[c.key] = raw[`__c${i}`];
+        return;
+      }
+      const joined = this.dataSource.getMetadata(c.entity);
+      const primary = joined.primaryColumns[0];
+      if (raw[`__c${i}_${primary.databaseName}`] === null || raw[`__c${i}_${primary.databaseName}`] === undefined) {
+        values[c.key] = null; // no such row, or not one the actor reaches
+        return;
+      }
+      const row = joined.create() as Record<string, unknown>;
+      for (const p of hydrationPlan(joined)) {
+        const value = raw[`__c${i}_${p.databaseName}`];
+        row[p.propertyName] = p.asIs ? value : this.dataSource.driver.prepareHydratedValue(value, p.column);
+      }
+      values[c.key] = row;
+    });
+    COMPANIONS.set(entity, values);
+    return entity;
+  }
+
   private hydrate(meta: EntityMetadata, raw: Record<string, unknown>): unknown {
     const entity = meta.create() as Record<string, unknown>;
-    for (const column of meta.columns) {
-      entity[column.propertyName] = this.dataSource.driver.prepareHydratedValue(raw[column.databaseName], column);
+    for (const c of hydrationPlan(meta)) {
+      const value = raw[c.databaseName];
+      entity[c.propertyName] = c.asIs ? value : this.dataSource.driver.prepareHydratedValue(value, c.column);
     }
     return entity;
   }
 }
 
-function orderBy(list: ListQuery, mysql: boolean): string {
-  const dir = list.descending ? 'DESC' : 'ASC';
-  return list.sort.map((k) => `${sortExpr(k, mysql)} ${dir}`).join(', ');
+/** Text columns without a transformer come back from both drivers as they are stored: no driver call per value. */
+const AS_IS_TYPES = new Set<unknown>(['varchar', 'char', 'text', String]);
+const plans = new WeakMap<EntityMetadata, { propertyName: string; databaseName: string; asIs: boolean; column: ColumnMetadata }[]>();
+function hydrationPlan(meta: EntityMetadata) {
+  let plan = plans.get(meta);
+  if (!plan) {
+    plan = meta.columns.map((column) => ({
+      propertyName: column.propertyName,
+      databaseName: column.databaseName,
+      asIs: !column.transformer && AS_IS_TYPES.has(column.type),
+      column,
+    }));
+    plans.set(meta, plan);
+  }
+  return plan;
 }
 
-/** SQLite compares bytes already; MySQL needs the binary collation said. */
-function sortExpr(key: SortKey, mysql: boolean): string {
-  return key.binary && mysql ? `${key.column} COLLATE utf8mb4_bin` : key.column;
+type Sorted = Pick<ListQuery, 'sort' | 'descending'>;
+
+/** ORDER BY of the list's sort keys; `row` names the alias of an outer query around the page (sort keys are columns of `e`). */
+function orderBy(list: Sorted, mysql: boolean, row?: string): string {
+  const dir = list.descending ? 'DESC' : 'ASC';
+  return list.sort.map((k) => `${sortExpr(row ? { ...k, column: onAlias(k.column, row) } : k, mysql)} ${dir}`).join(', ');
+}
+
+/** `e.col` → `<alias>.col`: the same condition or expression on another alias of the same table. */
+export function onAlias(expression: string, alias: string): string {
+  return expression.replace(/(?<![\w`.])e\./g, `${alias}.`);
+}
+
+/**
+ * SQLite compares bytes already; on MySQL a `binary` key's column is declared utf8mb4_bin by the
+ * migration (scripts/collate-binary.cjs), so it compares bytes too. Saying COLLATE here again
+ * would stop MySQL from reading the order off the index: the customers page of a distributor
+ * with 2,000 customers went from a sorted index range (2.5 ms) to a filesort (16 ms).
+ */
+function sortExpr(key: SortKey, _mysql: boolean): string {
+  return key.column;
 }
 
 /** Row-value comparison spelled out: (a > ?) OR (a = ? AND b > ?) … */
-function keyset(list: ListQuery, after: CursorValues | null, mysql: boolean): Sql | null {
+function keyset(list: Sorted, after: CursorValues | null, mysql: boolean): Sql | null {
   if (!after) return null;
   const op = list.descending ? '<' : '>';
   const ors: Sql[] = list.sort.map((key, i) => {

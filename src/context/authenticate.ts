@@ -5,10 +5,8 @@ import { HubConfig } from '../config';
 import { ActorType, UserStatus } from '../common/enums';
 import { unauthenticated } from '../common/errors';
 import { sha256Hex } from '../common/secret-box';
-import { ApiKey } from '../modules/api-key/api-key.entity';
-import { Organization } from '../modules/organization/organization.entity';
-import { PortalUser } from '../modules/user/portal-user.entity';
 import { Actor, API_KEY_ROLE } from './actor';
+import { ActorStatements } from './actor-statement';
 
 /** API key secrets start with this, so that a leaked key is recognizable (secret scanners). */
 export const API_KEY_PREFIX = 'mbxk_';
@@ -25,11 +23,13 @@ const USER_STATUS_REFUSED: Partial<Record<UserStatus, string>> = {
  */
 export class Authenticator {
   private readonly verifyKey: Uint8Array | KeyObject | JWTVerifyGetKey;
+  private readonly statements: ActorStatements;
 
   constructor(
     private readonly config: HubConfig,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
   ) {
+    this.statements = new ActorStatements(dataSource);
     const jwt = config.jwt;
     if (jwt.jwksUrl) this.verifyKey = createRemoteJWKSet(new URL(jwt.jwksUrl));
     else if (jwt.publicKey) this.verifyKey = createPublicKey(jwt.publicKey.replace(/\\n/g, '\n'));
@@ -59,11 +59,12 @@ export class Authenticator {
       throw unauthenticated(jwtFailure(e));
     }
     if (!sub) throw unauthenticated('token has no subject');
-    const user = await this.dataSource.getRepository(PortalUser).findOneBy({ id: sub });
-    if (!user) throw unauthenticated('token subject is not a portal user');
+    const found = await this.statements.userById(sub);
+    if (!found) throw unauthenticated('token subject is not a portal user');
+    const user = found.subject;
     const refused = USER_STATUS_REFUSED[user.status];
     if (refused) throw unauthenticated(refused);
-    const org = await this.dataSource.getRepository(Organization).findOneByOrFail({ id: user.organizationId });
+    const org = found.organization ?? ActorStatements.organizationMissing(user.organizationId);
     return {
       type: ActorType.USER,
       id: user.id,
@@ -74,15 +75,17 @@ export class Authenticator {
       role: user.role,
       scopes: null,
       organization: org,
+      ...(found.gateFacts ? { gateFacts: found.gateFacts } : {}),
     };
   }
 
   private async apiKeyActor(token: string, now: Date): Promise<Actor> {
-    const key = await this.dataSource.getRepository(ApiKey).findOneBy({ secretHash: sha256Hex(token) });
-    if (!key) throw unauthenticated('unknown API key');
+    const found = await this.statements.apiKeyBySecretHash(sha256Hex(token));
+    if (!found) throw unauthenticated('unknown API key');
+    const key = found.subject;
     if (key.revokedAt && key.revokedAt.getTime() <= now.getTime()) throw unauthenticated('API key revoked');
     if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) throw unauthenticated('API key expired');
-    const org = await this.dataSource.getRepository(Organization).findOneByOrFail({ id: key.organizationId });
+    const org = found.organization ?? ActorStatements.organizationMissing(key.organizationId);
     return {
       type: ActorType.API_KEY,
       id: key.id,
@@ -93,6 +96,7 @@ export class Authenticator {
       role: API_KEY_ROLE[org.kind],
       scopes: key.scopes,
       organization: org,
+      ...(found.gateFacts ? { gateFacts: found.gateFacts } : {}),
     };
   }
 }

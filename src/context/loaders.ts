@@ -9,6 +9,7 @@ import { cursorOf, ListQuery, SqlRunner } from '../common/sql';
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(private readonly sql: SqlRunner) {}
 
@@ -16,6 +17,17 @@ export class Loaders {
   clearAll(): void {
     for (const loader of this.loaders.values()) loader.clearAll();
     this.loaders.clear();
+    this.memos.clear();
+  }
+
+  /** A per-request object that, like the loaders' caches, is dropped after a write. */
+  memo<T>(name: string, make: () => T): T {
+    let value = this.memos.get(name) as T | undefined;
+    if (value === undefined) {
+      value = make();
+      this.memos.set(name, value);
+    }
+    return value;
   }
 
   private get<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {

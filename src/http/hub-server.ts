@@ -13,7 +13,8 @@ import { abandonIdempotent, finishIdempotent, startIdempotent } from '../modules
 import { createLogger, Logger } from '../observability/logger';
 import { HubMetrics } from '../observability/metrics';
 import { buildHubSchema } from '../schema';
-import { createGraphQLServer, requestScope } from '../server';
+import { createGraphQLServer } from '../server';
+import { Admission } from './admission';
 import { checkQuery, GraphQLParams } from './query-limits';
 import { RateDecision, RateLimiter } from './rate-limit';
 import { createTransport, enforceTransport } from './transport';
@@ -39,6 +40,8 @@ export interface HubOptions {
 export interface Hub {
   server: http.Server;
   metrics: HubMetrics;
+  /** The turns of GraphQL operations (MAX_CONCURRENT_OPERATIONS). */
+  admission: Admission;
   listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -54,8 +57,8 @@ interface Outcome {
 
 /**
  * The HTTP face of the hub. /graphql goes through, in order: transport (HTTPS), body size,
- * authentication, static query limits, the rate limit, idempotency, Apollo (with a time
- * limit), the audit batch; /health, /ready and /metrics answer on their own.
+ * authentication, static query limits, the rate limit, idempotency, a turn among the
+ * operations executing at once, Apollo (with a time limit), the audit batch; /health, /ready and /metrics answer on their own.
  */
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, dataSource } = options;
@@ -68,6 +71,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const authenticator = new Authenticator(config, dataSource);
   const metrics = new HubMetrics(dataSource);
   const rateLimiter = new RateLimiter(config.rateLimit);
+  const admission = new Admission(config.maxConcurrentOperations);
+  metrics.watchAdmission(admission);
   await rateLimiter.ready(); // with REDIS_URL: the first requests already share the budget
   const schema = buildHubSchema();
   const apollo = createGraphQLServer(config, (error, requestId) =>
@@ -174,13 +179,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         resolve('timeout');
       }, config.executionTimeoutMs);
     });
+    // Wait for a slot (the time limit runs already: a request that waited too long is a TIMEOUT).
+    const release = await admission.acquire(abort.signal);
+    if (!release) {
+      clearTimeout(timer);
+      if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
+      // The same answer as a time-out during execution: to the client both took too long.
+      return { ...outcome, ...reject(res, 503, 'TIMEOUT', `the request took longer than ${config.executionTimeoutMs} ms and was stopped (request ${requestId})`) };
+    }
     let result;
-    const execution = requestScope.run({ requestId }, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-        context: async () => context,
-      }),
-    );
+    const execution = apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: async () => context,
+    });
+    // The slot is freed when the execution ends, also one abandoned at its time limit.
+    execution.then(release, release);
     try {
       result = await Promise.race([execution, timedOut]);
     } catch (e) {
@@ -294,6 +307,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   return {
     server,
     metrics,
+    admission,
     listen: (port = config.port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -16,6 +16,20 @@ export class HubMetrics {
   readonly gateDenials = new Counter({ name: 'hub_transfer_gate_denials_total', help: 'Personal-data reads denied by the transfer gate (per subject and request)', registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'hub_rate_limited_total', help: 'Requests refused by the rate limit', registers: [this.registry] });
 
+  /** The operations executing and waiting for their turn (src/http/admission.ts), once the hub sets its admission. */
+  watchAdmission(admission: { active: number; queued: number }): void {
+    new Gauge({
+      name: 'hub_graphql_operations',
+      help: 'GraphQL operations executing now and waiting for their turn (MAX_CONCURRENT_OPERATIONS)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.set({ state: 'executing' }, admission.active);
+        this.set({ state: 'waiting' }, admission.queued);
+      },
+    });
+  }
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     const pool = () => (dataSource.driver as unknown as { pool?: { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } } }).pool;

@@ -13,10 +13,14 @@ function jurisdictionData(ctx: RequestContext): Promise<JurisdictionData> {
 
 /**
  * The transfer gate for a distributor at the request's instant, decided once per request and
- * distributor. The gate sees all of the distributor's contracts, whoever asks.
+ * distributor. The gate sees all of the distributor's contracts, whoever asks. The viewer's own
+ * distributor is decided from the facts read while authenticating (the same request, no further
+ * statement); any other distributor reads them here.
  */
 export function transferDecisionFor(ctx: RequestContext, distributor: Organization): Promise<TransferDecision<Contract>> {
   return ctx.once(`gate:${distributor.id}`, async () => {
+    const own = distributor.id === ctx.actor.organizationId ? ctx.actor.gateFacts : undefined;
+    if (own) return decideTransfer(distributor, own.contracts, own.jurisdictions, ctx.now);
     const [data, contracts] = await Promise.all([
       jurisdictionData(ctx),
       ctx.loaders.group('gate.contracts', () => ({ entity: Contract, where: [], sort: BY_ID }), 'e.distributorId').load(distributor.id),

@@ -3,7 +3,7 @@ import { OrganizationKind, Role } from '../common/enums';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/errors';
 import { forUpdate } from '../common/transaction';
-import { ListQuery, Sql, sql, sqlAnd, SortKey } from '../common/sql';
+import { ListQuery, onAlias, Sql, sql, sqlAnd, SortKey } from '../common/sql';
 import { Actor } from '../context/actor';
 import { RequestContext } from '../context/request-context';
 import { Activation } from '../modules/activation/activation.entity';
@@ -108,6 +108,12 @@ export function rowScope(actor: Actor, entity: ClassType<object>): Sql | null {
       // Deny by default: an entity without a rule here is reachable by nobody.
       return NOTHING;
   }
+}
+
+/** rowScope() on another alias than `e` (a companion row joined to its parent; see Companion). */
+export function rowScopeAs(actor: Actor, entity: ClassType<object>, alias: string): Sql | null {
+  const scope = rowScope(actor, entity);
+  return scope && { sql: onAlias(scope.sql, alias), params: scope.params };
 }
 
 /** The base of every list, lookup and loader of an entity: only the rows the actor may reach. */

@@ -1,7 +1,7 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import { AuditOutcome, OrganizationKind, Role } from '../common/enums';
-import { DomainError, ErrorCode } from '../common/errors';
+import { DomainError, ErrorCode, refusal } from '../common/errors';
 import { RequestContext } from '../context/request-context';
 import { Activation } from '../modules/activation/activation.entity';
 import { ApiKey } from '../modules/api-key/api-key.entity';
@@ -11,9 +11,10 @@ import { License } from '../modules/license/license.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { PortalUser } from '../modules/user/portal-user.entity';
 import { Subject } from './audit-reads';
-import { PolicyFacts, policyFacts } from './policy-facts';
+import { PolicyFacts, policyFacts, servesCustomer } from './policy-facts';
 import { userById } from '../modules/user/user.service';
 import { hasScope } from './reachable';
+import { TransferDecision } from './transfer-gate';
 
 type Decision = true | DomainError;
 type Check<P> = (ctx: RequestContext, parent: P, info: GraphQLResolveInfo) => Decision | Promise<Decision>;
@@ -31,7 +32,7 @@ function fieldName(info: GraphQLResolveInfo): string {
 }
 
 function forbidden(info: GraphQLResolveInfo, needs: string): DomainError {
-  return new DomainError(ErrorCode.FORBIDDEN, `Not allowed to read ${fieldName(info)}: ${needs}`);
+  return refusal(ErrorCode.FORBIDDEN, `Not allowed to read ${fieldName(info)}: ${needs}`, {}, info);
 }
 
 /** A named graphql-shield rule that returns (never throws) its denial, so the code reaches the client as is. */
@@ -68,18 +69,25 @@ function allowRead(ctx: RequestContext, owner: Owner, info: GraphQLResolveInfo):
   return true;
 }
 
-function relationDecision(ctx: RequestContext, facts: PolicyFacts, owner: Owner, info: GraphQLResolveInfo, contact: boolean): Decision {
+function relationDecision(ctx: RequestContext, facts: PolicyFacts, owner: Owner, info: GraphQLResolveInfo, contact: boolean): Decision | Promise<Decision> {
   if (contact && facts.relations.servingDistributors.has(owner.organizationId)) return allowRead(ctx, owner, info);
-  if (facts.relations.servedCustomers.has(owner.organizationId) && facts.gate) {
-    if (facts.gate.allowed) return allowRead(ctx, owner, info);
-    ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.DENIED);
-    return new DomainError(
-      ErrorCode.TRANSFER_BASIS_REQUIRED,
-      `Personal data of customers is not available to your organization without a data-transfer basis in force (${facts.gate.reason})`,
-      { basis: facts.gate.basis },
-    );
-  }
-  return forbidden(info, 'personal data of another organization');
+  const gate = facts.gate;
+  if (!gate) return forbidden(info, 'personal data of another organization');
+  const served = servesCustomer(ctx, owner.organizationId);
+  return served instanceof Promise ? served.then((s) => gateDecision(ctx, gate, s, owner, info)) : gateDecision(ctx, gate, served, owner, info);
+}
+
+/** A distributor viewer: its customers' data, only while its transfer gate is open. */
+function gateDecision(ctx: RequestContext, gate: TransferDecision<Contract>, served: boolean, owner: Owner, info: GraphQLResolveInfo): Decision {
+  if (!served) return forbidden(info, 'personal data of another organization');
+  if (gate.allowed) return allowRead(ctx, owner, info);
+  ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.DENIED);
+  return refusal(
+    ErrorCode.TRANSFER_BASIS_REQUIRED,
+    `Personal data of customers is not available to your organization without a data-transfer basis in force (${gate.reason})`,
+    { basis: gate.basis },
+    info,
+  );
 }
 
 export const PUBLIC = rule('PUBLIC', { cache: 'no_cache' })(() => true);

@@ -46,6 +46,27 @@ const DISTRIBUTOR_TREE = `query($n: Int) {
   }
 }`;
 
+/** The benchmark's dashboard (issue #7, scripts/bench.ts Q1), as a distributor sees it. */
+const DISTRIBUTOR_DASHBOARD = `query($n: Int) {
+  customers(first: $n) {
+    nodes {
+      id name
+      users(first: 5) { nodes { name email } }
+      licenses(first: 20) { nodes { status seats seatsUsed product { sku } activations(first: 4) { nodes { activatedAt computer { os name } } } } }
+    }
+  }
+}`;
+
+const ONE_CUSTOMER = `query($id: ID!) {
+  node(id: $id) {
+    ... on Organization {
+      name
+      users(first: 5) { nodes { name email } }
+      licenses(first: 20) { nodes { status seatsUsed product { sku } activations(first: 4) { nodes { computer { os name } } } } }
+    }
+  }
+}`;
+
 type Activation = { computer: { os: string; name?: string } | null; activatedBy?: { email: string } | null };
 type LicenseNode = { seatsUsed?: number; status?: string; product: { sku: string }; activations: { nodes: Activation[] } };
 type Customer = { name: string; users: { nodes: { name?: string; email: string }[] }; licenses: { totalCount?: number; nodes: LicenseNode[] } };
@@ -122,6 +143,56 @@ describe(`statements per request do not grow with the page (${ON_MYSQL ? 'MariaD
     expect(licenses).toHaveLength(68); // 66 + harbor's 2 seen again through its second distributor
     expect(licenses.flatMap((l) => l.activations.nodes)).toHaveLength(81);
     expect(licenses.flatMap((l) => l.activations.nodes).every((a) => !!a.computer?.os)).toBe(true);
+  });
+
+  // Issue #7: authentication (with the gate's facts) 1, customers 1, users 1, licenses with
+  // their product and seatsUsed 1, activations with their computer 1, the audit of the reads 1.
+  const BUDGET = 6;
+
+  it(`a distributor's dashboard costs at most ${BUDGET} statements, authentication and audit included, for 1 customer as for all, gated or not`, async () => {
+    for (const slug of ['rhein', 'mumbai'] as const) {
+      const distributor = await hub.as(PERSONAS.distributors[slug].admin);
+      await distributor.data(`{ viewer { role } }`);
+      const counted = async (n: number) =>
+        countStatements(CountingLogger, () => distributor.gql(DISTRIBUTOR_DASHBOARD, { n }));
+      CountingLogger.trace = [];
+      const one = await counted(1);
+      if (one.statements > BUDGET) console.log(CountingLogger.trace.join('\n'));
+      CountingLogger.trace = null;
+      const all = await counted(50);
+      measured[`${slug} dashboard n=1`] = one.statements;
+      measured[`${slug} dashboard n=50`] = all.statements;
+      expect(one.statements).toBeLessThanOrEqual(BUDGET);
+      expect(all.statements).toBe(one.statements);
+      const customers = (all.result.body.data as { customers: { nodes: Customer[] } }).customers.nodes;
+      expect(customers.length).toBeGreaterThanOrEqual(3);
+      const users = customers.flatMap((c) => c.users.nodes);
+      const computers = customers.flatMap((c) => c.licenses.nodes.flatMap((l) => l.activations.nodes.map((a) => a.computer!)));
+      expect(users.length).toBeGreaterThan(0);
+      expect(computers.length).toBeGreaterThan(0);
+      if (slug === 'rhein') {
+        // EEA: the personal data is there, with no error.
+        expect(all.result.body.errors).toBeUndefined();
+        expect(users.every((u) => !!u.email && !!u.name) && computers.every((c) => !!c.name && !!c.os)).toBe(true);
+      } else {
+        // Gated: every personal value withheld with its error, the rest of the answer intact.
+        expect(users.every((u) => u.email === null && u.name === null) && computers.every((c) => c.name === null && !!c.os)).toBe(true);
+        expect(all.result.body.errors!.length).toBe(users.length * 2 + computers.length);
+        expect(all.result.body.errors!.every((e) => e.extensions?.code === 'TRANSFER_BASIS_REQUIRED')).toBe(true);
+      }
+    }
+  });
+
+  it(`one customer by node id costs at most ${BUDGET} statements too`, async () => {
+    const distributor = await hub.as(PERSONAS.distributors.rhein.admin);
+    const list = await distributor.data<{ customers: { nodes: { id: string }[] } }>(`{ customers(first: 1) { nodes { id } } }`);
+    const { result, statements } = await countStatements(CountingLogger, () => distributor.gql(ONE_CUSTOMER, { id: list.customers.nodes[0].id }));
+    measured['rhein one customer'] = statements;
+    expect(result.body.errors).toBeUndefined();
+    const customer = (result.body.data as { node: Customer }).node;
+    expect(customer.users.nodes.length).toBeGreaterThan(0);
+    expect(customer.users.nodes.every((u) => !!u.email)).toBe(true);
+    expect(statements).toBeLessThanOrEqual(BUDGET);
   });
 
   it('one customer and all 23 customers with computers, activations, distributors and licensees cost statements bounded by the query, not by the customers', async () => {

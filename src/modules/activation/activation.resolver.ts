@@ -7,6 +7,8 @@ import { licenseById } from '../license/license.service';
 import { PortalUser } from '../user/portal-user.entity';
 import { userById } from '../user/user.service';
 import { Activation } from './activation.entity';
+import { COMPUTER } from './activation.service';
+import { companionOf } from '../../common/sql';
 
 @Resolver(() => Activation)
 export class ActivationResolver {
@@ -17,7 +19,8 @@ export class ActivationResolver {
 
   @FieldResolver(() => Computer, { nullable: true })
   computer(@Ctx() ctx: RequestContext, @Root() activation: Activation) {
-    return computerById(ctx).load(activation.computerId);
+    const joined = companionOf<Computer>(activation, COMPUTER);
+    return joined === undefined ? computerById(ctx).load(activation.computerId) : joined;
   }
 
   @FieldResolver(() => PortalUser, { nullable: true, description: 'The person who activated (personal data).' })

@@ -1,12 +1,19 @@
 import { PageArgs } from '../../common/pagination';
-import { ListQuery } from '../../common/sql';
+import { ListQuery, sql, sqlAnd } from '../../common/sql';
+import { Computer } from '../computer/computer.entity';
 import { RequestContext } from '../../context/request-context';
-import { reachable } from '../../policy/reachable';
+import { reachable, rowScopeAs } from '../../policy/reachable';
 import { Activation } from './activation.entity';
 
+/** Every activation row brings its computer (a companion), under the computer's own row scope. */
 export function activationQuery(ctx: RequestContext): ListQuery<Activation> {
-  return reachable(ctx, Activation);
+  return {
+    ...reachable(ctx, Activation),
+    companions: [{ key: COMPUTER, entity: Computer, on: (row, alias) => sqlAnd([sql(`${alias}.id = ${row}.computerId`), rowScopeAs(ctx.actor, Computer, alias)]) }],
+  };
 }
+
+export const COMPUTER = 'computer';
 
 export function activationById(ctx: RequestContext) {
   return ctx.loaders.byId(Activation, () => activationQuery(ctx));

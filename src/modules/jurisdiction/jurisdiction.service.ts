@@ -72,13 +72,39 @@ export async function syncJurisdictions(
   });
 }
 
+/**
+ * One row of either table, as {@link JURISDICTION_ROWS_SQL} selects it: k is 'R' (rule) or 'M'
+ * (mechanism); a, b, c, f, u, x are country/type, regime/covers, legalAct, validFrom,
+ * validUntil and requiresContractType.
+ */
+export interface JurisdictionRow {
+  k: string;
+  a: string;
+  b: string | null;
+  c: string | null;
+  f: Date | string | null;
+  u: Date | string | null;
+  x: string | null;
+}
+
+/**
+ * Both tables in one statement (the gate reads them on every request that needs it); also the
+ * source of the facts read while authenticating a distributor (src/context/actor-statement.ts).
+ */
+export const JURISDICTION_ROWS_SQL =
+  "SELECT 'R' AS k, country AS a, regime AS b, legalAct AS c, validFrom AS f, validUntil AS u, requiresContractType AS x FROM `jurisdiction_rule` " +
+  "UNION ALL SELECT 'M' AS k, type AS a, covers AS b, legalAct AS c, validFrom AS f, validUntil AS u, NULL AS x FROM `transfer_mechanism`";
+
 /** The jurisdiction facts as the transfer gate reads them, from the two tables. */
 export async function loadJurisdictionData(dataSource: DataSource): Promise<JurisdictionData> {
-  // One statement for both tables: the gate reads them on every request that needs it.
-  const rows: { k: string; a: string; b: string | null; c: string | null; f: Date | string | null; u: Date | string | null; x: string | null }[] = await dataSource.query(
-    'SELECT \'R\' AS k, country AS a, regime AS b, legalAct AS c, validFrom AS f, validUntil AS u, requiresContractType AS x FROM `jurisdiction_rule` ' +
-      'UNION ALL SELECT \'M\' AS k, type AS a, covers AS b, legalAct AS c, validFrom AS f, validUntil AS u, NULL AS x FROM `transfer_mechanism`',
-  );
+  return jurisdictionDataFromRows(await dataSource.query(JURISDICTION_ROWS_SQL));
+}
+
+/**
+ * The rows of both tables as the gate reads them, in a fixed order whatever order the database
+ * returned them in: every path that reads the facts must give the gate the same data.
+ */
+export function jurisdictionDataFromRows(rows: readonly JurisdictionRow[]): JurisdictionData {
   const byKey = (l: { a: string; b: string | null }, r: { a: string; b: string | null }) => (l.a + (l.b ?? '')).localeCompare(r.a + (r.b ?? ''));
   return {
     rules: rows
@@ -105,8 +131,11 @@ export async function loadJurisdictionData(dataSource: DataSource): Promise<Juri
   };
 }
 
-/** Drivers hydrate datetime columns as Date; a bare 'YYYY-MM-DD HH:MM:SS' string is UTC. */
-function toDate(value: Date | string | null | undefined): Date | null {
+/**
+ * Drivers hydrate datetime columns as Date; a bare 'YYYY-MM-DD HH:MM:SS' string (SQLite's text,
+ * or a date inside JSON on either database) is UTC.
+ */
+export function toDate(value: Date | string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'object' && typeof value.getTime === 'function') return new Date(value.getTime());
   const text = String(value).trim().replace(' ', 'T');

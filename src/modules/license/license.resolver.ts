@@ -19,7 +19,8 @@ import { ActivateLicenseInput, AllocateLicenseInput, DeactivateActivationInput, 
 import { allocateLicense, registerLicenses, revokeLicense } from './license.mutations';
 import { activateLicense, deactivateActivation } from '../activation/activation.mutations';
 import { activationById } from '../activation/activation.service';
-import { licenseById, listLicenses, seatsUsed } from './license.service';
+import { licenseById, listLicenses, PRODUCT, SEATS_USED, seatsUsed } from './license.service';
+import { companionOf } from '../../common/sql';
 
 export const ActivationConnection = ConnectionOf(Activation);
 const LicenseConnectionType = ConnectionOf(License);
@@ -104,12 +105,13 @@ export class LicenseResolver {
 
   @FieldResolver(() => Int, { description: 'Active activations.' })
   seatsUsed(@Ctx() ctx: RequestContext, @Root() license: License) {
-    return seatsUsed(ctx, license.id);
+    const counted = companionOf<unknown>(license, SEATS_USED);
+    return counted === undefined || counted === null ? seatsUsed(ctx, license.id) : Number(counted);
   }
 
   @FieldResolver(() => Product)
   product(@Ctx() ctx: RequestContext, @Root() license: License) {
-    return productById(ctx).load(license.productId);
+    return companionOf<Product>(license, PRODUCT) ?? productById(ctx).load(license.productId);
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The distributor that holds the license.' })

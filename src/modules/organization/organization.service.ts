@@ -5,13 +5,20 @@ import { ListQuery, sql } from '../../common/sql';
 import { listPage } from '../../context/loaders';
 import { RequestContext } from '../../context/request-context';
 import { BY_NAME, reachable } from '../../policy/reachable';
+import { servedCompanion } from '../../policy/policy-facts';
 import { Organization } from './organization.entity';
 
 const CUSTOMER_OF = 'JOIN `customer_account` ca ON ca.customerId = e.id';
 const DISTRIBUTOR_OF = 'JOIN `customer_account` ca ON ca.distributorId = e.id';
 
+/**
+ * For a distributor viewer every organization row also says whether the viewer serves it (a
+ * companion), which the field rules of the personal data under it then know without a
+ * statement of their own.
+ */
 export function organizationQuery(ctx: RequestContext): ListQuery<Organization> {
-  return reachable(ctx, Organization, BY_NAME);
+  const base = reachable(ctx, Organization, BY_NAME);
+  return ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR ? { ...base, ...servedCompanion(ctx) } : base;
 }
 
 export function organizationById(ctx: RequestContext) {
