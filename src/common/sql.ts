@@ -68,11 +68,13 @@ export type Companion =
   | { key: string; select: (row: string) => Sql }
   | { key: string; entity: ClassType<object>; on: (row: string, alias: string) => Sql };
 
-const COMPANIONS = new WeakMap<object, Record<string, unknown>>();
+/** Companions live on the row under a symbol: invisible to GraphQL, JSON and TypeORM. */
+const COMPANIONS = Symbol('companions');
+const companionPlans = new WeakMap<Companion[], { key: string; rawKey: string; meta?: EntityMetadata; columns?: (HydrationStep & { rawKey: string })[] }[]>();
 
 /** The companion `key` of a row: undefined if the row was loaded without it. */
 export function companionOf<T>(row: object, key: string): T | null | undefined {
-  const found = COMPANIONS.get(row);
+  const found = (row as Record<symbol, Record<string, unknown> | undefined>)[COMPANIONS];
   return found && key in found ? (found[key] as T | null) : undefined;
 }
 
@@ -225,29 +227,44 @@ export class SqlRunner {
   }
 
   private hydrateWith(meta: EntityMetadata, raw: Record<string, unknown>, companions: Companion[] | undefined): unknown {
-    const entity = this.hydrate(meta, raw) as object;
+    const entity = this.hydrate(meta, raw) as Record<symbol, unknown>;
     if (!companions?.length) return entity;
     const values: Record<string, unknown> = {};
-    companions.forEach((c, i) => {
-      if ('select' in c) {
-        values[c.key] = raw[`__c${i}`];
-        return;
-      }
-      const joined = this.dataSource.getMetadata(c.entity);
-      const primary = joined.primaryColumns[0];
-      if (raw[`__c${i}_${primary.databaseName}`] === null || raw[`__c${i}_${primary.databaseName}`] === undefined) {
+    for (const c of this.companionPlan(companions)) {
+      if (!c.columns) {
+        values[c.key] = raw[c.rawKey];
+      } else if (raw[c.rawKey] === null || raw[c.rawKey] === undefined) {
         values[c.key] = null; // no such row, or not one the actor reaches
-        return;
+      } else {
+        const row = c.meta!.create() as Record<string, unknown>;
+        for (const p of c.columns) {
+          const value = raw[p.rawKey];
+          row[p.propertyName] = p.asIs ? value : this.dataSource.driver.prepareHydratedValue(value, p.column);
+        }
+        values[c.key] = row;
       }
-      const row = joined.create() as Record<string, unknown>;
-      for (const p of hydrationPlan(joined)) {
-        const value = raw[`__c${i}_${p.databaseName}`];
-        row[p.propertyName] = p.asIs ? value : this.dataSource.driver.prepareHydratedValue(value, p.column);
-      }
-      values[c.key] = row;
-    });
-    COMPANIONS.set(entity, values);
+    }
+    entity[COMPANIONS] = values;
     return entity;
+  }
+
+  /** Where each companion's values are in a raw row (made once per list of companions, not per row). */
+  private companionPlan(companions: Companion[]) {
+    let plan = companionPlans.get(companions);
+    if (!plan) {
+      plan = companions.map((c, i) => {
+        if ('select' in c) return { key: c.key, rawKey: `__c${i}` };
+        const meta = this.dataSource.getMetadata(c.entity);
+        return {
+          key: c.key,
+          rawKey: `__c${i}_${meta.primaryColumns[0].databaseName}`,
+          meta,
+          columns: hydrationPlan(meta).map((p) => ({ ...p, rawKey: `__c${i}_${p.databaseName}` })),
+        };
+      });
+      companionPlans.set(companions, plan);
+    }
+    return plan;
   }
 
   private hydrate(meta: EntityMetadata, raw: Record<string, unknown>): unknown {
@@ -262,8 +279,14 @@ export class SqlRunner {
 
 /** Text columns without a transformer come back from both drivers as they are stored: no driver call per value. */
 const AS_IS_TYPES = new Set<unknown>(['varchar', 'char', 'text', String]);
-const plans = new WeakMap<EntityMetadata, { propertyName: string; databaseName: string; asIs: boolean; column: ColumnMetadata }[]>();
-function hydrationPlan(meta: EntityMetadata) {
+interface HydrationStep {
+  propertyName: string;
+  databaseName: string;
+  asIs: boolean;
+  column: ColumnMetadata;
+}
+const plans = new WeakMap<EntityMetadata, HydrationStep[]>();
+function hydrationPlan(meta: EntityMetadata): HydrationStep[] {
   let plan = plans.get(meta);
   if (!plan) {
     plan = meta.columns.map((column) => ({
