@@ -38,7 +38,7 @@ import type { ProbeRequest, ProbeStats } from './bench-hub';
  * server, over IPC, divided by the requests it ended in a window that starts and ends with the
  * server idle); MariaDB CPU ms per request (/proc/<mariadbd>/stat, when the database runs on
  * this machine); peak RSS (VmHWM of /proc/<pid>/status). Then a `node --cpu-prof` profile of
- * the hub under Q1 at each connection count, summarized by self time. The report goes to
+ * the hub under Q1 (or --profile-queries) at each connection count, summarized by self time. The report goes to
  * docs/benchmarks.md (its hand-written analysis section is kept).
  */
 
@@ -56,6 +56,8 @@ interface Options {
   first: number;
   page: number;
   profileSeconds: number;
+  /** The queries profiled (at each connection count). */
+  profileQueries: QueryName[];
   sequential: number;
   /** One server per variant for all runs (the smoke run), instead of a fresh process per run. */
   reuseServers: boolean;
@@ -78,8 +80,8 @@ const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,3
 function parseOptions(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
   const o: Options = smoke
-    ? { smoke, warmup: 0, duration: 0.5, connections: [2], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 6, page: 3, profileSeconds: 0, sequential: 1, reuseServers: true, out: null, json: null }
-    : { smoke, warmup: 10, duration: 20, connections: [1, 32], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 50, page: 30, profileSeconds: 15, sequential: 3, reuseServers: false, out: path.join(ROOT, 'docs', 'benchmarks.md'), json: null };
+    ? { smoke, warmup: 0, duration: 0.5, connections: [2], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 6, page: 3, profileSeconds: 0, profileQueries: ['Q1'], sequential: 1, reuseServers: true, out: null, json: null }
+    : { smoke, warmup: 10, duration: 20, connections: [1, 32], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 50, page: 30, profileSeconds: 15, profileQueries: ['Q1'], sequential: 3, reuseServers: false, out: path.join(ROOT, 'docs', 'benchmarks.md'), json: null };
   const num = (i: number) => {
     const n = Number(argv[i]);
     if (!Number.isFinite(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative number\n${USAGE}`);
@@ -94,6 +96,7 @@ function parseOptions(argv: string[]): Options {
       case '--first': o.first = num(++i); break;
       case '--page': o.page = num(++i); break;
       case '--profile-seconds': o.profileSeconds = num(++i); break;
+      case '--profile-queries': o.profileQueries = argv[++i].split(',') as QueryName[]; break;
       case '--sequential': o.sequential = Math.max(1, num(++i)); break;
       case '--reuse-servers': o.reuseServers = true; break;
       case '--connections': o.connections = argv[++i].split(',').map(Number); break;
@@ -618,6 +621,7 @@ interface CpuProfile {
 
 export interface ProfileSummary {
   file: string;
+  query: QueryName;
   connections: number;
   seconds: number;
   windowed: boolean;
@@ -647,7 +651,7 @@ function shortUrl(url: string): string {
 }
 
 /** Self time per function and per component, within [fromUs, toUs] of the profile's clock when it covers it. */
-function summarizeProfile(file: string, fromUs: number, toUs: number): ProfileSummary {
+function summarizeProfile(file: string, fromUs: number, toUs: number): Omit<ProfileSummary, 'query'> {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const windowed = fromUs >= profile.startTime && toUs <= profile.endTime + 1_000_000 && fromUs < toUs;
@@ -691,7 +695,7 @@ function summarizeProfile(file: string, fromUs: number, toUs: number): ProfileSu
   };
 }
 
-async function profileHub(env: NodeJS.ProcessEnv, request: Request, connections: number, o: Options): Promise<ProfileSummary> {
+async function profileHub(env: NodeJS.ProcessEnv, query: QueryName, request: Request, connections: number, o: Options): Promise<ProfileSummary> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-prof-'));
   const server = await Server.start('hub', env, ['--cpu-prof', '--cpu-prof-dir', dir]);
   let from = 0;
@@ -708,10 +712,10 @@ async function profileHub(env: NodeJS.ProcessEnv, request: Request, connections:
   }
   const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
   if (!file) throw new Error(`no .cpuprofile in ${dir}:\n${server.log()}`);
-  const kept = path.join(os.tmpdir(), `hub-bench-Q1-c${connections}.cpuprofile`);
+  const kept = path.join(os.tmpdir(), `hub-bench-${query}-c${connections}.cpuprofile`);
   fs.copyFileSync(file, kept);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { ...summarizeProfile(kept, from, to), file: kept, connections };
+  return { ...summarizeProfile(kept, from, to), file: kept, query, connections };
 }
 
 /** V8 profiles count microseconds on the monotonic clock, as process.hrtime does. */
@@ -1026,9 +1030,9 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
   }
   for (const p of report.profiles) {
     push(
-      `## Profile: the hub under Q1 at ${p.connections} connection${p.connections > 1 ? 's' : ''}`,
+      `## Profile: the hub under ${p.query} at ${p.connections} connection${p.connections > 1 ? 's' : ''}`,
       '',
-      `\`node --cpu-prof\` of the hub (\`dist/src/main.js\`) under Q1 at ${p.connections} connection${p.connections > 1 ? 's' : ''} for ${o.profileSeconds} s after a warm-up: ${f1(p.seconds)} s of samples ${p.windowed ? 'in the measured window (up to the server being idle again)' : '(the whole process: the window could not be matched to the profile\'s clock)'}, idle time excluded. File: \`${p.file}\` (Chrome DevTools or speedscope).`,
+      `\`node --cpu-prof\` of the hub (\`dist/src/main.js\`) under ${p.query} at ${p.connections} connection${p.connections > 1 ? 's' : ''} for ${o.profileSeconds} s after a warm-up: ${f1(p.seconds)} s of samples ${p.windowed ? 'in the measured window (up to the server being idle again)' : '(the whole process: the window could not be matched to the profile\'s clock)'}, idle time excluded. File: \`${p.file}\` (Chrome DevTools or speedscope).`,
       '',
       '| component (self time) | ms | share |',
       '|---|---:|---:|',
@@ -1209,11 +1213,13 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
 
     const profiles: ProfileSummary[] = [];
     if (o.profileSeconds > 0) {
-      for (const c of o.connections) {
-        log(`profiling the hub under Q1 at ${c} connection(s) for ${o.profileSeconds} s`);
-        const p = await profileHub(env, requests.Q1, c, o);
-        profiles.push(p);
-        log(`profile at ${c}: ${p.byComponent.slice(0, 6).map((x) => `${x.component} ${x.percent.toFixed(0)}%`).join(', ')}`);
+      for (const q of o.profileQueries) {
+        for (const c of o.connections) {
+          log(`profiling the hub under ${q} at ${c} connection(s) for ${o.profileSeconds} s`);
+          const p = await profileHub(env, q, requests[q], c, o);
+          profiles.push(p);
+          log(`profile of ${q} at ${c}: ${p.byComponent.slice(0, 6).map((x) => `${x.component} ${x.percent.toFixed(0)}%`).join(', ')}`);
+        }
       }
     }
 

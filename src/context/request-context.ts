@@ -19,13 +19,18 @@ export interface RequestContext {
   loaders: Loaders;
   /** Aborted when the request runs out of time: the SQL behind it stops. */
   signal?: AbortSignal;
+  /**
+   * What the answer said, filled in as it is sent: its error codes and how often each occurs.
+   * An object of its own because Apollo runs the operation on a shallow copy of the context.
+   */
+  answer: { errorCodes?: Map<string, number> };
   /** Reads of personal data in this request, written in one batch when it ends. */
   auditReads: AuditReads;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
-export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sql' | 'once' | 'auditReads'> & { sql?: SqlRunner }): RequestContext {
+export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sql' | 'once' | 'auditReads' | 'answer'> & { sql?: SqlRunner }): RequestContext {
   const sql = parts.sql ?? new SqlRunner(parts.dataSource);
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
@@ -36,5 +41,5 @@ export function createRequestContext(parts: Omit<RequestContext, 'loaders' | 'sq
     }
     return p;
   };
-  return { ...parts, sql, loaders: new Loaders(sql), once, auditReads: new AuditReads() };
+  return { ...parts, sql, loaders: new Loaders(sql), once, auditReads: new AuditReads(), answer: {} };
 }

@@ -52,7 +52,10 @@ interface Outcome {
   operation?: string;
   operationName?: string;
   actorId?: string;
+  /** The distinct error codes of the answer, in order of first appearance. */
   codes?: string[];
+  /** How many errors of each code. */
+  codeCounts?: Map<string, number>;
 }
 
 /**
@@ -232,7 +235,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (result.body.kind === 'complete') {
       if (idem.kind === 'started') await finishIdempotent(dataSource, secrets, idem.recordId, res.statusCode, result.body.string, idem.onceOnly);
       res.end(result.body.string);
-      return { ...outcome, status: res.statusCode, codes: errorCodes(result.body.string) };
+      return { ...outcome, status: res.statusCode, ...codesOf(context) };
     }
     if (idem.kind === 'started') await abandonIdempotent(dataSource, idem.recordId);
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -269,7 +272,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     metrics.requests.inc({ route, status: String(outcome.status) });
     if (route === '/graphql') {
       metrics.duration.observe({ operation: outcome.operation ?? 'unknown' }, seconds);
-      for (const code of outcome.codes ?? []) metrics.errors.inc({ code });
+      for (const code of outcome.codes ?? []) metrics.errors.inc({ code }, outcome.codeCounts?.get(code) ?? 1);
       logger.info(
         { requestId, actorId: outcome.actorId, operation: outcome.operation, operationName: outcome.operationName, status: outcome.status, codes: outcome.codes, durationMs: Math.round(seconds * 1000) },
         'graphql request',
@@ -325,14 +328,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   };
 }
 
-function errorCodes(body: string): string[] | undefined {
-  if (!body.includes('"errors"')) return undefined;
-  try {
-    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
-    return parsed.errors?.map((e) => e.extensions?.code ?? 'UNKNOWN');
-  } catch {
-    return undefined;
-  }
+function codesOf(context: RequestContext): Pick<Outcome, 'codes' | 'codeCounts'> {
+  const counts = context.answer.errorCodes;
+  return counts?.size ? { codes: [...counts.keys()], codeCounts: counts } : {};
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -30,7 +30,7 @@ export class AuditReads {
     const key = outcome === AuditOutcome.ALLOWED ? subject.id : `denied:${subject.id}`;
     let entry = this.pending.get(key);
     if (!entry) {
-      entry = { subject, fields: new Set(), outcome };
+      entry = { subject: { type: subject.type, id: subject.id }, fields: new Set(), outcome };
       this.pending.set(key, entry);
     }
     entry.fields.add(field);

@@ -40,11 +40,10 @@ function decide<P>(name: string, check: Check<P>) {
   return rule(name, { cache: 'no_cache' })((parent: P, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo) => check(ctx, parent, info));
 }
 
-/** Whose personal or contact data a field holds, and about whom the read is recorded. */
-interface Owner {
+/** Whose personal or contact data a field holds: the subject the read is recorded about (one object per field read). */
+interface Owner extends Subject {
   organizationId: string;
   organizationKind?: OrganizationKind;
-  subject: Subject;
 }
 
 /**
@@ -65,7 +64,7 @@ function personalData(ctx: RequestContext, owner: Owner | null, info: GraphQLRes
 }
 
 function allowRead(ctx: RequestContext, owner: Owner, info: GraphQLResolveInfo): Decision {
-  ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.ALLOWED);
+  ctx.auditReads.record(owner, fieldName(info), AuditOutcome.ALLOWED);
   return true;
 }
 
@@ -81,23 +80,29 @@ function relationDecision(ctx: RequestContext, facts: PolicyFacts, owner: Owner,
 function gateDecision(ctx: RequestContext, gate: TransferDecision<Contract>, served: boolean, owner: Owner, info: GraphQLResolveInfo): Decision {
   if (!served) return forbidden(info, 'personal data of another organization');
   if (gate.allowed) return allowRead(ctx, owner, info);
-  ctx.auditReads.record(owner.subject, fieldName(info), AuditOutcome.DENIED);
-  return refusal(
-    ErrorCode.TRANSFER_BASIS_REQUIRED,
-    `Personal data of customers is not available to your organization without a data-transfer basis in force (${gate.reason})`,
-    { basis: gate.basis },
-    info,
-  );
+  ctx.auditReads.record(owner, fieldName(info), AuditOutcome.DENIED);
+  return refusal(ErrorCode.TRANSFER_BASIS_REQUIRED, gateClosedMessage(gate), { basis: gate.basis }, info);
+}
+
+/** The same text for every field the closed gate withholds in a request: made once per decision. */
+const gateMessages = new WeakMap<TransferDecision<Contract>, string>();
+function gateClosedMessage(gate: TransferDecision<Contract>): string {
+  let message = gateMessages.get(gate);
+  if (message === undefined) {
+    message = `Personal data of customers is not available to your organization without a data-transfer basis in force (${gate.reason})`;
+    gateMessages.set(gate, message);
+  }
+  return message;
 }
 
 export const PUBLIC = rule('PUBLIC', { cache: 'no_cache' })(() => true);
 
 export const CONTACT = decide<Organization>('CONTACT', (ctx, org, info) =>
-  personalData(ctx, { organizationId: org.id, organizationKind: org.kind, subject: { type: 'Organization', id: org.id } }, info, true),
+  personalData(ctx, { type: 'Organization', id: org.id, organizationId: org.id, organizationKind: org.kind }, info, true),
 );
 
 export const PERSONAL_USER = decide<PortalUser>('PERSONAL_USER', (ctx, user, info) =>
-  personalData(ctx, { organizationId: user.organizationId, subject: { type: 'PortalUser', id: user.id } }, info, false),
+  personalData(ctx, { type: 'PortalUser', id: user.id, organizationId: user.organizationId }, info, false),
 );
 
 export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', async (ctx, license, info) => {
@@ -105,7 +110,7 @@ export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', async (ctx
   // Like activatedBy: an unreachable person is an absent row (null), decided by the same loader as the field.
   const person = await userById(ctx).load(license.licenseeId);
   if (!person) return true;
-  return personalData(ctx, { organizationId: person.organizationId, subject: { type: 'PortalUser', id: person.id } }, info, false);
+  return personalData(ctx, { type: 'PortalUser', id: person.id, organizationId: person.organizationId }, info, false);
 });
 
 export const PERSONAL_ACTIVATED_BY = decide<Activation>('PERSONAL_ACTIVATED_BY', async (ctx, activation, info) => {
@@ -113,11 +118,11 @@ export const PERSONAL_ACTIVATED_BY = decide<Activation>('PERSONAL_ACTIVATED_BY',
   // The same scoped loader as the field's resolver: one query for both, and an unreachable person resolves to null anyway.
   const person = await userById(ctx).load(activation.activatedById);
   if (!person) return true;
-  return personalData(ctx, { organizationId: person.organizationId, subject: { type: 'PortalUser', id: person.id } }, info, false);
+  return personalData(ctx, { type: 'PortalUser', id: person.id, organizationId: person.organizationId }, info, false);
 });
 
 export const PERSONAL_COMPUTER = decide<Computer>('PERSONAL_COMPUTER', (ctx, computer, info) =>
-  personalData(ctx, { organizationId: computer.organizationId, subject: { type: 'Computer', id: computer.id } }, info, false),
+  personalData(ctx, { type: 'Computer', id: computer.id, organizationId: computer.organizationId }, info, false),
 );
 
 /** SECRET: VENDOR_ADMIN, VENDOR_STAFF; the holding distributor's users; the allocated customer's CUSTOMER_ADMIN. */
