@@ -27,6 +27,11 @@ export interface HubConfig {
   /** A TLS-terminating proxy stands in front: trust its X-Forwarded-Proto. */
   trustProxy: boolean;
   executionTimeoutMs: number;
+  /**
+   * Bearer token GET /metrics requires. Unset: /metrics is open outside production and
+   * closed (403) in production, where operational figures are not for the public.
+   */
+  metricsToken: string | undefined;
   /** GraphQL operations executing at once; more wait their turn (src/http/admission.ts). */
   maxConcurrentOperations: number;
   introspection: boolean;
@@ -66,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     tls: { certFile: env.TLS_CERT_FILE || undefined, keyFile: env.TLS_KEY_FILE || undefined },
     trustProxy: env.TRUST_PROXY === 'true',
     executionTimeoutMs: intFrom(env.EXECUTION_TIMEOUT_MS, 10_000, 'EXECUTION_TIMEOUT_MS'),
+    metricsToken: env.METRICS_TOKEN || undefined,
     maxConcurrentOperations: intFrom(env.MAX_CONCURRENT_OPERATIONS, 2, 'MAX_CONCURRENT_OPERATIONS'),
     introspection: !production || env.GRAPHQL_INTROSPECTION === 'true',
   };
@@ -77,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     if (missing.length) throw new Error(`Missing required settings for production: ${missing.join(', ')}`);
   }
   if (!!config.tls.certFile !== !!config.tls.keyFile) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters');
   if (config.maxConcurrentOperations < 1) throw new Error('MAX_CONCURRENT_OPERATIONS must be at least 1');
   if (config.rateLimit.points < 1 || config.rateLimit.windowSeconds < 1) throw new Error('RATE_LIMIT_POINTS and RATE_LIMIT_WINDOW_SECONDS must be at least 1');
   return config;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HeaderMap } from '@apollo/server';
@@ -260,9 +260,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } else if (route === '/ready') {
       outcome = await ready(res);
     } else if (route === '/metrics') {
-      res.setHeader('content-type', metrics.registry.contentType);
-      res.end(await metrics.registry.metrics());
-      outcome = { status: 200 };
+      const refused = metricsRefusal(req, config);
+      if (refused) {
+        outcome = reject(res, refused.status, refused.status === 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN, refused.message);
+      } else {
+        res.setHeader('content-type', metrics.registry.contentType);
+        res.end(await metrics.registry.metrics());
+        outcome = { status: 200 };
+      }
     } else if (route === '/graphql') {
       outcome = await graphql(req, res, requestId, url);
     } else {
@@ -326,6 +331,20 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
+}
+
+/**
+ * /metrics is for the operator's scraper: with METRICS_TOKEN it needs that bearer token
+ * (compared in constant time); without one it is open outside production and closed in it.
+ */
+function metricsRefusal(req: IncomingMessage, config: HubConfig): { status: number; message: string } | null {
+  if (!config.metricsToken) {
+    return config.nodeEnv === 'production' ? { status: 403, message: 'metrics are closed in production unless METRICS_TOKEN is set' } : null;
+  }
+  const match = /^Bearer (\S+)$/i.exec(String(req.headers.authorization ?? '').trim());
+  const given = createHash('sha256').update(match?.[1] ?? '').digest();
+  const expected = createHash('sha256').update(config.metricsToken).digest();
+  return match && timingSafeEqual(given, expected) ? null : { status: 401, message: 'metrics need the bearer token of METRICS_TOKEN' };
 }
 
 function codesOf(context: RequestContext): Pick<Outcome, 'codes' | 'codeCounts'> {

@@ -267,3 +267,53 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
     });
   });
 });
+
+/**
+ * Who may scrape /metrics: with METRICS_TOKEN only that bearer token; without one, anyone in
+ * development and nobody in production (a hub does not publish its figures by default).
+ */
+describe(`GET /metrics access (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
+  let db: TestDatabase;
+  const hubs: Hub[] = [];
+  const METRICS_TOKEN = 'scrape-me-0123456789abcdef';
+
+  beforeAll(async () => {
+    db = await seededDatabase('hardening_metrics_access');
+  });
+  afterAll(async () => {
+    for (const h of hubs) await h.close().catch(() => undefined);
+  });
+
+  async function start(env: Record<string, string>): Promise<string> {
+    const config = loadConfig({ ...db.env, LOG_LEVEL: 'silent', ...env });
+    const hub = await createHub({ config, dataSource: db.dataSource, clock: () => NOW });
+    hubs.push(hub);
+    return `http://127.0.0.1:${await hub.listen(0)}`;
+  }
+
+  it('with METRICS_TOKEN: 401 without it or with another token, 200 with it', async () => {
+    const url = await start({ METRICS_TOKEN });
+    const none = await rawRequest(`${url}/metrics`);
+    expect(none.status).toBe(401);
+    expect(none.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(none.text).not.toMatch(/hub_http_requests_total/);
+    expect((await rawRequest(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}x` } })).status).toBe(401);
+    expect((await rawRequest(`${url}/metrics`, { headers: { authorization: 'Bearer ' } })).status).toBe(401);
+    const ok = await rawRequest(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toMatch(/^# TYPE hub_http_requests_total counter$/m);
+  });
+
+  it('in production without METRICS_TOKEN: 403, and health stays open', async () => {
+    const url = await start({ NODE_ENV: 'production', TRUST_PROXY: 'true', DATABASE_URL: db.env.DATABASE_URL || 'mysql://unused@127.0.0.1:1/unused', JWT_SECRET: 'j'.repeat(40), SECRETS_KEY: 's'.repeat(40) });
+    const https = { 'x-forwarded-proto': 'https' };
+    const closed = await rawRequest(`${url}/metrics`, { headers: https });
+    expect(closed.status).toBe(403);
+    expect(closed.json.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/METRICS_TOKEN/) });
+    expect((await rawRequest(`${url}/health`)).status).toBe(200);
+  });
+
+  it('refuses a METRICS_TOKEN shorter than 16 characters at startup', () => {
+    expect(() => loadConfig({ ...db.env, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+  });
+});
