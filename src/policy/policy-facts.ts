@@ -58,7 +58,7 @@ export function viewerGate(ctx: RequestContext): Promise<TransferDecision<Contra
 
 /**
  * Which customers the viewer's distributor serves, as far as this request has learnt: from the
- * customer_account rows the request read anyway (markServed), else asked in one batched
+ * organization rows the request read anyway (their companion, servedCompanion()), else asked in one batched
  * statement for the customers whose data the request reaches. (Reading all of a distributor's
  * customer ids on every request cost a statement returning 2,000 ids for a page of 50.)
  * Dropped with the loaders after a write.
