@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { ClassType } from 'type-graphql';
 import { Connection, PageArgs, toConnection, encodeCursor } from '../common/pagination';
+import { CursorValues } from '../common/pagination';
 import { cursorOf, ListQuery, SqlRunner } from '../common/sql';
 
 /**
@@ -74,21 +75,25 @@ export class Loaders {
    * are answered by one ROW_NUMBER() statement; totalCount by one grouped COUNT, only if asked.
    */
   pageOf<E extends object>(name: string, list: () => ListQuery<E>, parent: string, parentId: string, page: PageArgs): Promise<Connection<E>> {
-    const argsKey = JSON.stringify([page.first, page.after]);
-    const pages = this.get(`page:${name}:${argsKey}`, () =>
-      new DataLoader<string, E[]>(async (parentIds) => {
-        const found = await this.sql.pages(list(), parent, parentIds, page);
+    // Called once per parent row (a thousand licenses ask for their activations): the list, its
+    // loader and the cursor function are made once per request and page arguments, not per call.
+    const argsKey = page.after === null ? String(page.first) : JSON.stringify([page.first, page.after]);
+    const pages = this.get(`page:${name}:${argsKey}`, () => {
+      const query = list();
+      const loader = new DataLoader<string, E[]>(async (parentIds) => {
+        const found = await this.sql.pages(query, parent, parentIds, page);
         return parentIds.map((id) => found.get(id) ?? []);
-      }),
-    );
-    const counts = this.get(`count:${name}`, () =>
-      new DataLoader<string, number>(async (parentIds) => {
-        const found = await this.sql.counts(list(), parent, parentIds);
-        return parentIds.map((id) => found.get(id) ?? 0);
-      }),
-    );
-    const query = list();
-    return pages.load(parentId).then((rows) => toConnection(rows, page.first, (r) => cursorOf(query, r), () => counts.load(parentId)));
+      });
+      return Object.assign(loader, { cursorOf: (r: E) => cursorOf(query, r), query });
+    }) as DataLoader<string, E[]> & { cursorOf: (r: E) => CursorValues; query: ListQuery<E> };
+    const count = () =>
+      this.get(`count:${name}`, () =>
+        new DataLoader<string, number>(async (parentIds) => {
+          const found = await this.sql.counts(pages.query, parent, parentIds);
+          return parentIds.map((id) => found.get(id) ?? 0);
+        }),
+      ).load(parentId);
+    return pages.load(parentId).then((rows) => toConnection(rows, page.first, pages.cursorOf, count));
   }
 }
 

@@ -6,9 +6,12 @@ import { Organization } from '../modules/organization/organization.entity';
 import { BY_ID, hasScope } from './reachable';
 import { decideTransfer, JurisdictionData, TransferDecision } from './transfer-gate';
 
-/** The jurisdiction facts, read once per request (an operator's change applies to the next request). */
+/**
+ * The jurisdiction facts, read once per request (an operator's change applies to the next
+ * request): those read while authenticating a distributor, else from the tables.
+ */
 function jurisdictionData(ctx: RequestContext): Promise<JurisdictionData> {
-  return ctx.once('gate:jurisdictions', () => loadJurisdictionData(ctx.dataSource));
+  return ctx.once('gate:jurisdictions', async () => ctx.actor.gateFacts?.jurisdictions ?? loadJurisdictionData(ctx.dataSource));
 }
 
 /**
@@ -20,7 +23,7 @@ function jurisdictionData(ctx: RequestContext): Promise<JurisdictionData> {
 export function transferDecisionFor(ctx: RequestContext, distributor: Organization): Promise<TransferDecision<Contract>> {
   return ctx.once(`gate:${distributor.id}`, async () => {
     const own = distributor.id === ctx.actor.organizationId ? ctx.actor.gateFacts : undefined;
-    if (own) return decideTransfer(distributor, own.contracts, own.jurisdictions, ctx.now);
+    if (own) return decideTransfer(distributor, own.contracts, await jurisdictionData(ctx), ctx.now);
     const [data, contracts] = await Promise.all([
       jurisdictionData(ctx),
       ctx.loaders.group('gate.contracts', () => ({ entity: Contract, where: [], sort: BY_ID }), 'e.distributorId').load(distributor.id),
