@@ -1,7 +1,7 @@
 import { seedId } from '../src/common/ids';
 
 /**
- * The named people and facts of the seed scenario (shared/spec/seed-scenario.md), for the seed
+ * The named people and facts of the seed world (docs/seed-world.md), for the seed
  * itself and for the tests: `as(PERSONAS.distributors.mumbai.admin)`.
  */
 

@@ -31,7 +31,7 @@ import {
 } from './personas';
 
 /**
- * The seed scenario of shared/spec/seed-scenario.md: the vendor, one distributor per case of
+ * The seed world of docs/seed-world.md: the vendor, one distributor per case of
  * the transfer gate, their customers, computers, licenses, activations and contracts.
  * Deterministic (fixed ids, dates and keys) and idempotent (INSERT … IGNORE on fixed ids).
  */
@@ -235,7 +235,7 @@ export const DISTRIBUTORS: DistributorSpec[] = [
     ]),
   distributor('mumbai', 'Mumbai CCTV Pvt Ltd', 'IN', ['IN'], ['Nariman Point, Maker Chambers IV', '400021', 'Mumbai'], '+91 22 5555 10',
     'Arjun Mehta', 'Priya Sharma',
-    // Spec: "expired 2025-12-31". In force means d < expiresAt, so the contract expires at the
+    // "Expired 2025-12-31": in force means d < expiresAt, so the contract expires at the
     // first instant of 2026-01-01: it is in force through all of 31 December 2025, and not after.
     contract('mumbai', ContractType.SCC_2021, ContractStatus.SIGNED, {
       signedAt: D('2022-01-10'), effectiveFrom: D('2022-01-10'), expiresAt: D('2026-01-01'),

@@ -7,7 +7,7 @@ import { Client, GraphQLResponse, TestHub } from '../helpers/hub';
 import { walkPages } from '../helpers/relay';
 
 /**
- * The record of personal-data reads (domain.md P3, AuditEvent): who read whose data, which
+ * The record of personal-data reads (docs/data-model.md P3, AuditEvent): who read whose data, which
  * fields, for which purpose, allowed or denied; one event per request and subject, written in
  * one batch at the end of the request; readable only by VENDOR_ADMIN and PRIVACY_OFFICER.
  */

@@ -10,7 +10,7 @@ import { Client, GraphQLResponse, TestHub } from '../helpers/hub';
 import { wellFormedGlobalId } from '../helpers/relay';
 
 /**
- * Attempts to get around the access policy (access-policy.md): other tenants' ids, the gate
+ * Attempts to get around the access policy (docs/access-policy.md): other tenants' ids, the gate
  * through every path, aliases and fragments, counts and filters, a customer asking for what
  * its role never reads, and errors that could carry values. Each test is named after the attempt.
  */

@@ -10,7 +10,7 @@ import { Certificate, hasOpenssl, header, makeSelfSignedCertificate, postGraphQL
 import { TestHub } from '../helpers/hub';
 
 /**
- * Transport of issue #6, part 3 (domain.md P6): HTTPS by the hub itself with TLS_CERT_FILE and
+ * Transport of issue #6, part 3 (docs/data-model.md P6): HTTPS by the hub itself with TLS_CERT_FILE and
  * TLS_KEY_FILE, Strict-Transport-Security on HTTPS answers, and in production no plain HTTP:
  * the hub refuses to start, unless TRUST_PROXY=true says a TLS-terminating proxy stands in
  * front; then X-Forwarded-Proto decides, and what did not arrive over HTTPS is refused.

@@ -20,7 +20,7 @@ import {
 } from '../helpers/licenses';
 
 /**
- * The license lifecycle end to end (issue #4, domain.md P10): registered to a distributor,
+ * The license lifecycle end to end (issue #4, docs/data-model.md P10): registered to a distributor,
  * allocated to a customer, activated on computers within its seats, deactivated (rehosting),
  * revoked. Every write has its audit event with the request id of the write.
  */

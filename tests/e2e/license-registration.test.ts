@@ -6,7 +6,7 @@ import { Client, codes, TestHub } from '../helpers/hub';
 import { auditOf, ids, onlyError, REGISTER, requestIdOf, rowCount, VMS, writeCounts } from '../helpers/licenses';
 
 /**
- * registerLicenses (issue #4 item 1, domain.md P10): VENDOR_ADMIN issues licenses to a
+ * registerLicenses (issue #4 item 1, docs/data-model.md P10): VENDOR_ADMIN issues licenses to a
  * distributor; each carries a crypto-random activation key a person can type, with a check
  * character that recognizes a mistyped key.
  */

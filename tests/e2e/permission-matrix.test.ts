@@ -33,8 +33,8 @@ import { wellFormedGlobalId } from '../helpers/relay';
  * THE PERMISSION MATRIX: every (type, field) of the permission table × every kind of actor,
  * each read over real HTTP through the path a client would take to it.
  *
- * The expected outcome comes from an ORACLE written here from access-policy.md (its data
- * categories, its rows table, the transfer gate of jurisdictions.md), not from
+ * The expected outcome comes from an ORACLE written here from docs/access-policy.md (its data
+ * categories, its rows table, the transfer gate of docs/transfer-gate.md), not from
  * src/policy/permission-table.ts or rules.ts: the table is only used to enumerate the fields,
  * and a test fails when the table names a field the oracle does not know.
  *
@@ -54,7 +54,7 @@ import { wellFormedGlobalId } from '../helpers/relay';
  */
 
 // =============================================================================================
-// The seed world, as a model (seed-scenario.md and the layout in seeds/personas.ts)
+// The seed world, as a model (docs/seed-world.md and the layout in seeds/personas.ts)
 // =============================================================================================
 
 type Kind = 'VENDOR' | 'DISTRIBUTOR' | 'CUSTOMER';
@@ -172,7 +172,7 @@ const gid = (r: Row) => wellFormedGlobalId(r.type, uuidOf(r));
 
 const SCOPES = ['customers:read', 'licenses:read', 'licenses:write', 'personal_data:read', 'activation_keys:read', 'contracts:read'];
 
-/** The transfer gate today (seed-scenario.md): rhein is in the EEA; mumbai's SCC expired 2025-12-31. */
+/** The transfer gate today (docs/seed-world.md): rhein is in the EEA; mumbai's SCC expired 2025-12-31. */
 const GATE_OPEN: Record<string, boolean> = { rhein: true, mumbai: false };
 
 interface Actor {
@@ -223,7 +223,7 @@ const isKey = (a: Actor) => a.scopes !== null;
 const serves = (distributor: string, customer: string) => org(customer).kind === 'CUSTOMER' && org(customer).servedBy.includes(distributor);
 
 // =============================================================================================
-// The oracle, from access-policy.md
+// The oracle, from docs/access-policy.md
 // =============================================================================================
 
 /** "Rows each kind of actor reaches"; an API key reaches only what its scopes name. */
@@ -291,7 +291,7 @@ interface Subject {
   person?: Row;
 }
 
-/** The data categories of access-policy.md, decided for a reachable object. */
+/** The data categories of docs/access-policy.md, decided for a reachable object. */
 function fieldRule(a: Actor, category: Category, s: Subject): Outcome {
   const vendor = a.kind === 'VENDOR';
   switch (category) {
@@ -631,7 +631,7 @@ const TARGETS: Record<string, Target[]> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The categories of every field (access-policy.md), and what an allowed read must return
+// The categories of every field (docs/access-policy.md), and what an allowed read must return
 // ---------------------------------------------------------------------------------------------
 
 interface ValueContext {
@@ -706,14 +706,14 @@ function listValue(part: 'edges' | 'nodes' | 'pageInfo' | 'totalCount' | 'cursor
 
 /**
  * Organization.personalDataAccess says whether "the viewer [is] allowed this organization's
- * personal data now" (api-contract.md): the PERSONAL decision for that organization, scopes of
- * an API key included (access-policy.md: a key needs personal_data:read).
+ * personal data now" (docs/api.md): the PERSONAL decision for that organization, scopes of
+ * an API key included (docs/access-policy.md: a key needs personal_data:read).
  */
 const mayReadPersonalDataOf = (a: Actor, slug: string) => fieldRule(a, 'PERSONAL', { owner: slug }) === 'allowed';
 
 /** Viewer-dependent values: what harbor.personalDataAccess must say to this actor. */
 const personalDataAccessOfHarbor: Record<string, ValueCheck> = {
-  // "is the viewer allowed this organization's personal data now" (api-contract.md): exactly what PERSONAL decides.
+  // "is the viewer allowed this organization's personal data now" (docs/api.md): exactly what PERSONAL decides.
   // (Its scope side has tests of its own below, so that a failure there names itself.)
   allowed: (c) => (has(c.a, 'personal_data:read') ? equals(mayReadPersonalDataOf(c.a, HARBOR))(c) : typeof c.value === 'boolean' ? null : 'expected a boolean'),
   reason: ({ value }) => (typeof value === 'string' && value.length > 0 ? null : `expected a reason, got ${show(value)}`),
@@ -1116,7 +1116,7 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
     });
   }
 
-  describe("Organization.personalDataAccess answers what PERSONAL decides (api-contract.md: 'is the viewer allowed this organization's personal data now')", () => {
+  describe("Organization.personalDataAccess answers what PERSONAL decides (docs/api.md: 'is the viewer allowed this organization's personal data now')", () => {
     for (const a of ACTORS) {
       for (const t of TARGETS.Organization) {
         const slug = orgOf(t).slug;

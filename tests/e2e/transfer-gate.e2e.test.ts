@@ -11,7 +11,7 @@ import { ON_MYSQL } from '../helpers/database';
 import { Client, GraphQLResponse, TestHub } from '../helpers/hub';
 
 /**
- * The transfer gate end to end (access-policy.md "Gated", jurisdictions.md "The gate"): a
+ * The transfer gate end to end (docs/access-policy.md "Data categories", docs/transfer-gate.md "The algorithm"): a
  * distributor's dashboard over real HTTP, for each of the 11 seed distributors, at the
  * scenario's today and at the instants where a basis begins or ends.
  */
@@ -263,7 +263,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
       ['bosphorus', '2022-12-26T23:59:59.999Z', 'allowed', 'SCC_2010 clauses still valid'],
       ['bosphorus', '2022-12-27T00:00:00.000Z', 'denied', 'old SCC ended 2022-12-27'],
       // andes before 2024-09-30 is not checked: its contract's status is TERMINATED, and
-      // jurisdictions.md requires status SIGNED for "in force", so it is denied at every instant.
+      // docs/transfer-gate.md requires status SIGNED for "in force", so it is denied at every instant.
       ['andes', '2024-09-30T00:00:00.000Z', 'denied', 'SCC_2021 terminated 2024-09-30'],
       ['liberty', '2023-12-31T23:59:59.999Z', 'denied', 'DPF certification not yet effective'],
       ['liberty', '2024-01-01T00:00:00.000Z', 'allowed', 'DPF certification effective'],

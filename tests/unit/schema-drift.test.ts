@@ -8,7 +8,7 @@ describe('the committed SDL', () => {
     expect(printHubSchema()).toBe(committed);
   });
 
-  it('names every type and field of api-contract.md', () => {
+  it('names every type and field of docs/api.md', () => {
     const sdl = printHubSchema();
     const expectFields = (type: string, fields: string[]) => {
       const block = new RegExp(`(type|interface) ${type}( implements [^{]+)? \\{([^}]*)\\}`).exec(sdl)?.[3] ?? '';

@@ -22,7 +22,7 @@ const justBefore = (s: string): Date => new Date(T(s).getTime() - 1);
 const SEED_DATA: JurisdictionData = jurisdictionDataFromJson(JSON.parse(fs.readFileSync(jurisdictionSeedPath(__dirname), 'utf8')));
 const data = (): JurisdictionData => structuredClone(SEED_DATA);
 
-// The tables of jurisdictions.md, written out again so that the data file is checked against them.
+// The tables of docs/transfer-gate.md, written out again so that the data file is checked against them.
 const EU27 = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
 const EEA_BEYOND_EU = ['IS', 'LI', 'NO'];
 const ADEQUACY: [country: string, legalAct: string, decided: string][] = [
@@ -79,7 +79,7 @@ function mechanism(d: JurisdictionData, type: string) {
   return found;
 }
 
-describe('seeds/jurisdictions.json holds the facts of jurisdictions.md', () => {
+describe('seeds/jurisdictions.json holds the facts of docs/transfer-gate.md', () => {
   it('lists exactly the EU 27 and IS, LI, NO as EEA, open-ended and unconditional', () => {
     const eea = SEED_DATA.rules.filter((r) => r.regime === 'EEA');
     expect(eea.map((r) => r.country).sort()).toEqual([...EU27, ...EEA_BEYOND_EU].sort());
@@ -717,7 +717,7 @@ describe('decideTransfer: every country of the distributor counts', () => {
   });
 });
 
-describe('decideTransfer: the seed distributors on 2026-11-27 (seed-scenario.md)', () => {
+describe('decideTransfer: the seed distributors on 2026-11-27 (docs/seed-world.md)', () => {
   const at = T('2026-11-27T12:00:00.000Z');
   const seedContract = (slug: string, type: ContractType, status: ContractStatus, dates: Partial<GateContract>) =>
     contract(type, {
