@@ -1,4 +1,5 @@
 import { orgId, PERSONAS } from '../../seeds/personas';
+import { ContractStatus } from '../../src/common/enums';
 import { toGlobalId } from '../../src/common/global-id';
 import { Contract } from '../../src/modules/contract/contract.entity';
 import { createApiKey } from '../helpers/api-keys';
@@ -149,6 +150,15 @@ describe(`data-transfer contracts: create, sign, terminate (VENDOR_ADMIN) (${ON_
     expect(now.terminateContract.contract).toMatchObject({ status: 'TERMINATED', terminatedAt: '2026-11-27T11:00:00.000Z', inForce: false });
     const events = await admin.data(`query($s: ID!) { auditEvents(filter: { subjectId: $s }) { nodes { action } } }`, { s: id });
     expect(events.auditEvents.nodes.map((e: { action: string }) => e.action)).toEqual(['contract.terminated', 'contract.terminated', 'contract.terminated', 'contract.signed', 'contract.created']);
+
+    // A row an earlier version stored TERMINATED with a future terminatedAt reads as scheduled, and is brought forward the same way.
+    const legacy = await signedScc(andes, 'C-ANDES-2026C');
+    await hub.dataSource.getRepository(Contract).update({ documentRef: 'C-ANDES-2026C' }, { status: ContractStatus.TERMINATED, terminatedAt: new Date('2027-03-01T00:00:00.000Z') });
+    const read = await admin.data(`query($id: ID!) { node(id: $id) { ... on Contract { status inForce terminatedAt } } }`, { id: legacy });
+    expect(read.node).toEqual({ status: 'SIGNED', inForce: true, terminatedAt: '2027-03-01T00:00:00.000Z' });
+    expect(codes(await admin.gql(TERMINATE, { input: { contractId: legacy, terminatedAt: '2027-04-01T00:00:00Z' } }))).toEqual(['CONFLICT']);
+    const forward = await admin.data(TERMINATE, { input: { contractId: legacy, terminatedAt: '2027-01-01T00:00:00Z' } });
+    expect(forward.terminateContract.contract).toMatchObject({ status: 'SIGNED', terminatedAt: '2027-01-01T00:00:00.000Z', inForce: true });
   });
 
   it('refuses a new contract of a type past its legal cut-off (transfer_mechanism) with BAD_USER_INPUT naming input.type; its past term can still be recorded', async () => {

@@ -100,7 +100,10 @@ export async function terminateContract(ctx: RequestContext, input: TerminateCon
     if (contractStatusAt(contract, ctx.now) === ContractStatus.TERMINATED) {
       throw conflict('the contract is already terminated, and stays so', { rule: 'contract.terminated_is_final' });
     }
-    if (contract.status !== ContractStatus.SIGNED) throw conflict('only a SIGNED contract can be terminated (a draft is simply never signed)', { rule: 'contract.terminate_signed_only' });
+    // Stored TERMINATED with a later terminatedAt (written so by earlier versions) is a scheduled termination too.
+    if (contract.status !== ContractStatus.SIGNED && contract.status !== ContractStatus.TERMINATED) {
+      throw conflict('only a SIGNED contract can be terminated (a draft is simply never signed)', { rule: 'contract.terminate_signed_only' });
+    }
     if (contract.signedAt && input.terminatedAt < contract.signedAt) {
       throw badInput({ field: 'input.terminatedAt', message: 'must not be before the signature' });
     }
