@@ -109,6 +109,9 @@ describe(`data-transfer contracts: create, sign, terminate (VENDOR_ADMIN) (${ON_
     const stored = await hub.dataSource.getRepository(Contract).findOneByOrFail({ distributorId: orgId('andes'), documentRef: 'C-ANDES-2026' });
     expect(stored.status).toBe('SIGNED');
     expect(stored.terminatedAt?.toISOString()).toBe(AT);
+    // The decision says until when it holds: the scheduled termination.
+    const basis = await admin.data(`query($id: ID!) { organization(id: $id) { transferBasis { allowed validUntil } } }`, { id: andes });
+    expect(basis.organization.transferBasis).toEqual({ allowed: true, validUntil: AT });
 
     for (const instant of [NOW.toISOString(), '2026-12-14T23:59:59.999Z']) {
       expect(await stateAt(instant)).toEqual({ id, status: 'SIGNED', terminatedAt: AT, inForce: true, byFilter: 'inForce' });
