@@ -8,9 +8,10 @@ import { decideTransfer, JurisdictionData, TransferDecision } from './transfer-g
 
 /**
  * The jurisdiction facts, read once per request (an operator's change applies to the next
- * request): those read while authenticating a distributor, else from the tables.
+ * request): those read while authenticating a distributor, else from the tables. The gate,
+ * `Contract.inForce` and the contracts filter all read them here: one set of facts per request.
  */
-function jurisdictionData(ctx: RequestContext): Promise<JurisdictionData> {
+export function jurisdictionData(ctx: RequestContext): Promise<JurisdictionData> {
   return ctx.once('gate:jurisdictions', async () => ctx.actor.gateFacts?.jurisdictions ?? loadJurisdictionData(ctx.dataSource));
 }
 

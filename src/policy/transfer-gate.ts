@@ -1,3 +1,4 @@
+import { countryCodeOf } from '../common/countries';
 import { ContractStatus, ContractType, TransferBasis } from '../common/enums';
 import type { Contract } from '../modules/contract/contract.entity';
 
@@ -98,11 +99,45 @@ const REQUIRED_CONTRACT_LABEL: Record<string, string> = {
 };
 
 /**
- * In force on `at` (jurisdictions.md): status SIGNED with a signature date, effectiveFrom ≤ at,
- * expiresAt absent or at < expiresAt, terminatedAt absent or at < terminatedAt.
+ * In force on `at`: the one definition that the gate, the `Contract.inForce` field and the
+ * `contracts(filter: { inForce })` SQL (contract.service.ts) share. jurisdictions.md: signed
+ * (signedAt ≤ at), effectiveFrom ≤ at, expiresAt absent or at < expiresAt, terminatedAt absent
+ * or at < terminatedAt; and the type's legal window (transfer_mechanism validFrom ≤ at <
+ * validUntil: SCC_2010 only before 2022-12-27, PRIVACY_SHIELD only before 2020-07-16,
+ * DPF_CERTIFICATION only from 2023-07-10), read from the jurisdiction data, never hard-coded.
+ * A type without a mechanism on record is never in force.
  */
-export function contractInForce(contract: GateContract, at: Date): boolean {
-  return contractProblem(contract, ms(at)) === null;
+export function contractInForce(contract: GateContract, mechanisms: readonly TransferMechanismData[], at: Date): boolean {
+  const t = ms(at);
+  if (contractProblem(contract, t) !== null) return false;
+  const m = mechanisms.find((x) => x && x.type === contract.type);
+  return !!m && windowHolds(m, t!);
+}
+
+/**
+ * The contract types whose legal window holds at `at` (the part of "in force" that is not the
+ * contract's own dates): the contracts filter puts exactly these types into its SQL.
+ */
+export function typesValidAt(mechanisms: readonly TransferMechanismData[], at: Date): string[] {
+  const t = ms(at);
+  return t === null ? [] : mechanisms.filter((m) => m && windowHolds(m, t)).map((m) => m.type);
+}
+
+/**
+ * The status at `at`, derived like the gate reads it (the stored status is what was written):
+ * TERMINATED from terminatedAt on, also when the termination was recorded ahead (a scheduled
+ * termination is stored SIGNED with a future terminatedAt; a row stored TERMINATED with a later
+ * terminatedAt reads the same); SIGNED from signedAt until then; DRAFT otherwise.
+ */
+export function contractStatusAt(contract: Pick<GateContract, 'status' | 'signedAt' | 'terminatedAt'>, at: Date): ContractStatus {
+  const t = ms(at);
+  if (contract.status !== ContractStatus.SIGNED && contract.status !== ContractStatus.TERMINATED) return contract.status;
+  const ended = ms(contract.terminatedAt);
+  if (contract.status === ContractStatus.TERMINATED && contract.terminatedAt == null) return ContractStatus.TERMINATED;
+  if (t !== null && ended !== null && ended <= t) return ContractStatus.TERMINATED;
+  const signed = ms(contract.signedAt);
+  if (t !== null && signed !== null && t < signed) return ContractStatus.DRAFT;
+  return ContractStatus.SIGNED;
 }
 
 /**
@@ -248,14 +283,14 @@ function evaluateCountry<C extends GateContract>(country: string, contracts: C[]
     if (!rule.requiresContractType || !ruleHolds(rule, at)) continue;
     const mechanism = mechanismOf(rule.requiresContractType);
     if (!mechanism || !windowHolds(mechanism, at)) continue;
-    const usable = contracts.filter((c) => c.type === rule.requiresContractType && contractProblem(c, at) === null);
+    const usable = contracts.filter((c) => c.type === rule.requiresContractType && inForceAt(c, mechanisms, at));
     const best = preferred(usable);
     if (best) return { kind: 'CONTRACT', country, contract: best, mechanism, rule };
   }
 
   const covering = contracts.filter((c) => {
     const m = mechanismOf(c.type);
-    return !!m && !dependentTypes.has(c.type) && covers(m, country) && windowHolds(m, at) && contractProblem(c, at) === null;
+    return !!m && !dependentTypes.has(c.type) && covers(m, country) && inForceAt(c, mechanisms, at);
   });
   const best = preferred(covering);
   if (best) return { kind: 'CONTRACT', country, contract: best, mechanism: mechanismOf(best.type)!, rule: null };
@@ -326,19 +361,21 @@ function deniedCountry<C extends GateContract>(
   return { kind: 'DENIED', country, contract: null, reason: `${country}: ${notes.length ? notes.join(', ') : 'third country'}; ${missing}` };
 }
 
-/** Why a contract is not in force at `at`, or null when it is. */
+/**
+ * Why a contract is not in force at `at` by its own dates, or null when it is. A row stored
+ * TERMINATED is read by its terminatedAt like a scheduled termination (contractStatusAt()).
+ */
 function contractProblem(c: GateContract, at: number | null): Omit<Diagnosis<never>, 'contract'> | null {
   if (at === null) return { rank: 4, text: 'cannot be checked without a valid instant', end: 0 };
   if (!c || typeof c !== 'object') return { rank: 4, text: 'is not a contract', end: 0 };
   if (c.status === ContractStatus.DRAFT) return { rank: 5, text: 'is not signed (DRAFT)', end: 0 };
-  if (c.status === ContractStatus.TERMINATED) {
-    const t = ms(c.terminatedAt);
-    return t !== null && t <= at
-      ? { rank: 3, text: `terminated ${formatDay(new Date(t))}`, end: t }
-      : { rank: 3, text: 'is terminated (TERMINATED)', end: 0 };
+  if (c.status !== ContractStatus.SIGNED && c.status !== ContractStatus.TERMINATED) return { rank: 5, text: `is not signed (${String(c.status)})`, end: 0 };
+  if (c.status === ContractStatus.TERMINATED && (c.terminatedAt === null || c.terminatedAt === undefined)) {
+    return { rank: 3, text: 'is terminated (TERMINATED)', end: 0 };
   }
-  if (c.status !== ContractStatus.SIGNED) return { rank: 5, text: `is not signed (${String(c.status)})`, end: 0 };
-  if (ms(c.signedAt) === null) return { rank: 4, text: 'is marked SIGNED but has no signature date', end: 0 };
+  const signed = ms(c.signedAt);
+  if (signed === null) return { rank: 4, text: `is marked ${c.status} but has no signature date`, end: 0 };
+  if (at < signed) return { rank: 2, text: `is not yet signed (signature dated ${formatDay(new Date(signed))})`, end: 0 };
   const from = ms(c.effectiveFrom);
   if (from === null) return { rank: 4, text: 'has no valid effective date', end: 0 };
   if (at < from) return { rank: 2, text: `is not yet effective (from ${formatDay(new Date(from))})`, end: 0 };
@@ -354,6 +391,11 @@ function contractProblem(c: GateContract, at: number | null): Omit<Diagnosis<nev
     return { rank: 3, text: first.text, end: first.at };
   }
   return null;
+}
+
+/** contractInForce() on epoch milliseconds: the gate's contract test. */
+function inForceAt(c: GateContract, mechanisms: readonly TransferMechanismData[], at: number): boolean {
+  return contractInForce(c, mechanisms, new Date(at));
 }
 
 function windowProblem(from: Date | null, until: Date | null, act: string | null, at: number): string | null {
@@ -469,8 +511,8 @@ function day(value: unknown, where: string): Date | null {
 }
 
 function countryCode(value: unknown, where: string): string {
-  const code = norm(value);
-  if (!/^[A-Z]{2}$/.test(code)) throw new Error(`${where}: country must be an ISO 3166-1 alpha-2 code, got ${JSON.stringify(value)}`);
+  const code = countryCodeOf(value);
+  if (code === null) throw new Error(`${where}: country must be an assigned ISO 3166-1 alpha-2 code, got ${JSON.stringify(value)}`);
   return code;
 }
 

@@ -175,6 +175,37 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       expect(await snapshot(hub.dataSource)).toEqual(before);
     });
 
+    it('refuses country codes that are not assigned ISO 3166-1 alpha-2 (XX, QQ, EU, UK) wherever a country is taken, naming the field, and writes nothing', async () => {
+      const base = { kind: 'DISTRIBUTOR', name: 'Made-up Country Ltd', country: 'DE' };
+      const creates: [Record<string, unknown>, string][] = [
+        [{ country: 'XX' }, 'input.country'],
+        [{ country: 'qq' }, 'input.country'],
+        [{ country: 'EU' }, 'input.country'],
+        [{ processingCountries: ['DE', 'XX'] }, 'input.processingCountries[1]'],
+        [{ processingCountries: ['UK'] }, 'input.processingCountries[0]'],
+        [{ address: { city: 'Nowhere', country: 'QQ' } }, 'input.address.country'],
+      ];
+      const updates: [Record<string, unknown>, string][] = [
+        [{ processingCountries: ['CH', 'XX'] }, 'input.processingCountries[1]'],
+        [{ address: { city: 'Zürich', country: 'XX' } }, 'input.address.country'],
+      ];
+      const before = await snapshot(hub.dataSource);
+      for (const [fields, field] of creates) {
+        const r = await admin.gql(CREATE, { input: { ...base, ...fields } });
+        expect(`${JSON.stringify(fields)}: ${codes(r)} ${r.body.errors?.[0].extensions?.field}`).toBe(`${JSON.stringify(fields)}: BAD_USER_INPUT ${field}`);
+        expect(r.body.errors![0].message).toContain('ISO 3166-1 alpha-2');
+        expect(r.body.data).toEqual({ createOrganization: null });
+      }
+      for (const [fields, field] of updates) {
+        const r = await admin.gql(UPDATE, { input: { organizationId: org('alpen'), ...fields } });
+        expect(`${JSON.stringify(fields)}: ${codes(r)} ${r.body.errors?.[0].extensions?.field}`).toBe(`${JSON.stringify(fields)}: BAD_USER_INPUT ${field}`);
+      }
+      expect(await snapshot(hub.dataSource)).toEqual(before);
+      // An assigned code is taken, in any case.
+      const ok = await admin.data(CREATE, { input: { ...base, name: 'Real Country Ltd', country: 'gb', processingCountries: ['gb', 'JP'] } });
+      expect(ok.createOrganization.organization).toMatchObject({ country: 'GB', processingCountries: ['GB', 'JP'] });
+    });
+
     it('refuses everyone else, a distributor admin anything but a customer, and API keys: FORBIDDEN, nothing written', async () => {
       const refused = await clients(
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.rhein.user, 'admin@rhein-c1.example', 'user@rhein-c1.example'],

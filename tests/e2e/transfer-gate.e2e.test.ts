@@ -262,9 +262,12 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
     const BOUNDARIES: [DistributorSlug, string, 'allowed' | 'denied', string][] = [
       ['bosphorus', '2022-12-26T23:59:59.999Z', 'allowed', 'SCC_2010 clauses still valid'],
       ['bosphorus', '2022-12-27T00:00:00.000Z', 'denied', 'old SCC ended 2022-12-27'],
-      // andes before 2024-09-30 is not checked: its contract's status is TERMINATED, and
-      // docs/transfer-gate.md requires status SIGNED for "in force", so it is denied at every instant.
+      // andes's contract is stored TERMINATED; the gate reads it by its terminatedAt (the status
+      // at an instant is one function of the clock), so it was a basis until then.
+      ['andes', '2024-09-29T23:59:59.999Z', 'allowed', 'SCC_2021 in force until its termination'],
       ['andes', '2024-09-30T00:00:00.000Z', 'denied', 'SCC_2021 terminated 2024-09-30'],
+      ['oldglory', '2020-07-15T23:59:59.999Z', 'allowed', 'Privacy Shield still valid'],
+      ['oldglory', '2020-07-16T00:00:00.000Z', 'denied', 'Privacy Shield invalid since 2020-07-16 (transfer_mechanism)'],
       ['liberty', '2023-12-31T23:59:59.999Z', 'denied', 'DPF certification not yet effective'],
       ['liberty', '2024-01-01T00:00:00.000Z', 'allowed', 'DPF certification effective'],
       ['vigilancia', '2023-04-30T23:59:59.999Z', 'denied', 'SCC_2021 not yet effective'],

@@ -4,6 +4,7 @@ import { Contract } from '../../src/modules/contract/contract.entity';
 import { jurisdictionSeedPath } from '../../src/modules/jurisdiction/jurisdiction.service';
 import {
   contractInForce,
+  contractStatusAt,
   decideTransfer,
   GateContract,
   GateDistributor,
@@ -156,41 +157,131 @@ describe('jurisdictionDataFromJson', () => {
 });
 
 describe('contractInForce', () => {
+  const M = SEED_DATA.mechanisms;
   const base = { effectiveFrom: T('2024-01-01'), expiresAt: T('2026-01-01'), terminatedAt: T('2025-07-01') };
 
   it('holds for a SIGNED contract with a signature date inside its dates', () => {
-    expect(contractInForce(contract(SCC_2021, base), T('2025-03-01'))).toBe(true);
+    expect(contractInForce(contract(SCC_2021, base), M, T('2025-03-01'))).toBe(true);
   });
   it('does not hold the millisecond before effectiveFrom, and holds at the instant of effectiveFrom', () => {
-    expect(contractInForce(contract(SCC_2021, base), justBefore('2024-01-01'))).toBe(false);
-    expect(contractInForce(contract(SCC_2021, base), T('2024-01-01'))).toBe(true);
+    expect(contractInForce(contract(SCC_2021, base), M, justBefore('2024-01-01'))).toBe(false);
+    expect(contractInForce(contract(SCC_2021, base), M, T('2024-01-01'))).toBe(true);
   });
   it('holds the millisecond before expiresAt, and not at the instant of expiry', () => {
     const c = contract(SCC_2021, { ...base, terminatedAt: null });
-    expect(contractInForce(c, justBefore('2026-01-01'))).toBe(true);
-    expect(contractInForce(c, T('2026-01-01'))).toBe(false);
+    expect(contractInForce(c, M, justBefore('2026-01-01'))).toBe(true);
+    expect(contractInForce(c, M, T('2026-01-01'))).toBe(false);
   });
   it('holds the millisecond before terminatedAt, and not at the instant of termination', () => {
     const c = contract(SCC_2021, base);
-    expect(contractInForce(c, justBefore('2025-07-01'))).toBe(true);
-    expect(contractInForce(c, T('2025-07-01'))).toBe(false);
+    expect(contractInForce(c, M, justBefore('2025-07-01'))).toBe(true);
+    expect(contractInForce(c, M, T('2025-07-01'))).toBe(false);
   });
   it('holds without expiresAt or terminatedAt, indefinitely', () => {
-    expect(contractInForce(contract(SCC_2021, { effectiveFrom: T('2024-01-01') }), T('2999-01-01'))).toBe(true);
+    expect(contractInForce(contract(SCC_2021, { effectiveFrom: T('2024-01-01') }), M, T('2999-01-01'))).toBe(true);
   });
   it('does not hold for a DRAFT, whatever its dates', () => {
-    expect(contractInForce(contract(SCC_2021, { status: DRAFT, signedAt: null }), NOW)).toBe(false);
-    expect(contractInForce(contract(SCC_2021, { status: DRAFT }), NOW)).toBe(false);
+    expect(contractInForce(contract(SCC_2021, { status: DRAFT, signedAt: null }), M, NOW)).toBe(false);
+    expect(contractInForce(contract(SCC_2021, { status: DRAFT }), M, NOW)).toBe(false);
   });
-  it('does not hold for a TERMINATED contract even before its terminatedAt', () => {
-    expect(contractInForce(contract(SCC_2021, { status: TERMINATED, terminatedAt: T('2099-01-01') }), NOW)).toBe(false);
-    expect(contractInForce(contract(SCC_2021, { status: TERMINATED, terminatedAt: null }), NOW)).toBe(false);
+  it('reads a row stored TERMINATED by its terminatedAt (as a scheduled termination): in force before it, not from it on', () => {
+    const c = contract(SCC_2021, { status: TERMINATED, terminatedAt: T('2099-01-01') });
+    expect(contractInForce(c, M, NOW)).toBe(true);
+    expect(contractInForce(c, M, justBefore('2099-01-01'))).toBe(true);
+    expect(contractInForce(c, M, T('2099-01-01'))).toBe(false);
+    expect(contractInForce(contract(SCC_2021, { status: TERMINATED, terminatedAt: null }), M, NOW)).toBe(false);
+  });
+  it('does not hold before its signature: a signature dated in the future counts only from that instant', () => {
+    const c = contract(SCC_2021, { signedAt: T('2026-12-01'), effectiveFrom: T('2026-01-01') });
+    expect(contractInForce(c, M, justBefore('2026-12-01'))).toBe(false);
+    expect(contractInForce(c, M, T('2026-12-01'))).toBe(true);
+  });
+  it.each([
+    [SCC_2010, '2019-04-01', null, '2022-12-27'],
+    [PRIVACY_SHIELD, '2017-03-01', null, '2020-07-16'],
+    [DPF_CERTIFICATION, '2023-01-01', '2023-07-10', null],
+  ] as const)('holds for %s only inside the legal window of its type (transfer_mechanism)', (type, effective, from, until) => {
+    const c = contract(type, { signedAt: T(effective), effectiveFrom: T(effective), expiresAt: T('2099-01-01') });
+    if (from) {
+      expect(contractInForce(c, M, justBefore(from))).toBe(false);
+      expect(contractInForce(c, M, T(from))).toBe(true);
+    }
+    if (until) {
+      expect(contractInForce(c, M, justBefore(until))).toBe(true);
+      expect(contractInForce(c, M, T(until))).toBe(false);
+    }
+  });
+  it('reads the cut-offs from the data: an operator moving a validUntil moves the answer', () => {
+    const d = data();
+    d.mechanisms.find((m) => m.type === SCC_2010)!.validUntil = T('2030-01-01');
+    const c = contract(SCC_2010, { signedAt: T('2019-04-01'), effectiveFrom: T('2019-04-01') });
+    expect(contractInForce(c, M, NOW)).toBe(false);
+    expect(contractInForce(c, d.mechanisms, NOW)).toBe(true);
+  });
+  it('does not hold for a type without a mechanism on record', () => {
+    expect(contractInForce(contract(DPA), M.filter((m) => m.type !== DPA), NOW)).toBe(false);
   });
   it('does not hold for a SIGNED contract without signedAt', () => {
-    expect(contractInForce(contract(SCC_2021, { signedAt: null }), NOW)).toBe(false);
+    expect(contractInForce(contract(SCC_2021, { signedAt: null }), M, NOW)).toBe(false);
   });
   it('does not hold at an invalid instant', () => {
-    expect(contractInForce(contract(SCC_2021), new Date(NaN))).toBe(false);
+    expect(contractInForce(contract(SCC_2021), M, new Date(NaN))).toBe(false);
+  });
+});
+
+describe('contractStatusAt: the status shown is one function of the clock', () => {
+  it('a scheduled termination (stored SIGNED, terminatedAt ahead): SIGNED until that instant, TERMINATED from it on', () => {
+    const c = contract(SCC_2021, { terminatedAt: T('2026-12-31') });
+    expect(contractStatusAt(c, NOW)).toBe(SIGNED);
+    expect(contractStatusAt(c, justBefore('2026-12-31'))).toBe(SIGNED);
+    expect(contractStatusAt(c, T('2026-12-31'))).toBe(TERMINATED);
+  });
+  it('a row stored TERMINATED reads by its terminatedAt; without one, TERMINATED always', () => {
+    const c = contract(SCC_2021, { status: TERMINATED, terminatedAt: T('2024-09-30') });
+    expect(contractStatusAt(c, justBefore('2024-09-30'))).toBe(SIGNED);
+    expect(contractStatusAt(c, T('2024-09-30'))).toBe(TERMINATED);
+    expect(contractStatusAt(contract(SCC_2021, { status: TERMINATED, terminatedAt: null }), T('2021-01-01'))).toBe(TERMINATED);
+  });
+  it('DRAFT before the signature, and a DRAFT stays DRAFT', () => {
+    const c = contract(SCC_2021, { signedAt: T('2026-12-01') });
+    expect(contractStatusAt(c, justBefore('2026-12-01'))).toBe(DRAFT);
+    expect(contractStatusAt(c, T('2026-12-01'))).toBe(SIGNED);
+    expect(contractStatusAt(contract(SCC_2021, { status: DRAFT, signedAt: null }), NOW)).toBe(DRAFT);
+  });
+  it('agrees with contractInForce: never in force unless SIGNED at that instant', () => {
+    const cases = [
+      contract(SCC_2021, { terminatedAt: T('2026-12-31') }),
+      contract(SCC_2021, { status: TERMINATED, terminatedAt: T('2024-09-30') }),
+      contract(SCC_2021, { signedAt: T('2026-12-01') }),
+      contract(SCC_2021, { status: DRAFT, signedAt: null }),
+    ];
+    for (const c of cases) {
+      for (const at of [T('2024-01-01'), justBefore('2024-09-30'), T('2024-09-30'), NOW, justBefore('2026-12-01'), T('2026-12-01'), T('2026-12-31')]) {
+        if (contractInForce(c, SEED_DATA.mechanisms, at)) expect(contractStatusAt(c, at)).toBe(SIGNED);
+      }
+    }
+  });
+});
+
+describe("the gate's contract test is contractInForce", () => {
+  /** One contract per third country that only it can cover: the gate allows iff that contract is in force. */
+  const single: [string, GateContract][] = [
+    ['BR', contract(SCC_2021, { signedAt: T('2023-05-01'), effectiveFrom: T('2023-05-01'), terminatedAt: T('2026-12-31') })],
+    ['IN', contract(SCC_2021, { signedAt: T('2022-01-10'), effectiveFrom: T('2022-01-10'), expiresAt: T('2026-01-01') })],
+    ['TR', contract(SCC_2010, { signedAt: T('2019-04-01'), effectiveFrom: T('2019-04-01') })],
+    ['US', contract(PRIVACY_SHIELD, { signedAt: T('2017-03-01'), effectiveFrom: T('2017-03-01') })],
+    ['US', contract(DPF_CERTIFICATION, { signedAt: T('2023-01-01'), effectiveFrom: T('2023-01-01'), expiresAt: T('2099-01-01') })],
+    ['SG', contract(DPA, { signedAt: T('2024-06-01'), effectiveFrom: T('2024-06-01') })],
+    ['CL', contract(SCC_2021, { status: TERMINATED, signedAt: T('2023-01-01'), effectiveFrom: T('2023-01-01'), terminatedAt: T('2024-09-30') })],
+    ['CL', contract(SCC_2021, { signedAt: T('2026-12-01'), effectiveFrom: T('2026-01-01') })],
+  ];
+  const boundaries = ['2017-03-01', '2019-04-01', '2020-07-16', '2022-01-10', '2022-12-27', '2023-01-01', '2023-05-01', '2023-07-10', '2024-06-01', '2024-09-30', '2026-01-01', '2026-12-01', '2026-12-31', '2099-01-01'];
+  const instants = boundaries.flatMap((d) => [justBefore(d), T(d)]);
+  it.each(single)('%s: the decision is allowed exactly when the contract is in force, at every boundary', (country, c) => {
+    for (const at of instants) {
+      const decision = decideTransfer(distributor(country), [c], SEED_DATA, at);
+      expect({ at: at.toISOString(), allowed: decision.allowed }).toEqual({ at: at.toISOString(), allowed: contractInForce(c, SEED_DATA.mechanisms, at) });
+    }
   });
 });
 
@@ -539,10 +630,13 @@ describe('decideTransfer: SCC 2021 and DPA', () => {
     });
   });
 
-  it('denies a distributor whose SCC has status TERMINATED', () => {
+  it('denies a distributor whose SCC has status TERMINATED from its terminatedAt on, and allowed it before (one function of the clock)', () => {
     const c = contract(SCC_2021, { documentRef: 'C-CL', status: TERMINATED, terminatedAt: T('2024-09-30') });
     expect(decideTransfer(distributor('CL'), [c], SEED_DATA, NOW).reason).toBe('CL: SCC_2021 contract C-CL terminated 2024-09-30');
-    expect(decideTransfer(distributor('CL'), [c], SEED_DATA, T('2024-01-01')).reason).toBe('CL: SCC_2021 contract C-CL is terminated (TERMINATED)');
+    expect(decideTransfer(distributor('CL'), [c], SEED_DATA, T('2024-01-01'))).toMatchObject({ allowed: true, validUntil: T('2024-09-30') });
+    expect(decideTransfer(distributor('CL'), [contract(SCC_2021, { status: TERMINATED, terminatedAt: null, documentRef: 'C-X' })], SEED_DATA, NOW).reason).toBe(
+      'CL: SCC_2021 contract C-X is terminated (TERMINATED)',
+    );
   });
 
   it('denies a distributor whose SCC is a DRAFT', () => {

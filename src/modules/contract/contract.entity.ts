@@ -24,7 +24,13 @@ export class Contract extends Node {
   @TextColumn(32)
   type: ContractType;
 
-  @Field(() => ContractStatus)
+  /**
+   * Stored state: DRAFT, SIGNED (also while a termination is scheduled: terminatedAt in the
+   * future) or TERMINATED. The API shows the status at the request's instant (contractStatusAt).
+   */
+  @Field(() => ContractStatus, {
+    description: 'At the instant of the request: TERMINATED from terminatedAt on (a termination may be scheduled ahead), SIGNED from signedAt until then, else DRAFT.',
+  })
   @TextColumn(16)
   status: ContractStatus;
 

@@ -3,7 +3,9 @@ import { PageArgsInput } from '../../common/page-args';
 import { ConnectionOf, pageArgs } from '../../common/pagination';
 import { RequestContext } from '../../context/request-context';
 import { BY_ID } from '../../policy/reachable';
-import { contractInForce } from '../../policy/transfer-gate';
+import { ContractStatus } from '../../common/enums';
+import { jurisdictionData } from '../../policy/gate.service';
+import { contractInForce, contractStatusAt } from '../../policy/transfer-gate';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
 import { Contract } from './contract.entity';
@@ -55,8 +57,15 @@ export class ContractResolver {
     return organizationById(ctx).load(contract.distributorId);
   }
 
-  @FieldResolver(() => Boolean, { description: 'In force at the instant of the request (derived, never stored).' })
-  inForce(@Ctx() ctx: RequestContext, @Root() contract: Contract): boolean {
-    return contractInForce(contract, ctx.now);
+  @FieldResolver(() => ContractStatus)
+  status(@Ctx() ctx: RequestContext, @Root() contract: Contract): ContractStatus {
+    return contractStatusAt(contract, ctx.now);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "In force at the instant of the request (derived, never stored): the transfer gate's own test, including the type's legal window.",
+  })
+  async inForce(@Ctx() ctx: RequestContext, @Root() contract: Contract): Promise<boolean> {
+    return contractInForce(contract, (await jurisdictionData(ctx)).mechanisms, ctx.now);
   }
 }

@@ -1,10 +1,12 @@
 import { ContractStatus } from '../../common/enums';
 import { idArg } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
-import { ListQuery, Sql, sql } from '../../common/sql';
+import { ListQuery, Sql, sql, sqlAnd, sqlIn } from '../../common/sql';
 import { listPage } from '../../context/loaders';
 import { RequestContext } from '../../context/request-context';
+import { jurisdictionData } from '../../policy/gate.service';
 import { reachable } from '../../policy/reachable';
+import { typesValidAt } from '../../policy/transfer-gate';
 import { Contract } from './contract.entity';
 import { ContractFilter } from './contract.inputs';
 
@@ -21,22 +23,33 @@ export function contractsOf(ctx: RequestContext, distributorId: string): Promise
 }
 
 /**
- * "In force" as SQL for the filter. It must say what contractInForce() in the transfer gate
- * says; a test checks both on every seed contract.
+ * "In force" at `now` as SQL: what contractInForce() (transfer-gate.ts) says, term by term. The
+ * type's legal window is not re-stated in SQL: the types whose window holds at `now` are
+ * computed by the gate's own function (typesValidAt) from the request's jurisdiction facts and
+ * bound as a list. A row stored TERMINATED is read by its terminatedAt, as the gate reads it.
+ * tests/e2e/contract-in-force.test.ts compares this with the field and the gate at every
+ * boundary of every seed contract.
  */
-function inForceSql(now: Date): Sql {
-  return sql(
-    'e.status = ? AND e.signedAt IS NOT NULL AND e.effectiveFrom <= ? AND (e.expiresAt IS NULL OR e.expiresAt > ?) AND (e.terminatedAt IS NULL OR e.terminatedAt > ?)',
+export function inForceSql(now: Date, validTypes: readonly string[]): Sql {
+  const dates = sql(
+    'e.signedAt IS NOT NULL AND e.signedAt <= ? AND e.effectiveFrom <= ? AND (e.expiresAt IS NULL OR e.expiresAt > ?) ' +
+      'AND ((e.terminatedAt IS NOT NULL AND e.terminatedAt > ?) OR (e.terminatedAt IS NULL AND e.status = ?))',
+    now,
+    now,
+    now,
+    now,
     ContractStatus.SIGNED,
-    now,
-    now,
-    now,
   );
+  return sqlAnd([sqlIn('e.status', [ContractStatus.SIGNED, ContractStatus.TERMINATED]), dates, sqlIn('e.type', validTypes)]);
 }
 
-export function listContracts(ctx: RequestContext, filter: ContractFilter | null | undefined, page: PageArgs) {
+export async function listContracts(ctx: RequestContext, filter: ContractFilter | null | undefined, page: PageArgs) {
   const base = contractQuery(ctx);
-  const inForce = filter?.inForce == null ? null : filter.inForce ? inForceSql(ctx.now) : notSql(inForceSql(ctx.now));
+  let inForce: Sql | null = null;
+  if (filter?.inForce != null) {
+    const positive = inForceSql(ctx.now, typesValidAt((await jurisdictionData(ctx)).mechanisms, ctx.now));
+    inForce = filter.inForce ? positive : notSql(positive);
+  }
   return listPage(
     ctx.sql,
     {
@@ -52,6 +65,7 @@ export function listContracts(ctx: RequestContext, filter: ContractFilter | null
   );
 }
 
+/** Every term of inForceSql is true or false, never NULL, so NOT is its exact complement. */
 function notSql(s: Sql): Sql {
   return { sql: `NOT (${s.sql})`, params: s.params };
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { LicenseStatus, OrganizationKind, Role } from '../../common/enums';
+import { countryInput } from '../../common/countries';
 import { badInput, conflict, DomainError, ErrorCode, forbidden, InputProblem } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
@@ -18,19 +19,9 @@ import { CreateOrganizationInput, LinkCustomerInput, PostalAddressInput, UnlinkC
 export const ORGANIZATION_LIMITS = { street: 200, postalCode: 32, city: 120, processingCountries: 50 } as const;
 
 /**
- * ISO 3166-1 alpha-2: two letters, upper-cased. Whether a code is assigned is not checked here:
- * the transfer gate treats a country it has no rule for as a third country without a basis.
+ * Assigned ISO 3166-1 alpha-2 codes (common/countries.ts: a made-up XX would be a country the
+ * transfer gate cannot know), upper-cased and deduplicated, in the order given; at least one.
  */
-function countryCode(value: string | null | undefined, field: string, problems: InputProblem[]): string | null {
-  const code = value?.trim() ?? '';
-  if (!/^[A-Za-z]{2}$/.test(code)) {
-    problems.push({ field, message: 'must be an ISO 3166-1 alpha-2 country code (two letters)' });
-    return null;
-  }
-  return code.toUpperCase();
-}
-
-/** Codes upper-cased and deduplicated, in the order given; at least one. */
 function countryList(value: string[] | null, field: string, problems: InputProblem[]): string[] {
   if (value === null) {
     problems.push({ field, message: 'cannot be removed: name at least one country' });
@@ -40,7 +31,7 @@ function countryList(value: string[] | null, field: string, problems: InputProbl
     problems.push({ field, message: `must hold 1 to ${ORGANIZATION_LIMITS.processingCountries} country codes` });
     return [];
   }
-  const codes = value.map((c, i) => countryCode(c, `${field}[${i}]`, problems));
+  const codes = value.map((c, i) => countryInput(c, `${field}[${i}]`, problems));
   return [...new Set(codes.filter((c): c is string => c !== null))];
 }
 
@@ -67,7 +58,7 @@ function addressColumns(input: PostalAddressInput | null, problems: InputProblem
     street: part(input.street, 'input.address.street', ORGANIZATION_LIMITS.street),
     postalCode: part(input.postalCode, 'input.address.postalCode', ORGANIZATION_LIMITS.postalCode),
     city: part(input.city, 'input.address.city', ORGANIZATION_LIMITS.city),
-    addressCountry: input.country?.trim() ? countryCode(input.country, 'input.address.country', problems) : null,
+    addressCountry: input.country?.trim() ? countryInput(input.country, 'input.address.country', problems) : null,
   };
 }
 
@@ -107,7 +98,7 @@ export async function createOrganization(ctx: RequestContext, input: CreateOrgan
   const problems: InputProblem[] = [];
   if (input.kind === OrganizationKind.VENDOR) problems.push({ field: 'input.kind', message: 'there is one vendor: create a DISTRIBUTOR or a CUSTOMER' });
   const contact = contactChange(input, problems);
-  const country = countryCode(input.country, 'input.country', problems);
+  const country = countryInput(input.country, 'input.country', problems);
   const processingCountries = input.processingCountries == null ? (country ? [country] : []) : countryList(input.processingCountries, 'input.processingCountries', problems);
   const address = addressColumns(input.address ?? null, problems);
   if (problems.length) throw badInput(problems);
