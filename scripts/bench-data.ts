@@ -7,7 +7,6 @@ import { ActorType, AuditOutcome, ContractStatus, ContractType, LicenseStatus, O
 import { seedId } from '../src/common/ids';
 import { SecretBox } from '../src/common/secret-box';
 import { sqlDate } from '../src/common/sql';
-import { loadConfig } from '../src/config';
 import { syncJurisdictions } from '../src/modules/jurisdiction/jurisdiction.service';
 import { organizationNameKey } from '../src/modules/organization/organization.entity';
 import { PRODUCT_SKUS, productId } from '../seeds/personas';
@@ -445,14 +444,22 @@ export interface DataReport {
   seconds: number;
 }
 
+/**
+ * The key the benchmark's data set is sealed with: SECRETS_KEY, or one for this generated,
+ * throw-away data set only (hub_bench holds no real data; no hub command uses this key).
+ */
+export function benchSecretsKey(): string {
+  return process.env.SECRETS_KEY || 'bench-data-set-only-key-0123456789abcdef';
+}
+
 /** Builds the data set; returns the row counts per table. */
 export async function buildBenchData(databaseUrl: string, options: DataOptions, log: (line: string) => void = () => undefined): Promise<DataReport> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   await recreateDatabase(databaseUrl);
   const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' };
-  // The development SECRETS_KEY unless one is set: `npm run bench` gives the hub the same one.
-  const secrets = new SecretBox(loadConfig({ ...env, NODE_ENV: 'development' }).secretsKey);
+  // SECRETS_KEY if set, else the benchmark's own key: `npm run bench` gives the hub the same one.
+  const secrets = new SecretBox(benchSecretsKey());
   const ds = await openDataSource(env);
   try {
     await ds.runMigrations({ transaction: 'each' });

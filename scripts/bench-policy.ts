@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
   const iterations = arg('iterations', 200);
   if (process.env.DATABASE_URL) await recreateMysqlDatabase(process.env.DATABASE_URL);
   const env = process.env.DATABASE_URL ? { ...process.env, SEED_ON_FIRST_START: 'false' } : { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-')), SEED_ON_FIRST_START: 'false' };
-  const config = loadConfig(env);
+  // Throw-away databases of generated data: keys of their own unless set.
+  const config = loadConfig({ SECRETS_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'), ...env });
   const { dataSource } = await openDatabase(config, env);
   const secrets = new SecretBox(config.secretsKey);
   await seedWorld(dataSource, secrets);

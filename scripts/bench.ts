@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
-import { BENCH, benchDatabaseUrl } from './bench-data';
+import { BENCH, benchDatabaseUrl, benchSecretsKey } from './bench-data';
 
 /** The Node.js flags of `npm start` (package.json), so the benchmark measures the product as it is started. */
 const PRODUCT_NODE_FLAGS: string[] = (() => {
@@ -1106,7 +1106,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
   log(`database ${new URL(databaseUrl).pathname.slice(1)}: ${Object.values(rows).reduce((a, b) => a + b, 0)} rows`);
 
   // The servers' environment: production, behind a (pretended) TLS-terminating proxy.
-  const secretsKey = process.env.SECRETS_KEY ?? loadConfig({ NODE_ENV: 'development' }).secretsKey;
+  const secretsKey = benchSecretsKey();
   const environment: Record<string, string> = {
     NODE_ENV: 'production',
     TRUST_PROXY: 'true',

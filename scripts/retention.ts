@@ -4,6 +4,7 @@ import { openDataSource } from '../ormconfig';
 import { ActorType } from '../src/common/enums';
 import { SecretBox } from '../src/common/secret-box';
 import { loadConfig } from '../src/config';
+import { withLocalSecrets } from '../src/local-secrets';
 import { DEFAULT_BATCH_SIZE, retentionYearsFrom, runRetention } from '../src/jobs/retention';
 
 const USAGE = 'usage: npm run retention -- [--dry-run] [--batch-size N]';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       return;
     } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  const config = loadConfig();
+  const config = withLocalSecrets(loadConfig(), { secretsKey: true });
   const years = retentionYearsFrom();
   const dataSource = await openDataSource();
   try {

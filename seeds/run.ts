@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { openDataSource } from '../ormconfig';
 import { SecretBox } from '../src/common/secret-box';
 import { loadConfig } from '../src/config';
+import { withLocalSecrets } from '../src/local-secrets';
 import { JurisdictionRule, TransferMechanism } from '../src/modules/jurisdiction/jurisdiction.entity';
 import { syncJurisdictions } from '../src/modules/jurisdiction/jurisdiction.service';
 import { PERSONAS, SEED_COUNTS } from './personas';
@@ -12,13 +13,15 @@ import { seedWorld } from './seed-world';
  * DATA_DIR) and seeds the scenario world. Safe to run again: nothing changes the second time.
  */
 export async function main(): Promise<void> {
+  // Before the database is touched: a missing key refuses the command, not the seed half-way.
+  const secrets = new SecretBox(withLocalSecrets(loadConfig(), { secretsKey: true }).secretsKey);
   const dataSource = await openDataSource();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
 
     // The gate's legal facts first (seeds/jurisdictions.json; left alone once the tables are filled).
     await syncJurisdictions(dataSource);
-    const counts = await seedWorld(dataSource, new SecretBox(loadConfig().secretsKey));
+    const counts = await seedWorld(dataSource, secrets);
     for (const entity of [JurisdictionRule, TransferMechanism]) {
       const repo = dataSource.getRepository(entity);
       counts[repo.metadata.tableName] = await repo.count();

@@ -17,8 +17,15 @@ export interface HubConfig {
     issuer: string;
     audience: string;
     ttlSeconds: number;
+    /** The longest lifetime a token may claim: exp - iat, or exp - now without iat. */
+    maxLifetimeSeconds: number;
+    /** Clock skew allowed for a token's iat and nbf (never for exp). */
+    clockSkewSeconds: number;
   };
-  /** 32-byte key (hex or base64) that encrypts activation keys at rest. */
+  /**
+   * Key (≥ 32 characters) that encrypts activation keys at rest. Empty when SECRETS_KEY is not
+   * set: src/local-secrets.ts then makes the embedded demo's own key, or refuses.
+   */
   secretsKey: string;
   dbPoolSize: number;
   logLevel: string;
@@ -37,9 +44,6 @@ export interface HubConfig {
   introspection: boolean;
 }
 
-const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
-const DEV_SECRETS_KEY = 'dev-only-secrets-key-change-me-0123456789abcdef';
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
@@ -49,7 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     jwt: {
-      secret: env.JWT_SECRET ?? (production || env.JWT_PUBLIC_KEY || env.JWT_JWKS_URL ? undefined : DEV_JWT_SECRET),
+      // No published default: the embedded demo makes its own (src/local-secrets.ts).
+      secret: env.JWT_SECRET || undefined,
       publicKey: env.JWT_PUBLIC_KEY || undefined,
       jwksUrl: env.JWT_JWKS_URL || undefined,
       algorithms: (env.JWT_ALGORITHMS ?? (env.JWT_PUBLIC_KEY || env.JWT_JWKS_URL ? 'RS256,ES256' : 'HS256'))
@@ -59,8 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       issuer: env.JWT_ISSUER ?? 'license-portal',
       audience: env.JWT_AUDIENCE ?? 'partner-hub',
       ttlSeconds: intFrom(env.JWT_TTL_SECONDS, 3600, 'JWT_TTL_SECONDS'),
+      maxLifetimeSeconds: intFrom(env.JWT_MAX_LIFETIME_SECONDS, 24 * 3600, 'JWT_MAX_LIFETIME_SECONDS'),
+      clockSkewSeconds: intFrom(env.JWT_CLOCK_SKEW_SECONDS, 60, 'JWT_CLOCK_SKEW_SECONDS'),
     },
-    secretsKey: env.SECRETS_KEY ?? (production ? '' : DEV_SECRETS_KEY),
+    secretsKey: env.SECRETS_KEY ?? '',
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimit: {
@@ -82,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     if (!config.databaseUrl) missing.push('DATABASE_URL');
     if (missing.length) throw new Error(`Missing required settings for production: ${missing.join(', ')}`);
   }
+  if (config.jwt.maxLifetimeSeconds < 1) throw new Error('JWT_MAX_LIFETIME_SECONDS must be at least 1');
+  if (config.jwt.ttlSeconds > config.jwt.maxLifetimeSeconds) throw new Error('JWT_TTL_SECONDS must not exceed JWT_MAX_LIFETIME_SECONDS (the hub would refuse its own tokens)');
   if (!!config.tls.certFile !== !!config.tls.keyFile) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters');
   if (config.maxConcurrentOperations < 1) throw new Error('MAX_CONCURRENT_OPERATIONS must be at least 1');

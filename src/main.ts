@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
+import { withLocalSecrets } from './local-secrets';
 import { openDatabase } from './bootstrap';
 import { createHub } from './http/hub-server';
 import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = withLocalSecrets(loadConfig(), { secretsKey: true, jwtSecret: true });
   const logger = createLogger(config.logLevel);
   const { dataSource, seeded } = await openDatabase(config);
   if (seeded) logger.info({ counts: seeded }, 'seeded the demo world on first start');

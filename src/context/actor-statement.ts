@@ -34,6 +34,7 @@ export class ActorStatements {
     this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
   }
 
+  /** Never an array or object: the driver would expand one into a list (`IN`-like) match. */
   userById(id: string): Promise<SubjectRow<PortalUser> | null> {
     return this.read(PortalUser, 'id', id);
   }
@@ -48,8 +49,10 @@ export class ActorStatements {
   }
 
   private async read<S extends ObjectLiteral & { organizationId: string }>(entity: ClassType<S>, column: string, value: string): Promise<SubjectRow<S> | null> {
+    if (typeof value !== 'string') return null;
     const [raw]: Record<string, unknown>[] = await this.dataSource.query(this.statement(entity, column), [value]);
-    if (!raw) return null;
+    // Exactly the value asked for: MySQL/MariaDB's collation matches 'ABC ' to 'abc'.
+    if (!raw || raw[`s__${column}`] !== value) return null;
     const subject = this.found(entity, raw, 's__');
     if (raw.o__id === null || raw.o__id === undefined) return { subject, organization: null };
     const organization = this.found(Organization, raw, 'o__');

@@ -1,5 +1,5 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
+import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { HubConfig } from '../config';
 import { ActorType, UserStatus } from '../common/enums';
@@ -46,24 +46,30 @@ export class Authenticator {
   }
 
   private async userActor(token: string, now: Date): Promise<Actor> {
-    let sub: string | undefined;
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.verifyKey as Uint8Array, {
+      ({ payload } = await jwtVerify(token, this.verifyKey as Uint8Array, {
         issuer: this.config.jwt.issuer,
         audience: this.config.jwt.audience,
         algorithms: this.config.jwt.algorithms,
         currentDate: now,
-      });
-      sub = payload.sub;
+        requiredClaims: ['exp'],
+        // For nbf (and iat below); exp gets none: tokenTimeRefusal judges it by the hub's clock.
+        clockTolerance: this.config.jwt.clockSkewSeconds,
+      }));
     } catch (e) {
       throw unauthenticated(jwtFailure(e));
     }
-    if (!sub) throw unauthenticated('token has no subject');
+    const refused = tokenTimeRefusal(payload, now, this.config.jwt);
+    if (refused) throw unauthenticated(refused);
+    const sub: unknown = payload.sub;
+    if (sub === undefined || sub === '') throw unauthenticated('token has no subject');
+    if (typeof sub !== 'string') throw unauthenticated('token subject ("sub") must be a string');
     const found = await this.statements.userById(sub);
     if (!found) throw unauthenticated('token subject is not a portal user');
     const user = found.subject;
-    const refused = USER_STATUS_REFUSED[user.status];
-    if (refused) throw unauthenticated(refused);
+    const status = USER_STATUS_REFUSED[user.status];
+    if (status) throw unauthenticated(status);
     const org = found.organization ?? ActorStatements.organizationMissing(user.organizationId);
     return {
       type: ActorType.USER,
@@ -101,7 +107,27 @@ export class Authenticator {
   }
 }
 
+/**
+ * The time rules jose leaves open: exp is required and judged without skew; iat may lie at most
+ * the allowed skew ahead; a token lives at most maxLifetimeSeconds (exp - iat, or exp - now
+ * without iat), so that a stolen token, or one minted with exp 10^15, does not work for ever.
+ */
+export function tokenTimeRefusal(payload: JWTPayload, now: Date, jwt: Pick<HubConfig['jwt'], 'maxLifetimeSeconds' | 'clockSkewSeconds'>): string | null {
+  const nowSeconds = now.getTime() / 1000;
+  // jose has checked both are numbers (exp required) before.
+  const exp = payload.exp as number;
+  if (exp <= nowSeconds) return 'token expired';
+  const iat = payload.iat;
+  if (iat !== undefined && iat > nowSeconds + jwt.clockSkewSeconds) return `token issued in the future ("iat" more than ${jwt.clockSkewSeconds} s ahead of the hub's clock)`;
+  if (exp - (iat ?? nowSeconds) > jwt.maxLifetimeSeconds) {
+    return `token lifetime over the limit of ${jwt.maxLifetimeSeconds} s (${iat === undefined ? '"exp" - now' : '"exp" - "iat"'})`;
+  }
+  return null;
+}
+
 function jwtFailure(e: unknown): string {
+  if (e instanceof errors.JWTClaimValidationFailed && e.reason === 'missing' && e.claim === 'exp') return 'token has no expiry ("exp")';
+  if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'nbf' && e.reason === 'check_failed') return 'token not valid yet ("nbf")';
   if (e instanceof errors.JWTExpired) return 'token expired';
   if (e instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid';
   if (e instanceof errors.JWTClaimValidationFailed) return `token claim "${e.claim}" invalid`;

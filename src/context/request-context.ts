@@ -8,7 +8,10 @@ import { AuditReads } from '../policy/audit-reads';
 
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
+  /** The hub's id of the request: the response's x-request-id and the audit's requestId. */
   requestId: string;
+  /** The x-request-id the client sent (when sane), kept beside the hub's in the audit and logs. */
+  clientRequestId?: string | null;
   /** The request's instant: every time-dependent rule reads this, never the system clock. */
   now: Date;
   actor: Actor;

@@ -83,7 +83,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   );
   await apollo.start();
 
-  const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
+  const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, clientRequestId: string | null): Promise<Outcome> => {
     let params: GraphQLParams = {};
     let body: unknown;
     if (req.method === 'POST') {
@@ -120,7 +120,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     let context: RequestContext;
     try {
       const actor = await withTimeout(authenticator.authenticate(req.headers.authorization, now), AUTHENTICATION_TIMEOUT_MS);
-      context = createRequestContext({ requestId, now, actor, config, dataSource, sql: new SqlRunner(dataSource), secrets });
+      context = createRequestContext({ requestId, clientRequestId, now, actor, config, dataSource, sql: new SqlRunner(dataSource), secrets });
     } catch (e) {
       if (e instanceof DomainError) return reject(res, 401, e.code, e.message);
       logger.error({ requestId, err: (e as Error).message }, 'authentication failed unexpectedly');
@@ -245,8 +245,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
+    // The hub names every request itself (response, audit, logs): a client could otherwise give
+    // its requests someone else's id. A sane id the client sent is kept beside it.
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    const clientRequestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : null;
+    const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://hub.invalid');
     const route = ['/graphql', '/health', '/ready', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
@@ -269,7 +272,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         outcome = { status: 200 };
       }
     } else if (route === '/graphql') {
-      outcome = await graphql(req, res, requestId, url);
+      outcome = await graphql(req, res, requestId, url, clientRequestId);
     } else {
       outcome = send(res, 404, { error: 'not found' });
     }
@@ -279,7 +282,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       metrics.duration.observe({ operation: outcome.operation ?? 'unknown' }, seconds);
       for (const code of outcome.codes ?? []) metrics.errors.inc({ code }, outcome.codeCounts?.get(code) ?? 1);
       logger.info(
-        { requestId, actorId: outcome.actorId, operation: outcome.operation, operationName: outcome.operationName, status: outcome.status, codes: outcome.codes, durationMs: Math.round(seconds * 1000) },
+        { requestId, clientRequestId: clientRequestId ?? undefined, actorId: outcome.actorId, operation: outcome.operation, operationName: outcome.operationName, status: outcome.status, codes: outcome.codes, durationMs: Math.round(seconds * 1000) },
         'graphql request',
       );
     }

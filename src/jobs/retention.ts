@@ -129,6 +129,8 @@ export interface RetentionOptions {
   dryRun: boolean;
   actor: RetentionActor;
   requestId: string;
+  /** The client's x-request-id when run through the API. */
+  clientRequestId?: string | null;
   years?: number;
   batchSize?: number;
   /** After each committed batch (tests interrupt a run here). */
@@ -365,11 +367,12 @@ class RunRecord {
       await manager.update(AuditEvent, { id: this.id }, { detail: this.detail(finishedAt), fields: this.fields() });
       return;
     }
-    const { actor, requestId } = this.options;
+    const { actor, requestId, clientRequestId } = this.options;
     await manager.insert(AuditEvent, {
       id: this.id,
       at: this.startedAt,
       requestId,
+      clientRequestId: clientRequestId ?? null,
       actorType: actor.type,
       actorId: actor.id,
       actorOrganizationId: actor.organizationId,

@@ -54,6 +54,7 @@ export class AuditReads {
       newId(ctx.now),
       at,
       ctx.requestId,
+      ctx.clientRequestId ?? null,
       ctx.actor.type,
       ctx.actor.id,
       ctx.actor.organizationId,
@@ -69,7 +70,7 @@ export class AuditReads {
     // statement needs no transaction of its own on MySQL (SQLite's writes go through the queue).
     const insert = (run: (q: string, p: unknown[]) => Promise<unknown>, chunk: unknown[][]) =>
       run(
-        `INSERT INTO \`audit_event\` (id, at, requestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
+        `INSERT INTO \`audit_event\` (id, at, requestId, clientRequestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
         chunk.flat(),
       );
     const mysql = ctx.dataSource.options.type === 'mysql' || ctx.dataSource.options.type === 'mariadb';

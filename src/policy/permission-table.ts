@@ -177,6 +177,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     id: AUDIT,
     at: AUDIT,
     requestId: AUDIT,
+    clientRequestId: AUDIT,
     actorType: AUDIT,
     actorId: AUDIT,
     actorOrganization: AUDIT,

@@ -28,7 +28,7 @@ const AUDIT = `query($filter: AuditEventFilter, $first: Int, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    nodes { id at requestId actorType actorId actorOrganization { name } action subjectType subjectId fields purpose outcome }
+    nodes { id at requestId clientRequestId actorType actorId actorOrganization { name } action subjectType subjectId fields purpose outcome }
   }
 }`;
 
@@ -36,6 +36,7 @@ interface Event {
   id: string;
   at: string;
   requestId: string;
+  clientRequestId: string | null;
   actorType: string;
   actorId: string | null;
   actorOrganization: { name: string } | null;
@@ -52,12 +53,16 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
   let dpo: Client;
   let requestCounter = 0;
 
-  /** A request with a request id of our own, so that its events can be told apart. */
-  async function read(client: Client, query: string, variables?: Record<string, unknown>): Promise<{ r: GraphQLResponse; requestId: string }> {
-    const wanted = `audit-e2e-${++requestCounter}`;
-    const r = await client.gql(query, variables, { 'x-request-id': wanted });
-    expect(r.headers.get('x-request-id')).toBe(wanted);
-    return { r, requestId: wanted };
+  /**
+   * A request sent with an x-request-id of our own: the hub names the request itself (the
+   * response's x-request-id, which its events hold) and keeps ours beside it.
+   */
+  async function read(client: Client, query: string, variables?: Record<string, unknown>): Promise<{ r: GraphQLResponse; requestId: string; clientRequestId: string }> {
+    const clientRequestId = `audit-e2e-${++requestCounter}`;
+    const r = await client.gql(query, variables, { 'x-request-id': clientRequestId });
+    const requestId = r.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    return { r, requestId, clientRequestId };
   }
 
   /** Every event matching the filter, all pages, as the privacy officer. */
@@ -84,7 +89,7 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
 
   it("rhein's admin reads its customers' users' e-mails: one event per user read (subject = that user), fields [PortalUser.email], purpose LICENSE_MANAGEMENT, outcome ALLOWED, the request's id, actorOrganization Rhein Security GmbH", async () => {
     const rhein = await hub.as(RHEIN);
-    const { r, requestId } = await read(rhein, READ_EMAILS);
+    const { r, requestId, clientRequestId } = await read(rhein, READ_EMAILS);
     expect(r.body.errors).toBeUndefined();
 
     const list = await events({ actorId: userGid(RHEIN), action: 'personal_data.read' });
@@ -95,6 +100,7 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
         id: expect.any(String),
         at: NOW.toISOString(),
         requestId,
+        clientRequestId,
         actorType: 'USER',
         actorId: userGid(RHEIN),
         actorOrganization: { name: 'Rhein Security GmbH' },
@@ -119,6 +125,7 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
     expect(list).toHaveLength(12);
     const second = ofRequest(list, requestId);
     expect(second).toHaveLength(6);
+    expect(second.map((e) => e.clientRequestId)).toEqual(Array(6).fill(null)); // none was sent
     expect(subjects(second)).toEqual(RHEIN_CUSTOMER_USERS.map(userGid).sort());
     expect(new Set(list.map((e) => e.requestId)).size).toBe(2);
     expect(new Set(list.map((e) => e.id)).size).toBe(12);
@@ -318,6 +325,51 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
       // Combined with the other filters.
       expect(await events({ since: at, until: after, actorId: userGid(RHEIN) })).toEqual([]);
       expect(await events({ since: NOW.toISOString(), until: after, actorId: userGid(MUMBAI), outcome: 'DENIED' })).toHaveLength(6);
+    });
+  });
+
+  describe("the request id: the hub's own, the client's beside it", () => {
+    it("a client's x-request-id never becomes the request id: the response and the events carry the hub's id, the client's is clientRequestId", async () => {
+      const rhein = await hub.as(RHEIN);
+      const r = await rhein.gql(READ_EMAILS, undefined, { 'x-request-id': 'integrator-trace.7' });
+      expect(r.body.errors).toBeUndefined();
+      const requestId = r.headers.get('x-request-id')!;
+      expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      const mine = ofRequest(await events({ actorId: userGid(RHEIN) }), requestId);
+      expect(mine).toHaveLength(6);
+      for (const e of mine) expect({ requestId: e.requestId, clientRequestId: e.clientRequestId }).toEqual({ requestId, clientRequestId: 'integrator-trace.7' });
+      expect((await events()).filter((e) => e.requestId === 'integrator-trace.7')).toEqual([]);
+    });
+
+    it("a client cannot make its events share an id with someone else's: rhein sending mumbai's request id gets an id of its own", async () => {
+      const mumbai = await read(await hub.as(MUMBAI), READ_EMAILS);
+      const rhein = await (await hub.as(RHEIN)).gql(READ_EMAILS, undefined, { 'x-request-id': mumbai.requestId });
+      expect(rhein.headers.get('x-request-id')).not.toBe(mumbai.requestId);
+      const all = await events();
+      const named = ofRequest(all, mumbai.requestId);
+      expect(named).toHaveLength(6);
+      expect(new Set(named.map((e) => e.actorId))).toEqual(new Set([userGid(MUMBAI)]));
+      // Rhein's id for the request is the hub's; mumbai's id is only what rhein claimed.
+      const rheins = ofRequest(all, rhein.headers.get('x-request-id')!);
+      expect(rheins).toHaveLength(6);
+      for (const e of rheins) expect({ actorId: e.actorId, clientRequestId: e.clientRequestId }).toEqual({ actorId: userGid(RHEIN), clientRequestId: mumbai.requestId });
+    });
+
+    it('write events hold both ids too: updateMyProfile records profile.updated with the response\'s x-request-id and the client\'s id', async () => {
+      const person = await hub.as(PERSONAS.customer('rhein-c2').user);
+      const r = await person.gql(`mutation($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { user { phone } } }`, { input: { phone: '+49 30 555 01-77' } }, { 'x-request-id': 'profile-change-1' });
+      expect(r.body.errors).toBeUndefined();
+      const written = (await events({ actorId: userGid(PERSONAS.customer('rhein-c2').user), action: 'profile.updated' })).filter((e) => e.clientRequestId === 'profile-change-1');
+      expect(written.map((e) => e.requestId)).toEqual([r.headers.get('x-request-id')]);
+    });
+
+    it('an x-request-id that is not sane (over 64 characters, or spaces) is dropped: clientRequestId null', async () => {
+      for (const sent of ['x'.repeat(65), 'has spaces in it']) {
+        const r = await (await hub.as(RHEIN)).gql(READ_EMAILS, undefined, { 'x-request-id': sent });
+        const mine = ofRequest(await events({ actorId: userGid(RHEIN) }), r.headers.get('x-request-id')!);
+        expect(mine.length).toBe(6);
+        expect(new Set(mine.map((e) => e.clientRequestId))).toEqual(new Set([null]));
+      }
     });
   });
 });

@@ -24,6 +24,28 @@ describe('JWT verification with public keys', () => {
       .sign(key);
   }
 
+  /** A token with exactly these time claims (no exp unless given), for the claim rules on every verification path. */
+  async function timed(hub: TestHub, key: KeyObject, alg: string, claims: { iat?: number; exp?: number }, kid?: string): Promise<string> {
+    return new SignJWT({ sub: userId(PERSONAS.vendorAdmin), iss: hub.config.jwt.issuer, aud: hub.config.jwt.audience, ...claims })
+      .setProtectedHeader({ alg, ...(kid ? { kid } : {}) })
+      .sign(key);
+  }
+
+  /** Without exp, with exp 10^15, issued ten years ahead: 401 UNAUTHENTICATED naming the rule. */
+  async function expectClaimRulesHold(hub: TestHub, key: KeyObject, alg: string, kid?: string): Promise<void> {
+    const now = Math.floor(hub.now.getTime() / 1000);
+    const future = now + 10 * 365 * 86400;
+    const cases: [{ iat?: number; exp?: number }, string][] = [
+      [{ iat: now }, 'token has no expiry ("exp")'],
+      [{ iat: now, exp: 1e15 }, 'token lifetime over the limit of 86400 s ("exp" - "iat")'],
+      [{ iat: future, exp: future + 600 }, 'token issued in the future ("iat" more than 60 s ahead of the hub\'s clock)'],
+    ];
+    for (const [claims, message] of cases) {
+      const r = await hub.withToken(await timed(hub, key, alg, claims, kid)).gql(viewer);
+      expect({ claims, status: r.status, errors: r.body.errors }).toEqual({ claims, status: 401, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  }
+
   describe('JWT_PUBLIC_KEY (RS256)', () => {
     let hub: TestHub;
     beforeAll(async () => {
@@ -45,6 +67,10 @@ describe('JWT verification with public keys', () => {
       const hs = await hub.withToken(await hub.tokenFor(PERSONAS.vendorAdmin).catch(() => 'x.y.z')).gql(viewer);
       expect(hs.status).toBe(401);
     });
+
+    it('refuses a well-signed RS256 token without exp, with exp 10^15, or issued ten years ahead', async () => {
+      await expectClaimRulesHold(hub, rsa.privateKey, 'RS256');
+    });
   });
 
   describe('JWT_PUBLIC_KEY (ES256)', () => {
@@ -59,6 +85,10 @@ describe('JWT verification with public keys', () => {
       const wrong = await hub.withToken(await token(hub, rsa.privateKey, 'RS256')).gql(viewer);
       expect(wrong.status).toBe(401);
       expect(wrong.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a well-signed ES256 token without exp, with exp 10^15, or issued ten years ahead', async () => {
+      await expectClaimRulesHold(hub, ec.privateKey, 'ES256');
     });
   });
 
@@ -86,6 +116,10 @@ describe('JWT verification with public keys', () => {
       const r = await hub.withToken(await token(hub, unknown.privateKey, 'RS256', 'key-2')).gql(viewer);
       expect(r.status).toBe(401);
       expect(r.body.errors![0]).toMatchObject({ message: 'token signed with an unknown key', extensions: { code: 'UNAUTHENTICATED' } });
+    });
+
+    it('refuses a token of the key set without exp, with exp 10^15, or issued ten years ahead', async () => {
+      await expectClaimRulesHold(hub, rsa.privateKey, 'RS256', 'key-1');
     });
   });
 });

@@ -144,13 +144,14 @@ describe('authentication over POST /graphql', () => {
       expectRefused(await post({ authorization: `Bearer ${a}, Bearer ${b}` }), /malformed Authorization header/i, [a, b]);
     });
 
-    it('carries an x-request-id on a 401, keeping a sane incoming one', async () => {
+    it("carries the hub's own x-request-id on a 401, whatever id the client sent", async () => {
       const generated = await post();
       expect(generated.status).toBe(401);
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const kept = await post({ 'x-request-id': 'auth-trace-401' });
-      expect(kept.status).toBe(401);
-      expect(kept.headers.get('x-request-id')).toBe('auth-trace-401');
+      const sent = await post({ 'x-request-id': 'auth-trace-401' });
+      expect(sent.status).toBe(401);
+      expect(sent.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(sent.headers.get('x-request-id')).not.toBe(generated.headers.get('x-request-id'));
     });
   });
 

@@ -62,9 +62,9 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
 
   const gql = (token: string | null, payload: unknown, requestId: string): Promise<RawResponse> => postGraphQL(url, token, payload, { headers: { 'x-request-id': requestId } });
 
-  /** The one 'graphql request' line of a request id. */
+  /** The one 'graphql request' line of the request sent with this x-request-id (the client's id; the hub names the request itself). */
   function lineOf(requestId: string): Record<string, any> {
-    const lines = log.entries().filter((e) => e.requestId === requestId && e.msg === 'graphql request');
+    const lines = log.entries().filter((e) => e.clientRequestId === requestId && e.msg === 'graphql request');
     expect({ requestId, lines: lines.length }).toEqual({ requestId, lines: 1 });
     return lines[0];
   }
@@ -126,7 +126,7 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
       ];
       for (const [requestId, actorId, operation, operationName, status] of expected) {
         const line = lineOf(requestId);
-        expect(line).toMatchObject({ requestId, actorId, operation, operationName, status, msg: 'graphql request' });
+        expect(line).toMatchObject({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), clientRequestId: requestId, actorId, operation, operationName, status, msg: 'graphql request' });
         expect(typeof line.durationMs).toBe('number');
         expect(line.durationMs).toBeGreaterThanOrEqual(0);
         expect(line.level).toBe(30);
@@ -145,12 +145,13 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
     });
 
     it('the unexpected error goes to the log in full (error level, with its request id and stack), while the client saw only the request id', () => {
-      const errors = log.entries().filter((e) => e.requestId === 'obs-internal' && e.level === 50);
+      const hubId = lineOf('obs-internal').requestId;
+      const errors = log.entries().filter((e) => e.requestId === hubId && e.level === 50);
       expect(errors.length).toBeGreaterThanOrEqual(1);
       expect(errors[0].msg).toBe('unexpected error');
       expect(typeof errors[0].err?.message).toBe('string');
       expect(errors[0].err.stack).toMatch(/\n\s+at /);
-      expect(requests.internal.json.errors[0].message).toBe('Internal server error (request obs-internal)');
+      expect(requests.internal.json.errors[0].message).toBe(`Internal server error (request ${hubId})`);
     });
 
     it('no line holds a bearer token, an API key, a variable, or a personal value sent or read', () => {
@@ -164,8 +165,11 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
       expect(found).toEqual([]);
     });
 
-    it('the request id of each response is the one in its log line (x-request-id)', () => {
-      for (const [id, r] of [['obs-user-query', requests.userQuery], ['obs-bad-token', requests.badToken]] as const) expect(header(r, 'x-request-id')).toBe(id);
+    it("the request id of each response (x-request-id) is the hub's one in its log line, the client's id beside it", () => {
+      for (const [id, r] of [['obs-user-query', requests.userQuery], ['obs-bad-token', requests.badToken]] as const) {
+        expect(header(r, 'x-request-id')).toBe(lineOf(id).requestId);
+        expect(header(r, 'x-request-id')).not.toBe(id);
+      }
     });
   });
 

@@ -13,7 +13,10 @@ const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
   let exited: Promise<number | null>;
   const port = 4100 + (process.pid % 500);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-main-'));
-  const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+  // As on a fresh clone: no key of any kind in the environment (the tests' own keys removed).
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+  delete env.SECRETS_KEY;
+  delete env.JWT_SECRET;
 
   beforeAll(async () => {
     child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,6 +51,15 @@ const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
       body: JSON.stringify({ query: '{ organizations(first: 100) { totalCount } }' }),
     });
     expect(await res.json()).toEqual({ data: { organizations: { totalCount: 35 } } });
+  });
+
+  it('made keys of its own on first start, readable by its owner only, rather than a published development key', () => {
+    for (const name of ['secrets.key', 'jwt-secret.key']) {
+      const file = path.join(dataDir, name);
+      expect({ name, mode: (fs.statSync(file).mode & 0o777).toString(8) }).toEqual({ name, mode: '600' });
+      expect(fs.readFileSync(file, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    }
+    expect(fs.readFileSync(path.join(dataDir, 'secrets.key'), 'utf8')).not.toBe(fs.readFileSync(path.join(dataDir, 'jwt-secret.key'), 'utf8'));
   });
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {

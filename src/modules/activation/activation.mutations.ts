@@ -4,6 +4,7 @@ import { badInput, conflict, InputProblem } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlDate } from '../../common/sql';
+import { CONTROL_RE } from '../../common/text';
 import { inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
 import { reachableForUpdate } from '../../policy/reachable';
@@ -22,6 +23,9 @@ function computerFields(input: ComputerInput): ComputerInput {
     const value = (input[key] ?? '').trim();
     if (value.length === 0 || value.length > COMPUTER_LIMITS[key]) {
       problems.push({ field: `input.computer.${key}`, message: `must be 1 to ${COMPUTER_LIMITS[key]} characters` });
+    } else if (CONTROL_RE.test(value)) {
+      // Refused as a person's or an organization's name is (they show in dashboards and exports).
+      problems.push({ field: `input.computer.${key}`, message: 'must not contain control characters' });
     }
     out[key] = value;
   }

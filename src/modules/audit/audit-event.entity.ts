@@ -22,9 +22,15 @@ export class AuditEvent extends Node {
   @TimeColumn()
   at: Date;
 
-  @Field(() => String)
+  /** The hub's own id of the request (the response's x-request-id): no client can choose it. */
+  @Field(() => String, { description: "The hub's id of the request, as in the response's x-request-id header." })
   @TextColumn(64)
   requestId: string;
+
+  /** The x-request-id the client sent, if any: its own correlation id, kept beside the hub's. */
+  @Field(() => String, { nullable: true, description: 'The x-request-id the client sent, if any (the client chooses it: not unique).' })
+  @TextColumn(64, { nullable: true })
+  clientRequestId: string | null;
 
   @Field(() => ActorType)
   @TextColumn(16)

@@ -129,6 +129,7 @@ export class PrivacyResolver {
       dryRun: input.dryRun,
       actor: { type: ctx.actor.type, id: ctx.actor.id, organizationId: ctx.actor.organizationId },
       requestId: ctx.requestId,
+      clientRequestId: ctx.clientRequestId,
       years: retentionYearsFrom(),
     });
     ctx.loaders.clearAll();

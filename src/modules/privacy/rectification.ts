@@ -1,6 +1,7 @@
 import { badInput, conflict, DomainError, forbidden, InputProblem } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { SecretBox } from '../../common/secret-box';
+import { CONTROL_RE } from '../../common/text';
 import { UserStatus } from '../../common/enums';
 import { inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
@@ -9,12 +10,13 @@ import { recordWrite } from '../audit/audit.writer';
 import { PortalUser } from '../user/portal-user.entity';
 import { RectifyPersonalDataInput, UpdateMyProfileInput } from './privacy.inputs';
 
+export { CONTROL_RE };
+
 export const PROFILE_LIMITS = { name: 200, email: 254, phone: 64 } as const;
 
 /** The WHATWG "valid e-mail address", with at least one dot in the domain. */
 const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const PHONE_RE = /^\+?[0-9 ()./-]+$/;
-export const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
 type ProfileField = 'name' | 'email' | 'phone';
 const FIELDS: readonly ProfileField[] = ['name', 'email', 'phone'];
