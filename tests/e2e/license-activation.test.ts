@@ -1,4 +1,6 @@
 import { LICENSE_CASES, PERSONAS, SEED_DATES } from '../../seeds/personas';
+import { computerId } from '../../seeds/personas';
+import { Computer } from '../../src/modules/computer/computer.entity';
 import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, codes, TestHub } from '../helpers/hub';
@@ -218,4 +220,72 @@ describe(`activateLicense (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     // allocateLicense says "License (input.licenseIds[0]) not found"; activateLicense should name input.licenseId alike.
     expect(error.message).toContain('input.licenseId');
   });
+
+  describe('a host id the actor may not read (issue #11: activation is no way to learn or use a computer)', () => {
+    /** What the actor reaches of the license and of the customer's computers, and its own export. */
+    const VIEW = `query($license: ID!, $customer: ID!) {
+      license(id: $license) { seatsUsed activations(first: 50) { totalCount nodes { id computer { id os name hostId } } } }
+      organization(id: $customer) { computers(first: 100) { totalCount nodes { id os name hostId activations(first: 50) { totalCount } } } }
+    }`;
+    const EXPORT = `mutation($input: ExportPersonalDataInput!) { exportPersonalData(input: $input) { document } }`;
+    const seedComputer = (cslug: string, n: 1 | 2) => hub.dataSource.getRepository(Computer).findOneByOrFail({ id: computerId(cslug, n) });
+
+    /** Activates with a host id the customer has and with one nobody has; what the actor sees after each. */
+    async function bothHosts(client: Client, licenseId: string, customer: string, known: string) {
+      const view = async () => JSON.stringify((await client.gql(VIEW, { license: licenseId, customer })).body);
+      const before = { counts: await writeCounts(hub.dataSource), view: await view() };
+      const existing = await activate(client, licenseId, computer(known, 'Same name', 'Windows 11'));
+      const afterExisting = await view();
+      const unknown = await activate(client, licenseId, computer(`${known}-NOBODY-HAS-IT`, 'Same name', 'Windows 11'));
+      return { before, existing, afterExisting, unknown, afterUnknown: await view(), counts: await writeCounts(hub.dataSource) };
+    }
+
+    it('refuses a distributor behind a closed transfer gate the same way whether or not the host id names a computer of the customer; nothing it reaches changes, its export neither', async () => {
+      const mumbai = await hub.as(PERSONAS.distributors.mumbai.admin);
+      const [licenseId] = await allocatedFresh(hub, 'mumbai-c1', { distributor: 'mumbai', seats: 5 });
+      const known = await seedComputer('mumbai-c1', 1);
+      const exportBefore = JSON.stringify((await mumbai.gql(EXPORT, { input: { userId: ids.user(PERSONAS.distributors.mumbai.admin) } })).body.data);
+      const seen = await bothHosts(mumbai, licenseId, ids.org('mumbai-c1'), known.hostId);
+
+      const error = onlyError(seen.existing, 'activateLicense');
+      expect(error.extensions).toMatchObject({ code: 'TRANSFER_BASIS_REQUIRED', field: 'input.computer', rule: 'activation.reads_computers' });
+      // The same bytes for the customer's host id and for a host id nobody has.
+      expect(JSON.stringify(seen.existing.body)).toBe(JSON.stringify(seen.unknown.body));
+      for (const bytes of [JSON.stringify(seen.existing.body), seen.afterExisting, seen.afterUnknown]) {
+        expect(bytes).not.toContain(known.name);
+        expect(bytes).not.toContain(known.hostId);
+      }
+      // Nothing written, nothing new reachable.
+      expect(seen.counts).toEqual(seen.before.counts);
+      expect([seen.afterExisting, seen.afterUnknown]).toEqual([seen.before.view, seen.before.view]);
+      expect(exportBefore).toContain('"document"');
+      const exportAfter = JSON.stringify((await mumbai.gql(EXPORT, { input: { userId: ids.user(PERSONAS.distributors.mumbai.admin) } })).body.data);
+      expect(exportAfter).toBe(exportBefore);
+      expect(exportAfter).not.toContain(known.name);
+      expect(exportAfter).not.toContain(known.hostId);
+
+      // The customer's own users activate on that computer as before.
+      const own = await activate(await hub.as(PERSONAS.customer('mumbai-c1').user), licenseId, computer(known.hostId, 'ignored', 'Windows 11'));
+      expect(own.body.errors).toBeUndefined();
+      expect(own.body.data.activateLicense.activation.computer).toMatchObject({ id: ids.computer('mumbai-c1', 1), name: known.name, hostId: known.hostId });
+    });
+
+    it('refuses an API key without personal_data:read (FORBIDDEN) the same way whether or not the host id exists; with the scope it activates', async () => {
+      const [licenseId] = await allocatedFresh(hub, 'rhein-c2', { distributor: 'rhein', seats: 5 });
+      const known = await seedComputer('rhein-c2', 2);
+      const blind = await createApiKey(hub.dataSource, { org: 'rhein-c2', scopes: ['licenses:read', 'licenses:write'] });
+      const seen = await bothHosts(hub.withToken(blind.secret), licenseId, ids.org('rhein-c2'), known.hostId);
+      expect(onlyError(seen.existing, 'activateLicense').extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.computer', rule: 'activation.reads_computers' });
+      expect(JSON.stringify(seen.existing.body)).toBe(JSON.stringify(seen.unknown.body));
+      expect(JSON.stringify(seen.existing.body)).not.toContain(known.name);
+      expect(seen.counts).toEqual(seen.before.counts);
+      expect([seen.afterExisting, seen.afterUnknown]).toEqual([seen.before.view, seen.before.view]);
+
+      const reader = await createApiKey(hub.dataSource, { org: 'rhein-c2', scopes: ['licenses:read', 'licenses:write', 'personal_data:read'] });
+      const r = await activate(hub.withToken(reader.secret), licenseId, computer(known.hostId));
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data.activateLicense.activation.computer).toMatchObject({ id: ids.computer('rhein-c2', 2), hostId: known.hostId });
+    });
+  });
 });
+

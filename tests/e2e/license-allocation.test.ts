@@ -2,6 +2,9 @@ import { LICENSE_CASES, PERSONAS } from '../../seeds/personas';
 import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, codes, TestHub } from '../helpers/hub';
+import { fromGlobalIdOf } from '../../src/common/global-id';
+import { UserStatus } from '../../src/common/enums';
+import { PortalUser } from '../../src/modules/user/portal-user.entity';
 import { ALLOCATE, auditOf, ids, LICENSE, onlyError, registerFresh, requestIdOf, writeCounts } from '../helpers/licenses';
 
 /**
@@ -9,6 +12,8 @@ import { ALLOCATE, auditOf, ids, LICENSE, onlyError, registerFresh, requestIdOf,
  * the customers it serves, optionally naming a licensee person of that customer; the bulk
  * form is all or nothing.
  */
+const INVITE = `mutation($input: InviteUserInput!) { inviteUser(input: $input) { user { id } } }`;
+
 describe(`allocateLicense (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let hub: TestHub;
   let admin: Client;
@@ -217,4 +222,43 @@ describe(`allocateLicense (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     expect(conflicts[0].body.errors![0].message).toMatch(/ALLOCATED/);
     expect(await auditOf(admin, licenseId, 'license.allocated')).toHaveLength(1);
   });
+
+  it('refuses a licensee who is DISABLED, WITHDRAWN or ERASED with one answer that names no status, to a gated distributor, an API key and VENDOR_ADMIN alike', async () => {
+    // Three people of mumbai-c1, invited by its admin; their status set as the lifecycle would leave it.
+    const customerAdmin = await hub.as(PERSONAS.customer('mumbai-c1').admin);
+    const people: Record<string, string> = {};
+    for (const status of ['DISABLED', 'WITHDRAWN', 'ERASED']) {
+      const invited = await customerAdmin.data(INVITE, {
+        input: { organizationId: ids.org('mumbai-c1'), name: `Licensee ${status.toLowerCase()}`, email: `licensee.${status.toLowerCase()}@mumbai-c1.example`, role: 'CUSTOMER_USER' },
+      });
+      people[status] = invited.inviteUser.user.id;
+      await hub.dataSource.getRepository(PortalUser).update({ id: fromGlobalIdOf('PortalUser', people[status])! }, { status: status as UserStatus });
+    }
+    const mumbaiKey = await createApiKey(hub.dataSource, { org: 'mumbai', scopes: ['licenses:read', 'licenses:write', 'customers:read'] });
+    const askers: [string, Client][] = [
+      ['mumbai (transfer gate closed)', await hub.as(PERSONAS.distributors.mumbai.user)],
+      ['API key of mumbai without personal_data:read', hub.withToken(mumbaiKey.secret)],
+      ['VENDOR_ADMIN', admin],
+    ];
+    const [licenseId] = await registerFresh(hub, { distributor: 'mumbai' });
+    const before = await writeCounts(hub.dataSource);
+    for (const [who, client] of askers) {
+      const bodies = new Set<string>();
+      for (const status of Object.keys(people)) {
+        const r = await client.gql(ALLOCATE, { input: { licenseIds: [licenseId], customerId: ids.org('mumbai-c1'), licenseeId: people[status] } });
+        const error = onlyError(r, 'allocateLicense');
+        expect(`${who}, ${status}: ${error.extensions?.code} ${error.extensions?.field} ${error.extensions?.rule}`).toBe(
+          `${who}, ${status}: CONFLICT input.licenseeId license.licensee_active`,
+        );
+        const bytes = JSON.stringify(r.body);
+        expect(`${who}, ${status}: ${bytes.match(/disabled|withdrawn|erased/i)?.[0] ?? 'no status, no name'}`).toBe(`${who}, ${status}: no status, no name`);
+        bodies.add(bytes);
+      }
+      // DISABLED, WITHDRAWN and ERASED read the same, byte for byte.
+      expect(`${who}: ${bodies.size}`).toBe(`${who}: 1`);
+    }
+    expect(await statusOf(licenseId)).toBe('REGISTERED');
+    expect(await writeCounts(hub.dataSource)).toEqual(before);
+  });
 });
+

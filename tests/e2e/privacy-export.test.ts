@@ -1,7 +1,9 @@
 import { computerId, licenseId, orgId, PERSONAS, userId } from '../../seeds/personas';
 import { toGlobalId } from '../../src/common/global-id';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
+import { Computer } from '../../src/modules/computer/computer.entity';
 import { createApiKey } from '../helpers/api-keys';
+import { ACTIVATE, ALLOCATE, computer, registerFresh } from '../helpers/licenses';
 import { Client, codes, TestHub } from '../helpers/hub';
 
 const EXPORT = `mutation($input: ExportPersonalDataInput!) { exportPersonalData(input: $input) { subject { id name email status } document } }`;
@@ -161,4 +163,51 @@ describe('exportPersonalData (GDPR Art. 15): everything held about a person, and
     expect(codes(wrongType)).toEqual(['BAD_USER_INPUT']);
     expect(wrongType.body.errors![0].extensions!.field).toBe('input.userId');
   });
+
+  it("gives a distributor's own export its activations but not its customers' computer names and host ids once its transfer gate is closed; the officer's export of the same person holds them", async () => {
+    const now = hub.now;
+    const mumbaiAdmin = PERSONAS.distributors.mumbai.admin;
+    const known = await hub.dataSource.getRepository(Computer).findOneByOrFail({ id: computerId('mumbai-c2', 1) });
+    try {
+      // 2025-06-01: mumbai's SCC is in force; its admin activates on behalf of its customer, on a
+      // computer the customer has and on a new one.
+      hub.now = new Date('2025-06-01T10:00:00.000Z');
+      const [licenseId] = await registerFresh(hub, { distributor: 'mumbai', seats: 3, validFrom: '2025-01-01T00:00:00.000Z' });
+      await (await hub.as(PERSONAS.distributors.mumbai.user)).data(ALLOCATE, { input: { licenseIds: [licenseId], customerId: toGlobalId('Organization', orgId('mumbai-c2')) } });
+      const mumbai = await hub.as(mumbaiAdmin);
+      for (const pc of [computer(known.hostId, 'ignored'), computer('MUMBAI-C2-LAB-7F21', 'Secret Lab PC', known.os)]) {
+        const r = await mumbai.gql(ACTIVATE, { input: { licenseId, computer: pc } });
+        expect(r.body.errors).toBeUndefined();
+      }
+    } finally {
+      hub.now = now;
+    }
+
+    // Now (the SCC expired 2025-12-31) the gate is closed.
+    const own = await (await hub.as(mumbaiAdmin)).gql(EXPORT, { input: { userId: uid(mumbaiAdmin) } });
+    expect(own.body.errors).toBeUndefined();
+    const bytes = JSON.stringify(own.body);
+    for (const hidden of [known.name, known.hostId, 'Secret Lab PC', 'MUMBAI-C2-LAB-7F21']) expect(bytes).not.toContain(hidden);
+    const { document } = own.body.data.exportPersonalData;
+    expect(document.activations).toHaveLength(2);
+    expect(document.computers).toHaveLength(2);
+    // Both computers read the same but for their id (and the public OS, here the same): the one the customer had, and the new one.
+    const withheld = document.computers.map(({ id, ...rest }: { id: string }) => rest);
+    expect(withheld[0]).toEqual(withheld[1]);
+    expect(withheld[0]).toEqual({
+      name: null,
+      hostId: null,
+      os: known.os,
+      organization: toGlobalId('Organization', orgId('mumbai-c2')),
+      withheld: { fields: ['name', 'hostId'], code: 'TRANSFER_BASIS_REQUIRED', reason: expect.stringContaining('no data-transfer basis in force') },
+    });
+    // The record of the export names no computer field: none left.
+    const [event] = await hub.dataSource.getRepository(AuditEvent).find({ where: { subjectId: userId(mumbaiAdmin), action: 'personal_data.exported' }, order: { id: 'DESC' }, take: 1 });
+    expect(event.fields).toEqual(['PortalUser.name', 'PortalUser.email', 'PortalUser.phone']);
+
+    // The vendor (the EU controller) is never gated: the officer's export of the same person holds them.
+    const byOfficer = JSON.stringify(await dpo.data(EXPORT, { input: { userId: uid(mumbaiAdmin) } }));
+    for (const value of [known.name, known.hostId, 'Secret Lab PC', 'MUMBAI-C2-LAB-7F21']) expect(byOfficer).toContain(value);
+  });
 });
+

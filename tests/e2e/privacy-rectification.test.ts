@@ -120,6 +120,23 @@ describe('updateMyProfile and rectifyPersonalData (GDPR Art. 16)', () => {
     expect(await written()).toEqual(before);
   });
 
+  it('answers an address used in another organization exactly as a free one, for the person and for the officer (no existence oracle across tenants)', async () => {
+    const person = await hub.as('user@nordlicht-c1.example');
+    const other = await hub.dataSource.getRepository(PortalUser).findOneByOrFail({ id: userId('admin@lioncity-c2.example') });
+    const shape = (r: { body: unknown }, email: string) => JSON.stringify(r.body).replace(email, '<email>');
+    const taken = await person.gql(UPDATE, { input: { email: 'admin@lioncity-c2.example' } });
+    expect(taken.body).toEqual({ data: { updateMyProfile: { user: expect.objectContaining({ id: uid('user@nordlicht-c1.example'), email: 'admin@lioncity-c2.example' }) } } });
+    const free = await person.gql(UPDATE, { input: { email: 'nobody.has.this@nordlicht-c1-free.example' } });
+    expect(shape(taken, 'admin@lioncity-c2.example')).toBe(shape(free, 'nobody.has.this@nordlicht-c1-free.example'));
+    for (const value of [other.name, uid('admin@lioncity-c2.example'), toGlobalId('Organization', other.organizationId), 'lioncity']) expect(shape(taken, 'admin@lioncity-c2.example')).not.toContain(value);
+
+    const byOfficer = await dpo.gql(RECTIFY, { input: { userId: uid('user@nordlicht-c1.example'), email: 'ADMIN@lioncity-c2.example' } });
+    const freeByOfficer = await dpo.gql(RECTIFY, { input: { userId: uid('user@nordlicht-c1.example'), email: 'nobody.has.this@nordlicht-c1-free.example' } });
+    expect(shape(byOfficer, 'admin@lioncity-c2.example')).toBe(shape(freeByOfficer, 'nobody.has.this@nordlicht-c1-free.example'));
+    // The other person is untouched.
+    expect(await hub.dataSource.getRepository(PortalUser).findOneByOrFail({ id: other.id })).toEqual(other);
+  });
+
   it('refuses to rectify an erased person with CONFLICT', async () => {
     await hub.dataSource.getRepository(PortalUser).update({ id: userId('admin@andes-c1.example') }, { status: 'ERASED' as never });
     const r = await dpo.gql(RECTIFY, { input: { userId: uid('admin@andes-c1.example'), name: 'Felipe Rojas' } });

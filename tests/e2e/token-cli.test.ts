@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadConfig } from '../../src/config';
-import { PERSONAS, userId } from '../../seeds/personas';
+import { orgId, PERSONAS, userId } from '../../seeds/personas';
+import { Role, UserStatus } from '../../src/common/enums';
+import { PortalUser } from '../../src/modules/user/portal-user.entity';
 import { seededDatabase, TestDatabase } from '../helpers/database';
 import { TestHub } from '../helpers/hub';
 
@@ -80,6 +82,42 @@ describe('npm run token -- <email>', () => {
     expect(run.code).toBe(0);
     const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(loadConfig(db.env).jwt.secret!));
     expect(payload.sub).toBe(userId(PERSONAS.vendorAdmin));
+  });
+
+  it('asks which organization when two organizations hold the address (unique per organization only), and takes its name or id', async () => {
+    const shared = 'user@alpen-c2.example';
+    const twin = { id: '019b76da-a800-7000-8000-00000000c11d', organizationId: orgId('bosphorus-c1') };
+    await db.dataSource.getRepository(PortalUser).insert({
+      ...twin,
+      name: 'Twin Person',
+      email: shared,
+      phone: null,
+      role: Role.CUSTOMER_USER,
+      status: UserStatus.ACTIVE,
+      consentGivenAt: null,
+      consentWithdrawnAt: null,
+      createdAt: new Date('2026-11-01T00:00:00.000Z'),
+    });
+    const ambiguous = await runTokenCli([shared], db.env);
+    expect(ambiguous.code).not.toBe(0);
+    expect(ambiguous.stdout).toBe('');
+    expect(ambiguous.stderr).toMatch(/2 organizations/);
+    expect(ambiguous.stderr).toContain(orgId('alpen-c2'));
+    expect(ambiguous.stderr).toContain(twin.organizationId);
+
+    const secret = new TextEncoder().encode(loadConfig(db.env).jwt.secret!);
+    const subOf = async (args: string[]) => {
+      const run = await runTokenCli(args, db.env);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(JWT_LINE);
+      return (await jwtVerify(run.stdout.trim(), secret)).payload.sub;
+    };
+    const bosphorusC1 = await db.dataSource.query('SELECT name FROM organization WHERE id = ?', [twin.organizationId]);
+    expect(await subOf([shared, bosphorusC1[0].name])).toBe(twin.id);
+    expect(await subOf([shared, orgId('alpen-c2')])).toBe(userId(shared));
+    const elsewhere = await runTokenCli([shared, orgId('rhein')], db.env);
+    expect({ code: elsewhere.code === 0, stdout: elsewhere.stdout }).toEqual({ code: false, stdout: '' });
+    expect(elsewhere.stderr).toMatch(/no portal user/i);
   });
 
   it('fails for an unknown e-mail: non-zero exit, the reason on stderr, nothing on stdout', async () => {

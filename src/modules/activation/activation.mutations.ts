@@ -1,6 +1,6 @@
 import { IsNull } from 'typeorm';
 import { LicenseStatus } from '../../common/enums';
-import { badInput, conflict, InputProblem } from '../../common/errors';
+import { badInput, conflict, DomainError, InputProblem } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlDate } from '../../common/sql';
@@ -10,6 +10,7 @@ import { RequestContext } from '../../context/request-context';
 import { reachableForUpdate } from '../../policy/reachable';
 import { recordWrite } from '../audit/audit.writer';
 import { Computer } from '../computer/computer.entity';
+import { computerDataDenial } from '../computer/computer.service';
 import { License, licenseStatus } from '../license/license.entity';
 import { ActivateLicenseInput, ComputerInput, DeactivateActivationInput } from '../license/license.inputs';
 import { Activation } from './activation.entity';
@@ -45,6 +46,13 @@ const REFUSED: Partial<Record<LicenseStatus, string>> = {
  * license row is locked for the count, so the active activations never exceed the seats,
  * whatever runs at the same time. The same license on the same computer returns the
  * existing activation.
+ *
+ * A host id is matched only among the computers of the customer the license is allocated to,
+ * and only for an actor who may read that customer's computers (Computer.name/hostId) now:
+ * the answer says which computer a host id is (its id, its activations), and the activation
+ * makes it reachable. Anyone else (a distributor whose transfer gate is closed, an API key
+ * without personal_data:read) is refused before the host id is looked at, with one answer
+ * whatever the host id: activating cannot be used to learn or use a computer one may not read.
  */
 export async function activateLicense(ctx: RequestContext, input: ActivateLicenseInput): Promise<Activation> {
   const licenseId = idArg('License', input.licenseId, 'input.licenseId');
@@ -59,6 +67,14 @@ export async function activateLicense(ctx: RequestContext, input: ActivateLicens
     }
     if (license.validFrom > ctx.now) throw conflict(`the license is valid only from ${license.validFrom.toISOString()}`, { rule: 'license.activate_not_yet_valid' });
     const customerId = license.customerId;
+    const denial = await computerDataDenial(ctx, customerId);
+    if (denial) {
+      throw new DomainError(denial.code, `input.computer: activating on the customer's computers needs their name and host id (personal data of the customer), which your organization may not read now: ${denial.reason}`, {
+        ...denial.extra,
+        field: 'input.computer',
+        rule: 'activation.reads_computers',
+      });
+    }
 
     await manager.createQueryBuilder().insert().into(Computer).values({
       id: newId(ctx.now), organizationId: customerId, name: computer.name, hostId: computer.hostId, os: computer.os, createdAt: ctx.now,

@@ -1,7 +1,10 @@
+import { OrganizationKind } from '../../common/enums';
+import { ErrorCode } from '../../common/errors';
 import { PageArgs } from '../../common/pagination';
 import { ListQuery } from '../../common/sql';
 import { RequestContext } from '../../context/request-context';
-import { reachable } from '../../policy/reachable';
+import { policyFacts, servesCustomer } from '../../policy/policy-facts';
+import { hasScope, reachable } from '../../policy/reachable';
 import { Computer } from './computer.entity';
 
 export function computerQuery(ctx: RequestContext): ListQuery<Computer> {
@@ -14,4 +17,31 @@ export function computerById(ctx: RequestContext) {
 
 export function computersOf(ctx: RequestContext, organizationId: string, page: PageArgs) {
   return ctx.loaders.pageOf('Organization.computers', () => computerQuery(ctx), 'e.organizationId', organizationId, page);
+}
+
+/** Why the actor may not read an organization's computers' name and host id now (the code a field read would get). */
+export interface ComputerDataDenial {
+  code: ErrorCode.FORBIDDEN | ErrorCode.TRANSFER_BASIS_REQUIRED;
+  reason: string;
+  extra: Record<string, unknown>;
+}
+
+/**
+ * May the actor read the name and host id of this organization's computers at the request's
+ * instant? The decision of the PERSONAL rule on Computer.name / Computer.hostId
+ * (src/policy/rules.ts), for the paths that are not a field read: activating a license on a
+ * computer named by its host id (the answer says which computer that is) and the computers of
+ * a data subject export. null when allowed. Depends only on the actor, the organization and
+ * the instant, never on a computer: a refusal reads the same whatever host id was given.
+ */
+export async function computerDataDenial(ctx: RequestContext, organizationId: string): Promise<ComputerDataDenial | null> {
+  const { actor } = ctx;
+  if (!hasScope(actor, 'personal_data:read')) return { code: ErrorCode.FORBIDDEN, reason: 'the API key lacks the scope personal_data:read', extra: {} };
+  if (actor.organizationKind === OrganizationKind.VENDOR || actor.organizationId === organizationId) return null;
+  if (actor.organizationKind === OrganizationKind.DISTRIBUTOR && (await servesCustomer(ctx, organizationId))) {
+    const { gate } = await policyFacts(ctx);
+    if (gate?.allowed) return null;
+    if (gate) return { code: ErrorCode.TRANSFER_BASIS_REQUIRED, reason: `no data-transfer basis in force (${gate.reason})`, extra: { basis: gate.basis } };
+  }
+  return { code: ErrorCode.FORBIDDEN, reason: 'personal data of another organization', extra: {} };
 }

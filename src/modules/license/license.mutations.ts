@@ -134,7 +134,9 @@ export async function allocateLicense(ctx: RequestContext, input: AllocateLicens
     if (licenseeId) {
       const person = await reachableForUpdate(ctx, manager, PortalUser, licenseeId, 'PortalUser (input.licenseeId)');
       if (person.organizationId !== customerId) throw badInput({ field: 'input.licenseeId', message: 'is not a person of that customer' });
-      if (person.status !== UserStatus.ACTIVE) throw conflict(`input.licenseeId: the person is ${person.status}`, { field: 'input.licenseeId', rule: 'license.licensee_active' });
+      // One answer whatever the status: a distributor behind a closed transfer gate (or an API key
+      // without personal_data:read) may not read it, and the refusal must not tell it.
+      if (person.status !== UserStatus.ACTIVE) throw licenseeNotActive();
     }
     await manager.query(
       `UPDATE \`license\` SET state = ?, customerId = ?, licenseeId = ?, allocatedAt = ? WHERE ${sqlIn('id', ids).sql}`,
@@ -148,6 +150,10 @@ export async function allocateLicense(ctx: RequestContext, input: AllocateLicens
     return licenses;
   });
 }
+
+/** The refusal of a licensee who cannot hold a license; the same text for DISABLED, WITHDRAWN and ERASED. */
+const licenseeNotActive = () =>
+  conflict('input.licenseeId: this person cannot be named licensee (only an active user of the customer can)', { field: 'input.licenseeId', rule: 'license.licensee_active' });
 
 /** VENDOR_ADMIN ends a license: state REVOKED, and its active activations end now. */
 export async function revokeLicense(ctx: RequestContext, input: RevokeLicenseInput): Promise<License> {

@@ -8,6 +8,7 @@ import { Activation } from '../activation/activation.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { recordWrite } from '../audit/audit.writer';
 import { Computer } from '../computer/computer.entity';
+import { ComputerDataDenial, computerDataDenial } from '../computer/computer.service';
 import { License, licenseStatus } from '../license/license.entity';
 import { Organization } from '../organization/organization.entity';
 import { Product } from '../product/product.entity';
@@ -46,18 +47,20 @@ export async function exportPersonalData(ctx: RequestContext, input: ExportPerso
   const subject = subjectOf(ctx, input.userId);
   return inTransaction(ctx.dataSource, async (manager) => {
     const user = await reachableForUpdate(ctx, manager, PortalUser, subject.id, 'PortalUser');
-    const document = await buildExport(manager, ctx.now, user);
-    const computers = document.computers as unknown[];
+    const document = await buildExport(manager, ctx.now, user, (organizationId) => computerDataDenial(ctx, organizationId));
+    const computers = document.computers as ExportedComputer[];
+    const withheld = computers.filter((c) => c.withheld).length;
     await recordWrite(manager, ctx, {
       action: 'personal_data.exported',
       subjectType: 'PortalUser',
       subjectId: user.id,
-      fields: ['PortalUser.name', 'PortalUser.email', 'PortalUser.phone', ...(computers.length ? ['Computer.name', 'Computer.hostId'] : [])],
+      fields: ['PortalUser.name', 'PortalUser.email', 'PortalUser.phone', ...(computers.length > withheld ? ['Computer.name', 'Computer.hostId'] : [])],
       detail: {
         onBehalf: subject.onBehalf,
         licenses: (document.licenses as unknown[]).length,
         activations: (document.activations as unknown[]).length,
         computers: computers.length,
+        withheldComputers: withheld,
         recipients: (document.recipients as unknown[]).length,
       },
     });
@@ -65,13 +68,35 @@ export async function exportPersonalData(ctx: RequestContext, input: ExportPerso
   });
 }
 
-/** The document itself; unscoped reads on purpose: the person is entitled to all of it. */
-export async function buildExport(manager: EntityManager, now: Date, user: PortalUser): Promise<ExportDocument> {
+interface ExportedComputer {
+  id: string;
+  name: string | null;
+  hostId: string | null;
+  os: string;
+  organization: string;
+  withheld?: { fields: string[]; code: string; reason: string };
+}
+
+/**
+ * The document itself. The person's own data is read unscoped on purpose: they are entitled to
+ * all of it. A computer is the personal data of the customer that owns it, not of the person
+ * who activated a license on it: its name and host id follow the field rule of the asker at
+ * this instant (`denial`, the decision of Computer.name/hostId), like any read. A distributor
+ * whose transfer gate is closed gets its own activations without the customer's computer names.
+ */
+export async function buildExport(
+  manager: EntityManager,
+  now: Date,
+  user: PortalUser,
+  denial: (organizationId: string) => Promise<ComputerDataDenial | null>,
+): Promise<ExportDocument> {
   const organization = await manager.findOneBy(Organization, { id: user.organizationId });
   const licenses = await manager.find(License, { where: { licenseeId: user.id }, order: { id: 'ASC' } });
   const activations = await manager.find(Activation, { where: { activatedById: user.id }, order: { id: 'ASC' } });
   const computerIds = [...new Set(activations.map((a) => a.computerId))];
   const computers = computerIds.length ? await manager.find(Computer, { where: { id: In(computerIds) }, order: { id: 'ASC' } }) : [];
+  const denials = new Map<string, ComputerDataDenial | null>();
+  for (const organizationId of new Set(computers.map((c) => c.organizationId))) denials.set(organizationId, await denial(organizationId));
   const productIds = [...new Set(licenses.map((l) => l.productId))];
   const products = new Map((productIds.length ? await manager.findBy(Product, { id: In(productIds) }) : []).map((p) => [p.id, p]));
   const orgIds = [...new Set(licenses.flatMap((l) => [l.distributorId, l.customerId]).filter((id): id is string => !!id))];
@@ -119,13 +144,12 @@ export async function buildExport(manager: EntityManager, now: Date, user: Porta
       activatedAt: iso(a.activatedAt),
       deactivatedAt: iso(a.deactivatedAt),
     })),
-    computers: computers.map((c) => ({
-      id: toGlobalId('Computer', c.id),
-      name: c.name,
-      hostId: c.hostId,
-      os: c.os,
-      organization: toGlobalId('Organization', c.organizationId),
-    })),
+    computers: computers.map((c): ExportedComputer => {
+      const denied = denials.get(c.organizationId);
+      const [id, organization] = [toGlobalId('Computer', c.id), toGlobalId('Organization', c.organizationId)];
+      if (!denied) return { id, name: c.name, hostId: c.hostId, os: c.os, organization };
+      return { id, name: null, hostId: null, os: c.os, organization, withheld: { fields: ['name', 'hostId'], code: denied.code, reason: denied.reason } };
+    }),
     recipients: await recipientsOf(manager, user.id),
   };
 }

@@ -94,7 +94,12 @@ async function applyProfileChange(ctx: RequestContext, userId: string, change: P
       const changed = FIELDS.filter((f) => change[f] !== undefined && change[f] !== user[f]);
       if (!changed.length) return user;
       if (changed.includes('email')) {
-        const taken: unknown[] = await manager.query('SELECT id FROM `portal_user` WHERE LOWER(email) = ? AND id <> ?', [change.email, userId]);
+        // Within the person's organization only, as inviteUser checks (README, "People and e-mail addresses").
+        const taken: unknown[] = await manager.query('SELECT id FROM `portal_user` WHERE organizationId = ? AND LOWER(email) = ? AND id <> ?', [
+          user.organizationId,
+          change.email,
+          userId,
+        ]);
         if (taken.length) throw emailTaken();
       }
       const set: Partial<PortalUser> = {};
@@ -123,8 +128,8 @@ async function applyProfileChange(ctx: RequestContext, userId: string, change: P
   }
 }
 
-/** Never says whose address it is. */
-export const emailTaken = () => conflict('input.email: this e-mail address is already in use', { field: 'input.email', rule: 'user.email_unique' });
+/** Never says whose address it is; only ever about the person's own organization (unique per organization). */
+export const emailTaken = () => conflict('input.email: this e-mail address is already in use in this organization', { field: 'input.email', rule: 'user.email_unique' });
 
 export function isDuplicateKey(e: unknown): boolean {
   const err = e as { code?: string; driverError?: { code?: string } };

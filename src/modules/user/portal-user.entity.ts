@@ -5,11 +5,16 @@ import { Role, UserStatus } from '../../common/enums';
 import { Node } from '../../common/node';
 import { Organization } from '../organization/organization.entity';
 
-/** A person using the portal. Name, e-mail and phone are personal data (P1). */
+/**
+ * A person using the portal. Name, e-mail and phone are personal data (P1). An e-mail address is
+ * unique within an organization, not across them: a person is identified by their id (the
+ * token's `sub`), and a uniqueness check across organizations would tell any admin which
+ * addresses other tenants hold (README, "People and e-mail addresses").
+ */
 @ObjectType({ implements: Node })
 @Entity('portal_user')
 @Index('IDX_portal_user_org', ['organizationId', 'id'])
-@Index('UQ_portal_user_email', ['email'], { unique: true })
+@Index('UQ_portal_user_org_email', ['organizationId', 'email'], { unique: true })
 export class PortalUser extends Node {
   @IdColumn() override id: string;
 

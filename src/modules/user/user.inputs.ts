@@ -5,7 +5,7 @@ import { Role } from '../../common/enums';
 export class InviteUserInput {
   @Field(() => ID) organizationId: string;
   @Field(() => String, { description: '1..200 characters.' }) name: string;
-  @Field(() => String, { description: 'Unique in the portal.' }) email: string;
+  @Field(() => String, { description: 'Unique within the organization.' }) email: string;
   @Field(() => String, { nullable: true }) phone?: string | null;
   @Field(() => Role, { description: "A role of the organization's kind." }) role: Role;
 }

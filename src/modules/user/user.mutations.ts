@@ -71,7 +71,9 @@ export async function inviteUser(ctx: RequestContext, input: InviteUserInput): P
     return await inTransaction(ctx.dataSource, async (manager) => {
       const org = await reachableForUpdate(ctx, manager, Organization, organizationId, 'Organization');
       checkRole(input.role, org);
-      const taken: unknown[] = await manager.query('SELECT id FROM `portal_user` WHERE LOWER(email) = ?', [profile.email]);
+      // Within the organization only: its admin may read its people's addresses; another
+      // organization's are none of its business, and a refusal would tell them (README).
+      const taken: unknown[] = await manager.query('SELECT id FROM `portal_user` WHERE organizationId = ? AND LOWER(email) = ?', [organizationId, profile.email]);
       if (taken.length) throw emailTaken();
       const user = manager.create(PortalUser, {
         id: newId(ctx.now),
