@@ -13,7 +13,7 @@ import { PRODUCT_SKUS, productId } from '../seeds/personas';
 import { seedWorld } from '../seeds/seed-world';
 
 /**
- * The benchmark's data set (issue #7, part 1): `npm run bench:data [-- options]`.
+ * The benchmark's data set (docs/benchmarks.md): `npm run bench:data [-- options]`.
  *
  * A database of its own (DATABASE_URL must name a database with "bench" in its name; default
  * mysql://root@127.0.0.1:3306/hub_bench), dropped and made afresh: the migrations, the

@@ -8,7 +8,7 @@ import { decideTransfer, GateContract, JurisdictionData, parseCovers } from '../
 import { installProbe } from './bench-hub';
 
 /**
- * The floor of the benchmark (issue #7): the dashboard's answer produced the fastest plain way in
+ * The floor of the benchmark (docs/benchmarks.md): the dashboard's answer produced the fastest plain way in
  * one Node.js process — node:http, mysql2, hand-written SQL, JSON.stringify. No GraphQL, no ORM,
  * no middleware. It answers exactly the benchmark's operations (POST /graphql with
  * operationName Dashboard or Customer and their variables) and nothing else.

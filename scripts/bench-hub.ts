@@ -3,7 +3,7 @@ import http from 'node:http';
 import { CountingLogger } from '../src/common/query-counter';
 
 /**
- * Benchmark-only (issue #7): the measuring probe of a server process, and the hub WITHOUT its
+ * Benchmark-only (docs/benchmarks.md): the measuring probe of a server process, and the hub WITHOUT its
  * permission layer. Never part of the product: nothing under src/ knows of this file.
  *
  * 1. `node --require dist/scripts/bench-hub.js dist/src/main.js` (with BENCH_PROBE=hub and an IPC

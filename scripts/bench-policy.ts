@@ -18,7 +18,7 @@ import { buildBareSchema, buildHubSchema } from '../src/schema';
 import { Organization } from '../src/modules/organization/organization.entity';
 
 /**
- * The cost of the policy (issue #3): the distributor dashboard query executed on the hub's
+ * The cost of the policy (docs/decisions/0001-fail-closed-permission-executor.md): the distributor dashboard query executed on the hub's
  * schema with the permission layer and without it (the bare schema: the same resolvers,
  * loaders and row scoping), on the same data, in one process. Not a test: it prints figures.
  *   npm run bench:policy [-- --customers 50 --iterations 200]

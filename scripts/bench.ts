@@ -20,7 +20,7 @@ const PRODUCT_NODE_FLAGS: string[] = (() => {
 import type { ProbeRequest, ProbeStats } from './bench-hub';
 
 /**
- * The benchmark of issue #7: `npm run bench [-- options]` (after `npm run bench:data`).
+ * The benchmark (docs/benchmarks.md): `npm run bench [-- options]` (after `npm run bench:data`).
  *
  * Three servers on the benchmark's database, each a child process started here with
  * NODE_ENV=production (TRUST_PROXY=true, so requests carry X-Forwarded-Proto: https; a

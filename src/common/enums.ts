@@ -16,7 +16,7 @@ export enum Role {
   CUSTOMER_USER = 'CUSTOMER_USER',
 }
 
-/** The organization kind each role belongs to (domain.md, Roles). */
+/** The organization kind each role belongs to (docs/access-policy.md, Roles). */
 export const ROLE_KIND: Record<Role, OrganizationKind> = {
   [Role.VENDOR_ADMIN]: OrganizationKind.VENDOR,
   [Role.VENDOR_STAFF]: OrganizationKind.VENDOR,
@@ -85,7 +85,7 @@ export enum AuditOutcome {
   DENIED = 'DENIED',
 }
 
-/** API key scopes (access-policy.md); exposed as strings because GraphQL enum names cannot hold ':'. */
+/** API key scopes (docs/access-policy.md, API keys); exposed as strings because GraphQL enum names cannot hold ':'. */
 export const API_KEY_SCOPES = [
   'customers:read',
   'licenses:read',

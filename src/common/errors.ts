@@ -1,6 +1,6 @@
 import { FieldNode, getLocation, GraphQLError, GraphQLErrorOptions, GraphQLResolveInfo, responsePathAsArray, SourceLocation } from 'graphql';
 
-/** The error codes of access-policy.md; every error a client sees carries one of them. */
+/** The error codes of docs/access-policy.md; every error a client sees carries one of them. */
 export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
@@ -32,13 +32,11 @@ export class DomainError extends GraphQLError {
 }
 
 /**
- * An expected refusal of one field, made for each denied field of a large answer (a gated
- * dashboard withholds 3,144 values, each with its error). It is a DomainError as graphql-js and
- * Apollo read one (message, path, locations, extensions; already located at the field, so
- * graphql-js does not wrap it in a second error), made without running GraphQLError's
- * constructor: that constructor turns every instance into a slow dictionary object
- * (Object.defineProperties) and captures a stack, and it was 16% of the CPU of a gated
- * dashboard. tests/unit/refusal.test.ts proves the answer is the same as with `new DomainError`.
+ * An expected refusal of one field, made for each denied field of a large answer. It is a
+ * DomainError as graphql-js and Apollo read one (message, path, locations, extensions; already
+ * located at the field, so graphql-js does not wrap it in a second error), made without running
+ * GraphQLError's constructor, which turns every instance into a slow dictionary object and
+ * captures a stack (docs/decisions/0005-cheap-field-refusals.md). tests/unit/refusal.test.ts proves the answer is the same as with `new DomainError`.
  */
 export function refusal(code: ErrorCode, message: string, extra: Record<string, unknown>, info: GraphQLResolveInfo): DomainError {
   const error = Object.create(DomainError.prototype) as Record<string, unknown>;

@@ -14,7 +14,7 @@ export interface PageArgs {
 /** The sort-key values of the last row of a page, in the order of the list's sort keys. */
 export type CursorValues = (string | number | null)[];
 
-/** `first` beyond the bounds is an error, never silently cut (api-contract.md). */
+/** `first` beyond the bounds is an error, never silently cut (docs/api.md). */
 export function pageArgs(first: number | null | undefined, after: string | null | undefined, arity: number): PageArgs {
   if (first !== undefined && first !== null && (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)) {
     throw badInput({ field: 'first', message: `must be between 1 and ${MAX_PAGE_SIZE} (got ${first})` });

@@ -316,8 +316,7 @@ export function onAlias(expression: string, alias: string): string {
 /**
  * SQLite compares bytes already; on MySQL a `binary` key's column is declared utf8mb4_bin by the
  * migration (scripts/collate-binary.cjs), so it compares bytes too. Saying COLLATE here again
- * would stop MySQL from reading the order off the index: the customers page of a distributor
- * with 2,000 customers went from a sorted index range (2.5 ms) to a filesort (16 ms).
+ * would stop MySQL from reading the order off the index (docs/decisions/0007-no-collate-in-order-by.md).
  */
 function sortExpr(key: SortKey, _mysql: boolean): string {
   return key.column;

@@ -20,7 +20,7 @@ export interface SubjectRow<S> {
 const JURISDICTION_KEYS: readonly (keyof JurisdictionRow)[] = ['k', 'a', 'b', 'c', 'f', 'u', 'x'];
 
 /**
- * Authentication in ONE statement (issue #7, a dashboard request runs at most 6): the user or
+ * Authentication in ONE statement (docs/decisions/0004-authentication-in-one-statement.md): the user or
  * API key, joined to its organization and, only when that is a distributor, the facts of its
  * transfer gate as JSON arrays (all jurisdiction rules and mechanisms, all its contracts), so
  * that the gate of the viewer's own organization needs no statement later in the request.

@@ -1,10 +1,9 @@
 /**
  * At most `limit` GraphQL operations execute at once; the others wait their turn, first come
- * first served. The hub's work is JavaScript on one thread: running 32 large answers at once
- * does not finish them sooner than running a few at a time, but it holds 32 result trees in
- * memory together (1.2–1.7 GB in the benchmark of issue #7, against about 300 MB with one), makes
- * the garbage collector copy them over and over, and delays every request to the pace of the
- * slowest wave. A few at a time still overlaps one request's database waits with another's
+ * first served. The hub's work is JavaScript on one thread: running many large answers at once
+ * finishes none of them sooner, holds all their result trees in memory together, makes the
+ * garbage collector copy them over and over, and delays every request to the pace of the
+ * slowest wave (docs/decisions/0002-concurrency-and-heap.md). A few at a time still overlaps one request's database waits with another's
  * JavaScript. The wait counts against the request's execution time limit.
  */
 export class Admission {

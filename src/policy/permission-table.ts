@@ -23,7 +23,7 @@ import { CREATE_ORGANIZATION, ORGANIZATION_ADMIN, ORGANIZATION_ADMIN_FOR_OWN, UP
 
 /**
  * WHO READS WHAT: every field of every object type of the schema, and the rule that decides
- * it (access-policy.md). A field missing here, or named here but absent from the schema,
+ * it (docs/access-policy.md). A field missing here, or named here but absent from the schema,
  * stops the server at startup. PUBLIC means "whoever reaches the row" (rows are scoped in
  * reachable.ts); PUBLIC fields run without any middleware, everything else through
  * graphql-shield with deny as the fallback.

@@ -59,8 +59,8 @@ export function viewerGate(ctx: RequestContext): Promise<TransferDecision<Contra
 /**
  * Which customers the viewer's distributor serves, as far as this request has learnt: from the
  * organization rows the request read anyway (their companion, servedCompanion()), else asked in one batched
- * statement for the customers whose data the request reaches. (Reading all of a distributor's
- * customer ids on every request cost a statement returning 2,000 ids for a page of 50.)
+ * statement for the customers whose data the request reaches (not all of a distributor's
+ * customer ids on every request: docs/decisions/0004-authentication-in-one-statement.md).
  * Dropped with the loaders after a write.
  */
 class ServedCustomers {

@@ -40,7 +40,7 @@ function within(column: string, sub: Sql): Sql {
 }
 
 /**
- * Row scoping, the rows table of access-policy.md as SQL conditions on the alias `e`. Every
+ * Row scoping, the rows table of docs/access-policy.md as SQL conditions on the alias `e`. Every
  * list, lookup, loader, nested field, payload and totalCount of an entity is built on
  * reachable(), so every path to an object sees the same rows; an unreachable row is
  * indistinguishable from a missing one. An API key reaches only what its scopes name.

@@ -202,7 +202,7 @@ export const VENDOR_ADMIN_ONLY = decide<unknown>('VENDOR_ADMIN_ONLY', (ctx, _p, 
 );
 
 // ---------------------------------------------------------------------------------------------
-// The privacy lifecycle (issue #5): who may call its mutations (access-policy.md, Mutations).
+// The privacy lifecycle (issue #5): who may call its mutations (docs/access-policy.md, Mutations).
 // ---------------------------------------------------------------------------------------------
 import { fromGlobalIdOf } from '../common/global-id';
 
@@ -242,7 +242,7 @@ export const PRIVACY_OFFICER_OR_VENDOR_ADMIN = decide<unknown>('PRIVACY_OFFICER_
 export const ANY_USER_SELF = decide<unknown>('ANY_USER_SELF', (ctx, _p, info) => (isUser(ctx) ? true : refuse(info, 'only a person, for themself (not an API key)')));
 
 // ---------------------------------------------------------------------------------------------
-// Management of organizations, users and API keys (access-policy.md, Mutations; CREDENTIAL).
+// Management of organizations, users and API keys (docs/access-policy.md, Mutations; CREDENTIAL).
 // The rules decide what the actor and the arguments alone can decide; what needs the row (the
 // organization of a user or key named by id) is decided by the service with the same
 // managesOrganization(), on the row it locked. API keys never manage anything.

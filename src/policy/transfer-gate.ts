@@ -100,7 +100,7 @@ const REQUIRED_CONTRACT_LABEL: Record<string, string> = {
 
 /**
  * In force on `at`: the one definition that the gate, the `Contract.inForce` field and the
- * `contracts(filter: { inForce })` SQL (contract.service.ts) share. jurisdictions.md: signed
+ * `contracts(filter: { inForce })` SQL (contract.service.ts) share. docs/transfer-gate.md: signed
  * (signedAt ≤ at), effectiveFrom ≤ at, expiresAt absent or at < expiresAt, terminatedAt absent
  * or at < terminatedAt; and the type's legal window (transfer_mechanism validFrom ≤ at <
  * validUntil: SCC_2010 only before 2022-12-27, PRIVACY_SHIELD only before 2020-07-16,

@@ -2,7 +2,7 @@ import { Entity, Index } from 'typeorm';
 import { IdColumn, TextColumn, TimeColumn } from '../../common/columns';
 
 /**
- * Legal facts of jurisdictions.md kept as data, so that an operator can record a new or an
+ * The jurisdiction facts of docs/transfer-gate.md, kept as data, so that an operator can record a new or an
  * ended adequacy decision without a code change. Loaded from seeds/jurisdictions.json.
  */
 @Entity('jurisdiction_rule')

@@ -28,7 +28,7 @@ async function linkPayload(ctx: RequestContext, link: CustomerLink): Promise<Cus
   return { distributor, customer };
 }
 
-/** Organizations and the customer accounts between them (access-policy.md, Mutations). */
+/** Organizations and the customer accounts between them (docs/access-policy.md, Mutations). */
 @Resolver()
 export class OrganizationMutationsResolver {
   @Mutation(() => OrganizationPayload, {

@@ -16,7 +16,7 @@ import { PortalUser } from '../user/portal-user.entity';
 import { ExportPersonalDataInput } from './privacy.inputs';
 import { subjectOf } from './withdrawal';
 
-/** The keys of the export document (api-contract.md), in this order. */
+/** The keys of the export document (docs/api.md, Mutations), in this order. */
 export const EXPORT_KEYS = ['profile', 'organization', 'consent', 'licenses', 'activations', 'computers', 'recipients'] as const;
 
 export type ExportDocument = Record<(typeof EXPORT_KEYS)[number], unknown>;

@@ -84,7 +84,7 @@ function toReport(result: RetentionResult): RetentionReport {
   };
 }
 
-/** The privacy lifecycle (domain.md P7–P9): consent, access, rectification, retention. */
+/** The privacy lifecycle (P7–P9, docs/privacy.md): consent, access, rectification, retention. */
 @Resolver()
 export class PrivacyResolver {
   @Mutation(() => WithdrawConsentPayload, {

@@ -16,7 +16,7 @@ async function userPayload(ctx: RequestContext, written: PortalUser): Promise<Us
   return { user: await userById(ctx).load(written.id) };
 }
 
-/** An organization's people, managed by its admin or VENDOR_ADMIN (access-policy.md, Mutations). */
+/** An organization's people, managed by its admin or VENDOR_ADMIN (docs/access-policy.md, Mutations). */
 @Resolver()
 export class UserMutationsResolver {
   @Mutation(() => UserPayload, { nullable: true, description: "A new person of an organization (its admin, or VENDOR_ADMIN), with a role of the organization's kind." })
