@@ -53,8 +53,9 @@ function requestHash(body: unknown): string {
 }
 
 /**
- * Claims the key for this request, or says what to answer instead: the stored first
- * response (a retry), a refusal (same key, other request), or "still running".
+ * Claims the key for this request, or says what to do instead: replay the stored outcome (a
+ * retry), answer "carried out" (a once-only answer), refuse (same key, other request), or
+ * answer "still running".
  */
 export async function startIdempotent(dataSource: DataSource, secrets: SecretBox, actor: Actor, key: string | undefined, body: unknown, now: Date): Promise<IdempotencyStart> {
   const fields = key === undefined ? null : mutationFields(body);

@@ -1,5 +1,5 @@
 import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { ErrorCode } from '../../common/errors';
+import { DomainError, ErrorCode } from '../../common/errors';
 import { fromGlobalId, NODE_TYPES, NodeType } from '../../common/global-id';
 import { RequestContext } from '../../context/request-context';
 import { nodeLoader } from '../node/node.service';
@@ -135,9 +135,7 @@ const isRef = (v: Encoded) => Array.isArray(v) && v[0] === 'ref';
 async function replayField(ctx: RequestContext, outcome: FieldOutcome | undefined): Promise<unknown> {
   if (!outcome) {
     // The first request ended before this field ran (or it was not kept): it is never run now.
-    throw new GraphQLError('Idempotency-Key: this request was already carried out; the answer of this field was not kept', {
-      extensions: { code: ErrorCode.CONFLICT, field: 'Idempotency-Key' },
-    });
+    throw new DomainError(ErrorCode.CONFLICT, 'Idempotency-Key: this request was already carried out; the answer of this field was not kept', { field: 'Idempotency-Key' });
   }
   if ('internal' in outcome) throw new Error('the first request with this Idempotency-Key failed unexpectedly');
   if ('error' in outcome) throw new GraphQLError(outcome.error.message, { extensions: outcome.error.extensions });
