@@ -47,7 +47,8 @@ function mutationFields(body: unknown): string[] | null {
   }
 }
 
-function requestHash(body: unknown): string {
+/** What makes two requests the same: the document, the variables and the operation name. */
+export function requestHash(body: unknown): string {
   const b = body as { query?: unknown; variables?: unknown; operationName?: unknown };
   return createHash('sha256').update(JSON.stringify([b.query, b.variables ?? null, b.operationName ?? null])).digest('hex');
 }
