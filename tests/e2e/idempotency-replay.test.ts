@@ -89,6 +89,22 @@ describe(`Idempotency-Key replays under today's policy (${ON_MYSQL ? 'MariaDB' :
     expect({ replayed: replayed(retry), body: retry.body }).toEqual({ replayed: 'true', body: first.body });
   });
 
+  it('replays under the mutation rule of today: an officer who is no longer PRIVACY_OFFICER gets FORBIDDEN, not the stored retention report', async () => {
+    const dpo = await hub.as(PERSONAS.privacyOfficer);
+    const query = `mutation($input: RunRetentionInput!) { runRetention(input: $input) { report { dryRun people retentionYears items { subjectId } } } }`;
+    const first = await dpo.gql(query, { input: { dryRun: true } }, withKey('report-then-demoted'));
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data.runRetention.report).toMatchObject({ dryRun: true, retentionYears: 10 });
+
+    const demoted = await admin.gql(`mutation($input: UpdateUserInput!) { updateUser(input: $input) { user { role } } }`, {
+      input: { userId: ids.user(PERSONAS.privacyOfficer), role: 'VENDOR_STAFF' },
+    });
+    expect(demoted.body.data.updateUser.user).toEqual({ role: 'VENDOR_STAFF' });
+
+    const retry = await (await hub.as(PERSONAS.privacyOfficer)).gql(query, { input: { dryRun: true } }, withKey('report-then-demoted'));
+    expect({ replayed: replayed(retry), data: retry.body.data, codes: codes(retry) }).toEqual({ replayed: 'true', data: { runRetention: null }, codes: ['FORBIDDEN'] });
+  });
+
   it('keeps once-only answers once only: a retried createApiKey learns it was carried out (CONFLICT), without the secret, and no second key exists', async () => {
     const vigilanciaAdmin = await hub.as(PERSONAS.distributors.vigilancia.admin);
     const query = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id name } } }`;

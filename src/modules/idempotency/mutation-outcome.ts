@@ -41,19 +41,33 @@ export class IdempotentRun {
 }
 
 /**
- * Wraps every Mutation root field once, when the schema is built (outside the permission
- * layer, so a refusal by the mutation's rule is an outcome like any error). Without an
- * Idempotency-Key the resolver runs as it is.
+ * Inside the permission layer: on a replay, each Mutation root field answers with its stored
+ * outcome instead of running. The field's own rule has run before, under today's policy: an
+ * asker who may no longer call the mutation gets its refusal, not the stored payload.
+ */
+export function replayMutationOutcomes(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
+    field.resolve = (parent, args, ctx: RequestContext, info) => {
+      const replay = ctx.idempotency?.replay;
+      return replay ? replayField(ctx, replay.fields[String(info.path.key)]) : resolve(parent, args, ctx, info);
+    };
+  }
+  return schema;
+}
+
+/**
+ * Outside the permission layer: on the first run of a keyed mutation, the outcome of each root
+ * field by response key (alias), a refusal by the mutation's rule included. Without an
+ * Idempotency-Key the field runs as it is.
  */
 export function recordMutationOutcomes(schema: GraphQLSchema): GraphQLSchema {
-  const fields = schema.getMutationType()?.getFields() ?? {};
-  for (const field of Object.values(fields)) {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
     field.resolve = (parent, args, ctx: RequestContext, info) => {
       const run = ctx.idempotency;
-      if (!run) return resolve(parent, args, ctx, info);
+      if (!run || run.replay) return resolve(parent, args, ctx, info);
       const key = String(info.path.key);
-      if (run.replay) return replayField(ctx, run.replay.fields[key]);
       let result: unknown;
       try {
         result = resolve(parent, args, ctx, info);
