@@ -3,6 +3,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { installGlobalIds } from './common/global-id-schema';
 import { Node } from './common/node';
 import { applyPermissions } from './policy/apply-permissions';
+import { recordMutationOutcomes, replayMutationOutcomes } from './modules/idempotency/mutation-outcome';
 import { TransferDecisionResolver } from './policy/transfer-decision.resolver';
 import { ActivationResolver } from './modules/activation/activation.resolver';
 import { ApiKeyResolver } from './modules/api-key/api-key.resolver';
@@ -56,9 +57,13 @@ export function buildBareSchema(): GraphQLSchema {
   return bare;
 }
 
-/** The executable schema: schema → permissions (built once per process: type-graphql's metadata is global). */
+/**
+ * The executable schema (built once per process: type-graphql's metadata is global):
+ * schema → a keyed retry's stored outcome in place of each mutation → permissions → the
+ * outcome of each keyed mutation recorded for its retries.
+ */
 export function buildHubSchema(): GraphQLSchema {
-  guarded ??= applyPermissions(buildBareSchema());
+  guarded ??= recordMutationOutcomes(applyPermissions(replayMutationOutcomes(buildBareSchema())));
   return guarded;
 }
 

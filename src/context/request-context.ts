@@ -5,6 +5,7 @@ import { SqlRunner } from '../common/sql';
 import { Actor } from './actor';
 import { Loaders } from './loaders';
 import { AuditReads } from '../policy/audit-reads';
+import type { IdempotentRun } from '../modules/idempotency/mutation-outcome';
 
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
@@ -29,6 +30,8 @@ export interface RequestContext {
   answer: { errorCodes?: Map<string, number> };
   /** Reads of personal data in this request, written in one batch when it ends. */
   auditReads: AuditReads;
+  /** Set on a mutation sent with an Idempotency-Key: its outcome is recorded, or, on a retry, replayed. */
+  idempotency?: IdempotentRun;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }

@@ -9,7 +9,8 @@ import { SecretBox } from '../common/secret-box';
 import { SqlRunner } from '../common/sql';
 import { Authenticator } from '../context/authenticate';
 import { createRequestContext, RequestContext } from '../context/request-context';
-import { abandonIdempotent, finishIdempotent, startIdempotent } from '../modules/idempotency/idempotency.service';
+import { abandonIdempotent, finishIdempotent, purgeIdempotency, startIdempotent } from '../modules/idempotency/idempotency.service';
+import { inTransaction } from '../common/transaction';
 import { createLogger, Logger } from '../observability/logger';
 import { HubMetrics } from '../observability/metrics';
 import { buildHubSchema } from '../schema';
@@ -27,6 +28,7 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
  * queries during execution are bounded by the execution timeout.
  */
 const AUTHENTICATION_TIMEOUT_MS = 4000;
+const IDEMPOTENCY_PURGE_MS = 3600 * 1000;
 
 export interface HubOptions {
   config: HubConfig;
@@ -35,6 +37,8 @@ export interface HubOptions {
   /** The clock of every request; tests move it instead of waiting. */
   clock?: () => Date;
   logger?: Logger;
+  /** How often expired Idempotency-Key records are deleted (default hourly). */
+  idempotencyPurgeMs?: number;
 }
 
 export interface Hub {
@@ -82,6 +86,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
   );
   await apollo.start();
+  // Stored Idempotency-Key records name people: they go when they expire, whether or not the
+  // retention job runs. The timer keeps no process alive and stops with the hub.
+  let purging: Promise<unknown> = Promise.resolve();
+  const purgeTimer = setInterval(() => {
+    purging = inTransaction(dataSource, (manager) => purgeIdempotency(manager, clock())).catch((e) =>
+      logger.error({ err: (e as Error).message }, 'idempotency purge failed'),
+    );
+  }, options.idempotencyPurgeMs ?? IDEMPOTENCY_PURGE_MS);
+  purgeTimer.unref();
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, clientRequestId: string | null): Promise<Outcome> => {
     let params: GraphQLParams = {};
@@ -153,10 +166,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         return { ...outcome, ...reject(res, 400, ErrorCode.BAD_USER_INPUT, 'Idempotency-Key: this key was used with a different request in the last 24 hours', { field: 'Idempotency-Key' }) };
       case 'in-progress':
         return { ...outcome, ...reject(res, 409, ErrorCode.CONFLICT, 'Idempotency-Key: the first request with this key is still running; retry later') };
-      case 'replay':
+      case 'answered':
         res.setHeader('idempotency-replayed', 'true');
         sendJson(res, idem.status, idem.body);
         return { ...outcome, status: idem.status };
+      case 'replay':
+      case 'started':
+        // A replay executes the same request on the normal path (limits, time, audit, field
+        // rules, the gate) with the stored outcome in place of the mutations: nothing acts twice.
+        if (idem.kind === 'replay') res.setHeader('idempotency-replayed', 'true');
+        context.idempotency = idem.run;
     }
 
     const headers = new HeaderMap();
@@ -213,7 +232,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         execution
           .then((late) =>
             late.body.kind === 'complete'
-              ? finishIdempotent(dataSource, secrets, recordId, late.status ?? 200, late.body.string, onceOnly)
+              ? finishIdempotent(dataSource, secrets, recordId, late.status ?? 200, idem.run, onceOnly)
               : abandonIdempotent(dataSource, recordId),
           )
           .catch(() => abandonIdempotent(dataSource, recordId).catch(() => undefined));
@@ -233,7 +252,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      if (idem.kind === 'started') await finishIdempotent(dataSource, secrets, idem.recordId, res.statusCode, result.body.string, idem.onceOnly);
+      if (idem.kind === 'started') await finishIdempotent(dataSource, secrets, idem.recordId, res.statusCode, idem.run, idem.onceOnly);
       res.end(result.body.string);
       return { ...outcome, status: res.statusCode, ...codesOf(context) };
     }
@@ -326,9 +345,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }),
     close: async () => {
       // Finish in-flight requests, then stop Apollo, the rate limiter and the pool.
+      clearInterval(purgeTimer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections?.();
       await closed;
+      await purging;
       await apollo.stop();
       await rateLimiter.close();
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -6,6 +6,7 @@ import { forUpdate, inTransaction } from '../common/transaction';
 import { Activation } from '../modules/activation/activation.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Computer } from '../modules/computer/computer.entity';
+import { forgetIdempotencyAbout, purgeIdempotency } from '../modules/idempotency/idempotency.service';
 import { License } from '../modules/license/license.entity';
 import { PortalUser } from '../modules/user/portal-user.entity';
 import { PURPOSE_LICENSE_MANAGEMENT } from '../policy/audit-reads';
@@ -167,6 +168,8 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
   const run = new RunRecord(options, startedAt, years);
   const items: RetentionItem[] = [];
   const isDue = (d: Deadline): d is { deadline: Date; reason: string } => d.deadline !== null && d.deadline.getTime() <= asOf;
+  // Expired Idempotency-Key records are worthless and name people: a real run deletes them.
+  if (!options.dryRun) await inTransaction(options.dataSource, (manager) => purgeIdempotency(manager, startedAt));
 
   for (const kind of ['people', 'computers'] as const) {
     let after = '';
@@ -176,7 +179,10 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
           const people = await nextPeople(manager, after, size, !options.dryRun);
           const due = (await peopleDeadlines(manager, people, years)).filter((d) => isDue(d.deadline));
           let erased: Due<PortalUser>[] = due;
-          if (!options.dryRun) erased = await erasePeople(manager, options.secrets, due);
+          if (!options.dryRun) {
+            erased = await erasePeople(manager, options.secrets, due);
+            await forgetIdempotencyAbout(manager, erased.map((d) => d.row.id));
+          }
           await run.add(manager, erased.length, 0);
           return { last: people.at(-1)?.id, items: erased.map((d) => item('PortalUser', d.row.id, d.deadline)) };
         }
@@ -184,7 +190,10 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
         const pending = computers.filter((c) => c.hostId !== pseudonym(options.secrets, 'Computer', c.id));
         const due = (await computerDeadlines(manager, pending, years)).filter((d) => isDue(d.deadline));
         let erased: Due<Computer>[] = due;
-        if (!options.dryRun) erased = await eraseComputers(manager, options.secrets, due);
+        if (!options.dryRun) {
+          erased = await eraseComputers(manager, options.secrets, due);
+          await forgetIdempotencyAbout(manager, erased.map((d) => d.row.id));
+        }
         await run.add(manager, 0, erased.length);
         return { last: computers.at(-1)?.id, items: erased.map((d) => item('Computer', d.row.id, d.deadline)) };
       });

@@ -137,7 +137,7 @@ describe(`Idempotency-Key on license mutations (${ON_MYSQL ? 'MariaDB' : 'embedd
     const r = await admin.gql(REGISTER, { input: { productId: VMS(), distributorId: ids.org('rhein'), count: 1, seats: 1, validFrom: '2026-01-01T00:00:00.000Z' } }, withKey('register-sealed'));
     const key: string = r.body.data.registerLicenses.licenses[0].activationKey;
     expect(key).toBeTruthy();
-    const rows: { response: unknown }[] = await hub.dataSource.query('SELECT response FROM `idempotency_record`');
+    const rows: { outcome: unknown }[] = await hub.dataSource.query('SELECT outcome, subjects FROM `idempotency_record`');
     const stored = JSON.stringify(rows);
     expect(stored).not.toContain(key);
     expect(stored).not.toContain(key.replace(/-/g, ''));

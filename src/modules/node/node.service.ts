@@ -25,6 +25,11 @@ const LOADERS: Record<NodeType, (ctx: RequestContext) => DataLoader<string, obje
   AuditEvent: auditEventById,
 };
 
+/** The loader of one Node type (an idempotent replay rebuilds its payload with these). */
+export function nodeLoader(ctx: RequestContext, type: NodeType): DataLoader<string, object | null> {
+  return LOADERS[type](ctx);
+}
+
 /** A node by global id; unknown, malformed and unreachable ids are all the same NOT_FOUND. */
 export async function loadNode(ctx: RequestContext, globalId: string): Promise<object> {
   const parsed = fromGlobalId(globalId);

@@ -8,6 +8,7 @@ import { forUpdate, inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
 import { reachableForUpdate } from '../../policy/reachable';
 import { recordWrite, recordWrites } from '../audit/audit.writer';
+import { forgetIdempotencyAbout } from '../idempotency/idempotency.service';
 import { PortalUser } from '../user/portal-user.entity';
 import { RecordConsentInput, WithdrawConsentInput } from './privacy.inputs';
 
@@ -65,6 +66,8 @@ export async function withdrawConsent(ctx: RequestContext, input: WithdrawConsen
 
     const lapsed = await lapseLicensesOf(manager, ctx, user.id, receivedAt);
     const revokedApiKeys = await revokeApiKeysCreatedBy(manager, ctx, user.id);
+    // Stored Idempotency-Key records of their requests, or naming them, go with the withdrawal.
+    await forgetIdempotencyAbout(manager, [user.id]);
 
     await recordWrite(manager, ctx, {
       action: 'consent.withdrawn',
