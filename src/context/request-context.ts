@@ -5,6 +5,7 @@ import { SqlRunner } from '../common/sql';
 import { Actor } from './actor';
 import { Loaders } from './loaders';
 import { AuditReads } from '../policy/audit-reads';
+import type { AnswerBound } from '../http/answer-bound';
 
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
@@ -24,6 +25,13 @@ export interface RequestContext {
    * An object of its own because Apollo runs the operation on a shallow copy of the context.
    */
   answer: { errorCodes?: Map<string, number> };
+  /**
+   * The operation the static limits measured (its text and name): Apollo executes that one or
+   * none (src/server.ts). Set by the HTTP pipeline; absent, nothing executes.
+   */
+  measured?: { source: string; operationName: string | null };
+  /** The count of the answer's resolved fields against MAX_RESOLVED_FIELDS (src/http/answer-bound.ts). */
+  answerBound?: AnswerBound;
   /** Reads of personal data in this request, written in one batch when it ends. */
   auditReads: AuditReads;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */

@@ -1,0 +1,113 @@
+import { GraphQLError, GraphQLResolveInfo, GraphQLSchema, getNamedType, getNullableType, isCompositeType, isIntrospectionType, isListType, isObjectType } from 'graphql';
+import { ErrorCode } from '../common/errors';
+
+/**
+ * The second line of defence behind the static limits, which estimate an answer before it
+ * runs: while it runs, every resolved field and every item of a list of objects is counted,
+ * and past MAX_RESOLVED_FIELDS the execution stops with one coded error (QUERY_TOO_COMPLEX,
+ * limit maxResolvedFields) instead of the answer. An under-estimated query costs its caller an
+ * error, never the process its heap.
+ *
+ * The count is one increment and one comparison per field (the gated dashboard of
+ * docs/benchmarks.md resolves about 20,000 fields).
+ */
+export class AnswerBound {
+  count = 0;
+  private error: GraphQLError | undefined;
+
+  constructor(
+    readonly max: number,
+    /** Called once, when the bound is passed: stops the SQL still running for the answer. */
+    private readonly onExceeded: () => void = () => undefined,
+  ) {}
+
+  get exceeded(): boolean {
+    return this.error !== undefined;
+  }
+
+  /** The one error of an answer over the bound (what the client gets instead of the answer). */
+  refusal(): GraphQLError | undefined {
+    return this.error;
+  }
+
+  /**
+   * The error every field throws once the bound is passed. One instance, already located
+   * (path set): graphql-js keeps it as it is instead of building an error per field, and each
+   * field stops at once, so the rest of the answer is not built.
+   */
+  exceed(): GraphQLError {
+    if (!this.error) {
+      this.error = new GraphQLError(`the answer resolved more than ${this.max} fields and was stopped; ask for less (fewer or smaller pages)`, {
+        path: [],
+        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'maxResolvedFields', max: this.max, actual: this.count },
+      });
+      this.onExceeded();
+    }
+    return this.error;
+  }
+}
+
+/** What a resolver's context must hold for the count (the hub's RequestContext does). */
+interface Bounded {
+  answerBound?: AnswerBound;
+}
+
+type Resolver = (source: unknown, args: unknown, context: Bounded, info: GraphQLResolveInfo) => unknown;
+
+const counted = new WeakSet<GraphQLSchema>();
+
+/**
+ * Wraps every field resolver of the executable schema with the count (in place, once per schema:
+ * the schema is built once per process). Fields of lists of objects also count their items once
+ * the list is there, so that objects answered only with `__typename` count too. A request
+ * without an AnswerBound in its context is not counted.
+ */
+export function countResolvedFields(schema: GraphQLSchema): GraphQLSchema {
+  if (counted.has(schema)) return schema;
+  counted.add(schema);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || isIntrospectionType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = (field.resolve ?? defaultResolve) as Resolver;
+      const listOfObjects = isListType(getNullableType(field.type)) && isCompositeType(getNamedType(field.type));
+      field.resolve = (listOfObjects ? countingList(resolve) : counting(resolve)) as typeof field.resolve;
+    }
+  }
+  return schema;
+}
+
+function counting(resolve: Resolver): Resolver {
+  return (source, args, context, info) => {
+    const bound = context.answerBound;
+    if (bound !== undefined && ++bound.count > bound.max) throw bound.exceed();
+    return resolve(source, args, context, info);
+  };
+}
+
+function countingList(resolve: Resolver): Resolver {
+  return (source, args, context, info) => {
+    const bound = context.answerBound;
+    if (bound === undefined) return resolve(source, args, context, info);
+    if (++bound.count > bound.max) throw bound.exceed();
+    const value = resolve(source, args, context, info);
+    if (Array.isArray(value)) return items(bound, value);
+    if (value instanceof Promise) return value.then((list: unknown) => (Array.isArray(list) ? items(bound, list) : list));
+    return value;
+  };
+}
+
+function items(bound: AnswerBound, list: unknown[]): unknown[] {
+  bound.count += list.length;
+  if (bound.count > bound.max) throw bound.exceed();
+  return list;
+}
+
+/** graphql-js's default resolver (type-graphql gives every field its own, so this is a fallback). */
+function defaultResolve(source: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo): unknown {
+  if ((typeof source === 'object' && source !== null) || typeof source === 'function') {
+    const property = (source as Record<string, unknown>)[info.fieldName];
+    if (typeof property === 'function') return (source as Record<string, (...a: unknown[]) => unknown>)[info.fieldName](args, context, info);
+    return property;
+  }
+  return undefined;
+}
