@@ -85,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     executionTimeoutMs: intFrom(env.EXECUTION_TIMEOUT_MS, 10_000, 'EXECUTION_TIMEOUT_MS'),
     metricsToken: env.METRICS_TOKEN || undefined,
     maxConcurrentOperations: intFrom(env.MAX_CONCURRENT_OPERATIONS, 2, 'MAX_CONCURRENT_OPERATIONS'),
-    maxResolvedFields: intFrom(env.MAX_RESOLVED_FIELDS, 100_000, 'MAX_RESOLVED_FIELDS'),
+    maxResolvedFields: intFrom(env.MAX_RESOLVED_FIELDS, 250_000, 'MAX_RESOLVED_FIELDS'),
     introspection: !production || env.GRAPHQL_INTROSPECTION === 'true',
   };
   if (production) {

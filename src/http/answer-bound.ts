@@ -8,18 +8,16 @@ import { ErrorCode } from '../common/errors';
  * limit maxResolvedFields) instead of the answer. An under-estimated query costs its caller an
  * error, never the process its heap.
  *
- * The count is one increment and one comparison per field (the gated dashboard of
- * docs/benchmarks.md resolves about 20,000 fields).
+ * A refused field counts 20 (src/policy/apply-permissions.ts): its error is about 20 times the
+ * size of a value. The count is one increment and one comparison per field (the dashboard of
+ * docs/benchmarks.md resolves about 20,000 fields and 6,000 list items; gated, its 3,144
+ * refused fields make it about 90,000).
  */
 export class AnswerBound {
   count = 0;
   private error: GraphQLError | undefined;
 
-  constructor(
-    readonly max: number,
-    /** Called once, when the bound is passed: stops the SQL still running for the answer. */
-    private readonly onExceeded: () => void = () => undefined,
-  ) {}
+  constructor(readonly max: number) {}
 
   get exceeded(): boolean {
     return this.error !== undefined;
@@ -31,9 +29,19 @@ export class AnswerBound {
   }
 
   /**
-   * The error every field throws once the bound is passed. One instance, already located
-   * (path set): graphql-js keeps it as it is instead of building an error per field, and each
-   * field stops at once, so the rest of the answer is not built.
+   * What every field answers once the bound is passed: a promise rejected with the one error.
+   * Rejected rather than thrown: a synchronous error in a non-null field makes graphql-js drop
+   * the promises of the object's other fields unobserved, and their rejections would be
+   * unhandled (in Node, a crash). Each field stops before its resolver runs, so the rest of the
+   * answer is neither queried nor built (SQL already running finishes; its rows go nowhere).
+   */
+  stop(): Promise<never> {
+    return Promise.reject(this.exceed());
+  }
+
+  /**
+   * The error of an answer over the bound. One instance, already located (path set):
+   * graphql-js keeps it as it is instead of building an error per field.
    */
   exceed(): GraphQLError {
     if (!this.error) {
@@ -41,7 +49,6 @@ export class AnswerBound {
         path: [],
         extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'maxResolvedFields', max: this.max, actual: this.count },
       });
-      this.onExceeded();
     }
     return this.error;
   }
@@ -79,7 +86,7 @@ export function countResolvedFields(schema: GraphQLSchema): GraphQLSchema {
 function counting(resolve: Resolver): Resolver {
   return (source, args, context, info) => {
     const bound = context.answerBound;
-    if (bound !== undefined && ++bound.count > bound.max) throw bound.exceed();
+    if (bound !== undefined && ++bound.count > bound.max) return bound.stop();
     return resolve(source, args, context, info);
   };
 }
@@ -88,7 +95,7 @@ function countingList(resolve: Resolver): Resolver {
   return (source, args, context, info) => {
     const bound = context.answerBound;
     if (bound === undefined) return resolve(source, args, context, info);
-    if (++bound.count > bound.max) throw bound.exceed();
+    if (++bound.count > bound.max) return bound.stop();
     const value = resolve(source, args, context, info);
     if (Array.isArray(value)) return items(bound, value);
     if (value instanceof Promise) return value.then((list: unknown) => (Array.isArray(list) ? items(bound, list) : list));
@@ -96,10 +103,9 @@ function countingList(resolve: Resolver): Resolver {
   };
 }
 
-function items(bound: AnswerBound, list: unknown[]): unknown[] {
+function items(bound: AnswerBound, list: unknown[]): unknown {
   bound.count += list.length;
-  if (bound.count > bound.max) throw bound.exceed();
-  return list;
+  return bound.count > bound.max ? bound.stop() : list;
 }
 
 /** graphql-js's default resolver (type-graphql gives every field its own, so this is a fallback). */

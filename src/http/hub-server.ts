@@ -201,8 +201,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // The time limit: the answer is a coded error, and the context's signal stops the SQL behind it.
     const abort = new AbortController();
     context.signal = abort.signal;
-    // The answer's size: past MAX_RESOLVED_FIELDS it stops (and its SQL with it) with one coded error.
-    context.answerBound = new AnswerBound(config.maxResolvedFields, () => abort.abort());
+    // The answer's size: past MAX_RESOLVED_FIELDS it stops with one coded error.
+    context.answerBound = new AnswerBound(config.maxResolvedFields);
     // The embedded database (better-sqlite3) answers synchronously: an execution that never waits
     // never lets the timer below fire, so the SQL also reads the clock before each statement.
     const deadline = Date.now() + config.executionTimeoutMs;
@@ -243,7 +243,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } finally {
       clearTimeout(timer);
     }
-    if (result === 'timeout' || (abort.signal.aborted && !context.answerBound.exceeded)) {
+    if (result === 'timeout' || abort.signal.aborted) {
       if (idem.kind === 'started') {
         // A mutation's transaction may still commit after the client got TIMEOUT: the key stays
         // claimed until the work ends, then holds its real answer, so a retry never acts twice.
