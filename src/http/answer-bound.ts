@@ -11,7 +11,7 @@ import { ErrorCode } from '../common/errors';
  * A refused field counts 20 (src/policy/apply-permissions.ts): its error is about 20 times the
  * size of a value. The count is one increment and one comparison per field (the dashboard of
  * docs/benchmarks.md resolves about 20,000 fields and 6,000 list items; gated, its 3,144
- * refused fields make it about 90,000).
+ * refused fields make it about 86,000).
  */
 export class AnswerBound {
   count = 0;
