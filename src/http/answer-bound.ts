@@ -59,7 +59,7 @@ interface Bounded {
   answerBound?: AnswerBound;
 }
 
-type Resolver = (source: unknown, args: unknown, context: Bounded, info: GraphQLResolveInfo) => unknown;
+type Resolver = (source: unknown, args: unknown, context: Bounded | undefined, info: GraphQLResolveInfo) => unknown;
 
 const counted = new WeakSet<GraphQLSchema>();
 
@@ -85,7 +85,7 @@ export function countResolvedFields(schema: GraphQLSchema): GraphQLSchema {
 
 function counting(resolve: Resolver): Resolver {
   return (source, args, context, info) => {
-    const bound = context.answerBound;
+    const bound = context?.answerBound;
     if (bound !== undefined && ++bound.count > bound.max) return bound.stop();
     return resolve(source, args, context, info);
   };
@@ -93,7 +93,7 @@ function counting(resolve: Resolver): Resolver {
 
 function countingList(resolve: Resolver): Resolver {
   return (source, args, context, info) => {
-    const bound = context.answerBound;
+    const bound = context?.answerBound;
     if (bound === undefined) return resolve(source, args, context, info);
     if (++bound.count > bound.max) return bound.stop();
     const value = resolve(source, args, context, info);

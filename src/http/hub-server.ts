@@ -92,7 +92,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await apollo.start();
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
-    let params: GraphQLParams & { extensions?: unknown } = {};
+    let params: GraphQLParams = {};
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readBody(req);
@@ -129,7 +129,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // An address over its failed authentications is refused before its credential costs a lookup.
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy);
     const locked = rateLimiter.failedAuthentication.retryAfter(address);
-    if (locked) return refuseFailedAuthentication(res, locked);
+    if (locked) {
+      metrics.rateLimited.inc();
+      return refuseFailedAuthentication(res, locked);
+    }
     let context: RequestContext;
     try {
       const actor = await withTimeout(authenticator.authenticate(req.headers.authorization, now), AUTHENTICATION_TIMEOUT_MS);
@@ -137,7 +140,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } catch (e) {
       if (e instanceof DomainError) {
         const wait = await rateLimiter.failedAuthentication.failed(address);
-        return wait ? refuseFailedAuthentication(res, wait) : reject(res, 401, e.code, e.message);
+        if (!wait) return reject(res, 401, e.code, e.message);
+        metrics.rateLimited.inc();
+        return refuseFailedAuthentication(res, wait);
       }
       logger.error({ requestId, err: (e as Error).message }, 'authentication failed unexpectedly');
       return reject(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, `Service unavailable (request ${requestId})`);

@@ -83,7 +83,7 @@ export type OperationSource =
  * Apollo the request without its extensions, so that Apollo cannot find a document by a hash of
  * another shape (a one-element array prints as its hash) behind the limits' back.
  */
-export function resolveOperationSource(params: GraphQLParams & { extensions?: unknown }, store: PersistedQueryStore): OperationSource {
+export function resolveOperationSource(params: GraphQLParams, store: PersistedQueryStore): OperationSource {
   if (typeof params.query === 'string') return { kind: 'text', query: params.query, byHash: false };
   const extensions = params.extensions;
   const persisted = extensions && typeof extensions === 'object' ? (extensions as { persistedQuery?: unknown }).persistedQuery : undefined;

@@ -69,6 +69,8 @@ export interface GraphQLParams {
   query?: unknown;
   variables?: unknown;
   operationName?: unknown;
+  /** `persistedQuery.sha256Hash`: an APQ hash (resolved to its document by persisted-queries.ts). */
+  extensions?: unknown;
 }
 
 export type QueryCheck =

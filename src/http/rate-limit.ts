@@ -147,7 +147,8 @@ export class FailedAuthentication {
     try {
       res = await this.limiter.consume(address, 1);
     } catch (e) {
-      if (!(e instanceof RateLimiterRes)) throw e;
+      // A store that cannot count (Redis down and its insurance failing) does not turn the 401 into a 500.
+      if (!(e instanceof RateLimiterRes)) return 0;
       res = e;
     }
     if (res.remainingPoints > 0) return 0;
