@@ -29,7 +29,13 @@ export interface HubConfig {
   secretsKey: string;
   dbPoolSize: number;
   logLevel: string;
-  rateLimit: { points: number; windowSeconds: number; redisUrl: string | undefined };
+  rateLimit: {
+    points: number;
+    windowSeconds: number;
+    redisUrl: string | undefined;
+    /** Failed authentications per client address and window; beyond: 429 before any lookup. */
+    authFailures: { points: number; windowSeconds: number };
+  };
   tls: { certFile: string | undefined; keyFile: string | undefined };
   /** A TLS-terminating proxy stands in front: trust its X-Forwarded-Proto. */
   trustProxy: boolean;
@@ -41,6 +47,8 @@ export interface HubConfig {
   metricsToken: string | undefined;
   /** GraphQL operations executing at once; more wait their turn (src/http/admission.ts). */
   maxConcurrentOperations: number;
+  /** Fields (and items of lists of objects) one answer may resolve; beyond, it stops with QUERY_TOO_COMPLEX (src/http/answer-bound.ts). */
+  maxResolvedFields: number;
   introspection: boolean;
 }
 
@@ -74,12 +82,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       points: intFrom(env.RATE_LIMIT_POINTS, 5000, 'RATE_LIMIT_POINTS'),
       windowSeconds: intFrom(env.RATE_LIMIT_WINDOW_SECONDS, 3600, 'RATE_LIMIT_WINDOW_SECONDS'),
       redisUrl: env.REDIS_URL || undefined,
+      authFailures: {
+        points: intFrom(env.AUTH_FAILURE_LIMIT, 20, 'AUTH_FAILURE_LIMIT'),
+        windowSeconds: intFrom(env.AUTH_FAILURE_WINDOW_SECONDS, 60, 'AUTH_FAILURE_WINDOW_SECONDS'),
+      },
     },
     tls: { certFile: env.TLS_CERT_FILE || undefined, keyFile: env.TLS_KEY_FILE || undefined },
     trustProxy: env.TRUST_PROXY === 'true',
     executionTimeoutMs: intFrom(env.EXECUTION_TIMEOUT_MS, 10_000, 'EXECUTION_TIMEOUT_MS'),
     metricsToken: env.METRICS_TOKEN || undefined,
     maxConcurrentOperations: intFrom(env.MAX_CONCURRENT_OPERATIONS, 2, 'MAX_CONCURRENT_OPERATIONS'),
+    maxResolvedFields: intFrom(env.MAX_RESOLVED_FIELDS, 250_000, 'MAX_RESOLVED_FIELDS'),
     introspection: !production || env.GRAPHQL_INTROSPECTION === 'true',
   };
   if (production) {
@@ -95,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters');
   if (config.maxConcurrentOperations < 1) throw new Error('MAX_CONCURRENT_OPERATIONS must be at least 1');
   if (config.rateLimit.points < 1 || config.rateLimit.windowSeconds < 1) throw new Error('RATE_LIMIT_POINTS and RATE_LIMIT_WINDOW_SECONDS must be at least 1');
+  if (config.rateLimit.authFailures.points < 1 || config.rateLimit.authFailures.windowSeconds < 1) throw new Error('AUTH_FAILURE_LIMIT and AUTH_FAILURE_WINDOW_SECONDS must be at least 1');
+  if (config.maxResolvedFields < 1) throw new Error('MAX_RESOLVED_FIELDS must be at least 1');
   return config;
 }
 

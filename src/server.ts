@@ -1,12 +1,14 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ApolloServerPlugin } from '@apollo/server';
 import { HubConfig } from './config';
 import { ErrorCode } from './common/errors';
 import { RequestContext } from './context/request-context';
 import { buildHubSchema } from './schema';
+import { countResolvedFields } from './http/answer-bound';
+import { PersistedQueryStore } from './http/persisted-queries';
 
 /** Codes a client may see as they are; anything else is an internal error. */
 const CLIENT_CODES = new Set<string>([
@@ -20,12 +22,19 @@ const CLIENT_CODES = new Set<string>([
 ]);
 
 /**
- * schema → (permissions, issue #3) → Apollo server. The tests build exactly this one.
- * Unexpected errors never reach the client as they are: no stack, no SQL, no path.
+ * schema → (permissions, issue #3) → the count of resolved fields → Apollo server. The tests
+ * build exactly this one. Unexpected errors never reach the client as they are: no stack, no
+ * SQL, no path. Automatic persisted queries are on when the hub gives the store it resolves
+ * hashes from before the limits (src/http/persisted-queries.ts); without one, a hash is refused.
  */
-export function createGraphQLServer(config: HubConfig, onInternalError: (error: unknown, requestId: string) => void): ApolloServer<RequestContext> {
+export function createGraphQLServer(
+  config: HubConfig,
+  onInternalError: (error: unknown, requestId: string) => void,
+  persistedQueries?: PersistedQueryStore,
+): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
-    schema: buildHubSchema(),
+    schema: countResolvedFields(buildHubSchema()),
+    persistedQueries: persistedQueries ? { cache: persistedQueries } : false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -35,7 +44,7 @@ export function createGraphQLServer(config: HubConfig, onInternalError: (error: 
     // Apollo's own handler raced it and could leave apollo.stop() hanging until the forced exit.
     stopOnTerminationSignals: false,
     // The hub sets no cache hints; the plugin would otherwise wrap every field of every answer.
-    plugins: [ApolloServerPluginCacheControlDisabled(), maskedErrors(onInternalError)],
+    plugins: [ApolloServerPluginCacheControlDisabled(), measuredOperationOnly(), answerBound(), maskedErrors(onInternalError)],
     formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) {
@@ -49,6 +58,47 @@ export function createGraphQLServer(config: HubConfig, onInternalError: (error: 
       return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
     },
   });
+}
+
+/**
+ * Apollo executes the operation the static limits measured, or nothing: the same text and the
+ * same operation of it. The hub hands Apollo the text it measured (an APQ hash already resolved),
+ * so this never refuses on the hub's own path; it makes the guarantee not depend on that.
+ */
+function measuredOperationOnly(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ source, operation, contextValue }) {
+          if (!operation) return; // no such operation: graphql-js executes nothing and says why
+          const measured = contextValue.measured;
+          if (measured && measured.source === source && measured.operationName === (operation.name?.value ?? null)) return;
+          throw new GraphQLError('the operation was not measured against the query limits and is not executed', {
+            extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'measured', http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * An answer over MAX_RESOLVED_FIELDS (src/http/answer-bound.ts) is replaced by its one error,
+ * HTTP 400: the client gets no partial answer, and the partial answer is never serialized.
+ */
+function answerBound(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          const refusal = contextValue.answerBound?.refusal();
+          if (!refusal || response.body.kind !== 'single') return;
+          response.body.singleResult = { errors: [{ message: refusal.message, extensions: refusal.extensions }] };
+          response.http.status = 400;
+        },
+      };
+    },
+  };
 }
 
 const isClientError = (error: { extensions?: Record<string, unknown> }) => {

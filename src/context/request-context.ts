@@ -6,6 +6,7 @@ import { Actor } from './actor';
 import { Loaders } from './loaders';
 import { AuditReads } from '../policy/audit-reads';
 import type { IdempotentRun } from '../modules/idempotency/mutation-outcome';
+import type { AnswerBound } from '../http/answer-bound';
 
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
@@ -28,6 +29,13 @@ export interface RequestContext {
    * An object of its own because Apollo runs the operation on a shallow copy of the context.
    */
   answer: { errorCodes?: Map<string, number> };
+  /**
+   * The operation the static limits measured (its text and name): Apollo executes that one or
+   * none (src/server.ts). Set by the HTTP pipeline; absent, nothing executes.
+   */
+  measured?: { source: string; operationName: string | null };
+  /** The count of the answer's resolved fields against MAX_RESOLVED_FIELDS (src/http/answer-bound.ts). */
+  answerBound?: AnswerBound;
   /** Reads of personal data in this request, written in one batch when it ends. */
   auditReads: AuditReads;
   /** Set on a mutation sent with an Idempotency-Key: its outcome is recorded, or, on a retry, replayed. */

@@ -16,8 +16,10 @@ import { HubMetrics } from '../observability/metrics';
 import { buildHubSchema } from '../schema';
 import { createGraphQLServer } from '../server';
 import { Admission } from './admission';
+import { AnswerBound } from './answer-bound';
+import { PersistedQueryStore, resolveOperationSource } from './persisted-queries';
 import { checkQuery, GraphQLParams } from './query-limits';
-import { RateDecision, RateLimiter } from './rate-limit';
+import { clientAddress, RateDecision, RateLimiter } from './rate-limit';
 import { createTransport, enforceTransport } from './transport';
 
 export const MAX_BODY_BYTES = 100 * 1024;
@@ -64,8 +66,11 @@ interface Outcome {
 
 /**
  * The HTTP face of the hub. /graphql goes through, in order: transport (HTTPS), body size,
- * authentication, static query limits, the rate limit, idempotency, a turn among the
- * operations executing at once, Apollo (with a time limit), the audit batch; /health, /ready and /metrics answer on their own.
+ * authentication (failed ones limited per client address), the document that executes (an APQ
+ * hash resolved to its text), static query limits on that document's operation, the rate limit,
+ * idempotency, a turn among the operations executing at once, Apollo (with a time limit and a
+ * bound on the answer's resolved fields), the audit batch; /health, /ready and /metrics answer
+ * on their own.
  */
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, dataSource } = options;
@@ -82,8 +87,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   metrics.watchAdmission(admission);
   await rateLimiter.ready(); // with REDIS_URL: the first requests already share the budget
   const schema = buildHubSchema();
-  const apollo = createGraphQLServer(config, (error, requestId) =>
-    logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
+  const persistedQueries = new PersistedQueryStore();
+  const apollo = createGraphQLServer(
+    config,
+    (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
+    persistedQueries,
   );
   await apollo.start();
   // Stored Idempotency-Key records name people: they go when they expire, whether or not the
@@ -119,33 +127,53 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }
     } else {
       params = { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
-      const variables = url.searchParams.get('variables');
-      if (variables) {
+      for (const name of ['variables', 'extensions'] as const) {
+        const text = url.searchParams.get(name);
+        if (!text) continue;
         try {
-          params.variables = JSON.parse(variables);
+          params[name] = JSON.parse(text);
         } catch {
-          return reject(res, 400, 'BAD_REQUEST', 'variables is not valid JSON');
+          return reject(res, 400, 'BAD_REQUEST', `${name} is not valid JSON`);
         }
       }
     }
 
     const now = clock();
+    // An address over its failed authentications is refused before its credential costs a lookup.
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy);
+    const locked = rateLimiter.failedAuthentication.retryAfter(address);
+    if (locked) {
+      metrics.rateLimited.inc();
+      return refuseFailedAuthentication(res, locked);
+    }
     let context: RequestContext;
     try {
       const actor = await withTimeout(authenticator.authenticate(req.headers.authorization, now), AUTHENTICATION_TIMEOUT_MS);
       context = createRequestContext({ requestId, clientRequestId, now, actor, config, dataSource, sql: new SqlRunner(dataSource), secrets });
     } catch (e) {
-      if (e instanceof DomainError) return reject(res, 401, e.code, e.message);
+      if (e instanceof DomainError) {
+        const wait = await rateLimiter.failedAuthentication.failed(address);
+        if (!wait) return reject(res, 401, e.code, e.message);
+        metrics.rateLimited.inc();
+        return refuseFailedAuthentication(res, wait);
+      }
       logger.error({ requestId, err: (e as Error).message }, 'authentication failed unexpectedly');
       return reject(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, `Service unavailable (request ${requestId})`);
     }
     const outcome: Outcome = { status: 200, actorId: context.actor.id, operationName: typeof params.operationName === 'string' ? params.operationName : undefined };
 
     const actorKey = `${context.actor.type}:${context.actor.id}`;
-    const check = checkQuery(schema, params);
+    // The limits measure the document that executes: the request's text, or the one registered
+    // under its APQ hash; Apollo is then given exactly that text (apolloRequest below).
+    const source = resolveOperationSource(params, persistedQueries);
+    const check = checkQuery(schema, source.kind === 'text' ? { ...params, query: source.query } : params);
+    const cost = check.kind === 'ok' ? RateLimiter.cost(check.operation, check.nodeEstimate) : 1;
+    // A cost above the whole budget can never be paid: a limit of the query, not a wait.
+    const overBudget = cost > rateLimiter.budget;
     // Every request of an actor costs at least 1 point ("at least 1"), the refused and the
-    // unreadable ones too: a flood of garbage spends the budget like any other flood.
-    const rate = await rateLimiter.consume(actorKey, check.kind === 'ok' ? RateLimiter.cost(check.operation, check.nodeEstimate) : 1);
+    // unreadable ones too: a flood of garbage spends the budget like any other flood. A request
+    // refused for the rate limit itself costs nothing.
+    const rate = await rateLimiter.consume(actorKey, check.kind === 'ok' && !overBudget ? cost : 1);
     setRateHeaders(res, rate);
     if (!rate.allowed) {
       metrics.rateLimited.inc();
@@ -155,7 +183,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (check.kind === 'rejected') {
       return { ...outcome, ...reject(res, 400, ErrorCode.QUERY_TOO_COMPLEX, check.message, { limit: check.limit, max: check.max, actual: check.actual }) };
     }
-    if (check.kind === 'ok') outcome.operation = check.operation;
+    if (overBudget) {
+      const message = `query cost of ${cost} points exceeds the whole rate-limit budget of ${rateLimiter.budget} points per ${config.rateLimit.windowSeconds} s; ask for less (fewer or smaller pages)`;
+      return { ...outcome, ...reject(res, 400, ErrorCode.QUERY_TOO_COMPLEX, message, { limit: 'maxCost', max: rateLimiter.budget, actual: cost }) };
+    }
+    if (source.kind === 'not-found') {
+      // Apollo's answer to an unknown hash (HTTP 200): the client registers the document and retries.
+      sendJson(res, 200, { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
+      return { ...outcome, status: 200, codes: ['PERSISTED_QUERY_NOT_FOUND'] };
+    }
+    if (check.kind === 'ok' && source.kind === 'text') {
+      outcome.operation = check.operation;
+      context.measured = { source: source.query, operationName: check.operationName };
+    }
 
     const idempotencyHeader = req.headers['idempotency-key'];
     const idem = await startIdempotent(dataSource, secrets, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, body ?? params, now);
@@ -185,6 +225,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // The time limit: the answer is a coded error, and the context's signal stops the SQL behind it.
     const abort = new AbortController();
     context.signal = abort.signal;
+    // The answer's size: past MAX_RESOLVED_FIELDS it stops with one coded error.
+    context.answerBound = new AnswerBound(config.maxResolvedFields);
     // The embedded database (better-sqlite3) answers synchronously: an execution that never waits
     // never lets the timer below fire, so the SQL also reads the clock before each statement.
     const deadline = Date.now() + config.executionTimeoutMs;
@@ -210,8 +252,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       return { ...outcome, ...reject(res, 503, 'TIMEOUT', `the request took longer than ${config.executionTimeoutMs} ms and was stopped (request ${requestId})`) };
     }
     let result;
+    const method = (req.method ?? 'GET').toUpperCase();
     const execution = apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method, headers, ...apolloRequest(method, url, body, source) },
       context: async () => context,
     });
     // The slot is freed when the execution ends, also one abandoned at its time limit.
@@ -409,6 +452,30 @@ async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge:
     chunks.push(chunk as Buffer);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
+}
+
+/**
+ * The request Apollo executes: the text the limits measured in place of the request's `query`
+ * (an APQ hash resolved already; Apollo checks the hash against the text and keeps registering
+ * it), and without extensions when there is no text, so Apollo never looks up a hash itself.
+ */
+function apolloRequest(method: string, url: URL, body: unknown, source: ReturnType<typeof resolveOperationSource>): { search: string; body: unknown } {
+  if (method !== 'POST') {
+    const search = new URLSearchParams(url.search);
+    if (source.kind === 'text') search.set('query', source.query);
+    else search.delete('extensions');
+    return { search: `?${search}`, body };
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { search: url.search, body }; // Apollo refuses it
+  if (source.kind === 'text') return { search: url.search, body: { ...body, query: source.query } };
+  const { extensions: _dropped, ...rest } = body as Record<string, unknown>;
+  return { search: url.search, body: rest };
+}
+
+/** Too many failed authentications from this client address: 429, whatever the credential. */
+function refuseFailedAuthentication(res: ServerResponse, retryAfterSeconds: number): Outcome {
+  res.setHeader('retry-after', String(retryAfterSeconds));
+  return reject(res, 429, ErrorCode.RATE_LIMITED, `too many failed authentications from this address; retry after ${retryAfterSeconds} s`);
 }
 
 function setRateHeaders(res: ServerResponse, rate: RateDecision): void {

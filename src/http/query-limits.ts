@@ -69,10 +69,13 @@ export interface GraphQLParams {
   query?: unknown;
   variables?: unknown;
   operationName?: unknown;
+  /** `persistedQuery.sha256Hash`: an APQ hash (resolved to its document by persisted-queries.ts). */
+  extensions?: unknown;
 }
 
 export type QueryCheck =
-  | { kind: 'ok'; operation: 'query' | 'mutation' | 'subscription'; nodeEstimate: number }
+  /** `operationName`: the measured operation's name (null: the document's one anonymous operation). */
+  | { kind: 'ok'; operation: 'query' | 'mutation' | 'subscription'; operationName: string | null; nodeEstimate: number }
   | { kind: 'rejected'; limit: keyof QueryLimits; max: number; actual: number; message: string }
   /** No query string, a syntax error, no such operation: Apollo reports those itself. */
   | { kind: 'not-analyzable' };
@@ -107,7 +110,10 @@ function rejected(limit: keyof QueryLimits, max: number, actual: number): QueryC
  * Pure: no I/O, no clock; linear in the size of the document (fragments are measured once).
  *
  * Other operations of a multi-operation document are not executed, so they are not measured
- * (the document-wide size and token limits still cover them).
+ * (the document-wide size and token limits still cover them). `params.query` must be the text
+ * that executes: the hub resolves an APQ hash to its registered text first
+ * (persisted-queries.ts), and Apollo refuses to run any operation but the one measured here
+ * (server.ts, measuredOperationOnly).
  */
 export function checkQuery(schema: GraphQLSchema, params: GraphQLParams, limits: QueryLimits = DEFAULT_QUERY_LIMITS): QueryCheck {
   const query = params?.query;
@@ -146,7 +152,7 @@ export function checkQuery(schema: GraphQLSchema, params: GraphQLParams, limits:
   if (total.maxIds > limits.maxIds) return rejected('maxIds', limits.maxIds, total.maxIds);
   if (total.nodes > limits.maxNodes) return rejected('maxNodes', limits.maxNodes, total.nodes);
 
-  return { kind: 'ok', operation: operation.operation as 'query' | 'mutation' | 'subscription', nodeEstimate: total.nodes };
+  return { kind: 'ok', operation: operation.operation as 'query' | 'mutation' | 'subscription', operationName: operation.name?.value ?? null, nodeEstimate: total.nodes };
 }
 
 // ---------------------------------------------------------------------------------------------

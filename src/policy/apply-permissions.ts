@@ -98,19 +98,36 @@ export function guard(r: IRule): (resolve: Resolve, parent: unknown, args: unkno
     try {
       decision = decide(parent, args, ctx, info);
     } catch {
-      return notAllowed();
+      return refused(ctx, notAllowed());
     }
     // The synchronous path allocates nothing: it runs for every guarded field of a large answer.
     if (decision === true) return resolve(parent, args, ctx, info);
     if (decision instanceof Promise) {
-      return decision.then((later) => (later === true ? resolve(parent, args, ctx, info) : later instanceof Error ? later : notAllowed()), notAllowed);
+      return decision.then(
+        (later) => (later === true ? resolve(parent, args, ctx, info) : refused(ctx, later instanceof Error ? later : notAllowed())),
+        () => refused(ctx, notAllowed()),
+      );
     }
-    return decision instanceof Error ? decision : notAllowed();
+    return refused(ctx, decision instanceof Error ? decision : notAllowed());
   };
 }
 
 function notAllowed(): DomainError {
   return new DomainError(ErrorCode.FORBIDDEN, 'Not allowed');
+}
+
+/**
+ * A refused field's error is about 20 times the size of a value in the answer (the gated
+ * dashboard of docs/benchmarks.md: 3,144 errors add 1.1 MB to 0.4 MB of data), so it counts 20
+ * against the answer's bound on resolved fields (MAX_RESOLVED_FIELDS, src/http/answer-bound.ts),
+ * its 1 as a field included.
+ */
+export const REFUSAL_WEIGHT = 20;
+
+function refused(ctx: unknown, error: unknown): unknown {
+  const bound = (ctx as { answerBound?: { count: number; max: number; stop(): Promise<never> } } | undefined)?.answerBound;
+  if (bound && (bound.count += REFUSAL_WEIGHT - 1) > bound.max) return bound.stop();
+  return error;
 }
 
 /** The function of a plain graphql-shield rule; anything else is refused at startup. */

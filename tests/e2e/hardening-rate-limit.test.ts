@@ -23,8 +23,10 @@ const THREE_HUNDRED = `{ licenses(first: 100) { nodes { activations(first: 2) { 
 /** The README's distributor dashboard: 50 × (1 + 5 + 20 × (1 + 20)) = 21,300 nodes: costs 213. */
 const DASHBOARD =
   '{ viewer { role organization { name transferBasis { allowed basis reason } } } customers(first: 50) { totalCount nodes { name users(first: 5) { nodes { name email } } licenses(first: 20) { nodes { status seats seatsUsed product { sku } activations { nodes { computer { os } } } } } } } }';
-/** A mutation costs 5 whatever it does; this one rewrites the caller's own name unchanged. */
+/** A mutation costs 5 plus its payload's node estimate / 100; this one rewrites the caller's own name unchanged (payload estimate 0). */
 const MUTATION = `mutation($name: String) { updateMyProfile(input: { name: $name }) { user { id } } }`;
+/** The same mutation carrying a read: 100 × (1 + 100) = 10,100 nodes in its payload, 101 points. */
+const MUTATION_WITH_READ = `mutation($name: String) { updateMyProfile(input: { name: $name }) { user { organization { licenses(first: 100) { nodes { activations(first: 100) { totalCount } } } } } } }`;
 
 interface RateHeaders {
   limit: number;
@@ -113,6 +115,11 @@ describe(`rate limits, in memory (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
     expect(await cost(client, DASHBOARD)).toBe(213);
   });
 
+  it("a mutation costs 5 plus the read of its payload selection: 5 + 10,100 nodes / 100 = 106", async () => {
+    const client = await hub.as(PERSONAS.distributors.rhein.user);
+    expect(await cost(client, MUTATION_WITH_READ, { name: 'Rhein User' })).toBe(106);
+  });
+
   it('the budget is per actor: two users have their own, and an API key has its own apart from its organization\'s users', async () => {
     const a = await hub.as(PERSONAS.distributors.vigilancia.admin);
     const b = await hub.as(PERSONAS.distributors.vigilancia.user);
@@ -182,13 +189,41 @@ describe(`rate limits, in memory (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
     expect(user.node.name).not.toBe('Changed While Over The Limit');
   });
 
-  it('a query that costs more than what is left is refused as a whole (429), even though smaller ones were still allowed', async () => {
+  it('a query that costs more than what is left is refused as a whole (429) and costs nothing: the smaller ones are still allowed', async () => {
     const client = await limited.as(PERSONAS.distributors.gulf.admin);
     expect(rate(await client.gql(MUTATION, { name: 'Gulf Admin' })).remaining).toBe(5);
     const big = await client.gql(THREE_HUNDRED.replace('first: 2', 'first: 9')); // 100 × 10 = 1,000 nodes: 10 points
     expect(big.status).toBe(429);
     expect(codes(big)).toEqual(['RATE_LIMITED']);
     expect(big.body.data).toBeUndefined();
+    expect(rate(big)).toMatchObject({ limit: 10, remaining: 5 });
+    expect(rate(big).retryAfter).toBeGreaterThanOrEqual(1);
+    // Refused again: still nothing spent; the five points left serve five small queries.
+    expect((await client.gql(THREE_HUNDRED.replace('first: 2', 'first: 9'))).status).toBe(429);
+    const left: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await client.gql(SMALL);
+      expect(r.status).toBe(200);
+      left.push(rate(r).remaining);
+    }
+    expect(left).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it('a query that costs more than the whole budget is HTTP 400 QUERY_TOO_COMPLEX with the cost and the budget (it could never run), not a wait', async () => {
+    const client = await limited.as(PERSONAS.distributors.andes.admin);
+    const fits = await client.gql(THREE_HUNDRED.replace('first: 2', 'first: 9')); // 10 points: the whole budget
+    expect(fits.status).toBe(200);
+    expect(rate(fits).remaining).toBe(0);
+    const fresh = await limited.as(PERSONAS.distributors.andes.user);
+    const over = await fresh.gql(THREE_HUNDRED.replace('first: 2', 'first: 10')); // 100 × 11 = 1,100 nodes: 11 points
+    expect({ status: over.status, codes: codes(over), data: over.body.data }).toEqual({ status: 400, codes: ['QUERY_TOO_COMPLEX'], data: undefined });
+    expect(over.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 10, actual: 11 });
+    expect(over.body.errors![0].message).toMatch(/cost of 11 points exceeds the whole rate-limit budget of 10 points per 60 s/);
+    expect(rate(over)).toMatchObject({ limit: 10, remaining: 9, retryAfter: undefined }); // refused like any limit: 1 point
+    // A mutation whose payload costs more than the budget: refused before it runs.
+    const mutation = await fresh.gql(MUTATION_WITH_READ, { name: 'Changed Over Budget' });
+    expect(mutation.status).toBe(400);
+    expect(mutation.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 10, actual: 106 });
   });
 
   it('after the window the budget is back (RATE_LIMIT_WINDOW_SECONDS=1)', async () => {
@@ -206,6 +241,63 @@ describe(`rate limits, in memory (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
       expect(rate(again).remaining).toBe(1);
     } finally {
       await short.close();
+    }
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+// Failed authentication, per client address.
+
+describe(`failed authentications per client address (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
+  const BAD_KEY = `mbxk_${'0'.repeat(43)}`;
+
+  it('AUTH_FAILURE_LIMIT=3: three failures are 401, then the address gets 429 RATE_LIMITED with Retry-After, whatever its credential', async () => {
+    const hub = await TestHub.start('hardening_auth_failures', { AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_SECONDS: '60' });
+    try {
+      const good = await hub.as(PERSONAS.vendorAdmin);
+      const bad = hub.withToken(BAD_KEY);
+      for (let i = 0; i < 3; i++) {
+        const r = await bad.gql(SMALL);
+        expect({ status: r.status, codes: codes(r) }).toEqual({ status: 401, codes: ['UNAUTHENTICATED'] });
+      }
+      for (const client of [bad, hub.withToken(null), good]) {
+        const r = await client.gql(SMALL);
+        expect({ status: r.status, codes: codes(r), data: r.body.data }).toEqual({ status: 429, codes: ['RATE_LIMITED'], data: undefined });
+        expect(r.body.errors![0].message).toMatch(/too many failed authentications from this address; retry after \d+ s/);
+        const retry = Number(r.headers.get('retry-after'));
+        expect(retry).toBeGreaterThanOrEqual(1);
+        expect(retry).toBeLessThanOrEqual(60);
+      }
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('successful requests cost nothing: 30 of them, then three failures are still answered 401', async () => {
+    const hub = await TestHub.start('hardening_auth_successes', { AUTH_FAILURE_LIMIT: '3' });
+    try {
+      const good = await hub.as(PERSONAS.vendorAdmin);
+      for (let i = 0; i < 30; i++) expect((await good.gql(SMALL)).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await hub.withToken(BAD_KEY).gql(SMALL)).status).toBe(401);
+      expect((await hub.withToken(BAD_KEY).gql(SMALL)).status).toBe(429);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('behind a trusted proxy (TRUST_PROXY=true) the address is the right-most X-Forwarded-For entry: entries a client writes to its left do not make a new address', async () => {
+    const hub = await TestHub.start('hardening_auth_proxy', { AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: 'true' });
+    try {
+      const from = (forwardedFor: string) => hub.withToken(BAD_KEY).gql(SMALL, undefined, { 'x-forwarded-for': forwardedFor });
+      expect((await from('198.51.100.1, 203.0.113.7')).status).toBe(401);
+      expect((await from('198.51.100.2, 203.0.113.7')).status).toBe(401);
+      expect((await from('198.51.100.3, 203.0.113.7')).status).toBe(429);
+      // Another client address behind the same proxy is not affected.
+      expect((await from('203.0.113.8')).status).toBe(401);
+      const good = await hub.as(PERSONAS.vendorAdmin);
+      expect((await good.gql(SMALL, undefined, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(200);
+    } finally {
+      await hub.close();
     }
   });
 });
@@ -281,6 +373,30 @@ describeRedis(`rate limits shared through Redis at ${REDIS_URL} (${ON_MYSQL ? 'M
     expect(h).toMatchObject({ limit: 20, remaining: 0 });
     expect(h.retryAfter).toBeGreaterThanOrEqual(1);
     expect(h.retryAfter).toBeLessThanOrEqual(600);
+  });
+
+  it('failed authentications on hub A count on hub B (per client address, in Redis)', async () => {
+    const env = { REDIS_URL, AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_WINDOW_SECONDS: '60', TRUST_PROXY: 'true' };
+    const c = await TestHub.start('hardening_auth_redis_c', env);
+    const d = await TestHub.start('hardening_auth_redis_d', env);
+    try {
+      // An address of its own for this run (the key lives in Redis for the window).
+      const address = `198.18.${process.pid % 250}.${Date.now() % 250}`;
+      written.push(`hub-auth-fail:${address}`);
+      await redis.del(`hub-auth-fail:${address}`);
+      const bad = (hub: TestHub) => hub.withToken(`mbxk_${'1'.repeat(43)}`).gql(SMALL, undefined, { 'x-forwarded-for': address });
+      expect((await bad(c)).status).toBe(401);
+      expect((await bad(d)).status).toBe(401);
+      expect((await bad(c)).status).toBe(401);
+      const refused = await bad(d); // the fourth failure of the address, on the other instance
+      expect(refused.status).toBe(429);
+      expect(codes(refused)).toEqual(['RATE_LIMITED']);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(await redis.get(`hub-auth-fail:${address}`))).toBe(4);
+    } finally {
+      await c.close();
+      await d.close();
+    }
   });
 
   it('a user (the same id on both instances) shares one budget too, and other actors are not touched', async () => {

@@ -368,7 +368,7 @@ describe('query limits: the seed dashboard query', () => {
     for (const [limit, value] of Object.entries(measured)) {
       expect(`${limit}: ${value <= 0.75 * DEFAULT_QUERY_LIMITS[limit as keyof QueryLimits]}`).toBe(`${limit}: true`);
     }
-    expect(check(DASHBOARD)).toEqual({ kind: 'ok', operation: 'query', nodeEstimate: 21_300 });
+    expect(check(DASHBOARD)).toEqual({ kind: 'ok', operation: 'query', operationName: null, nodeEstimate: 21_300 });
   });
 });
 
@@ -377,17 +377,18 @@ describe('query limits: operations', () => {
     expect(check('mutation Run { runRetention(input: { dryRun: true }) { report { people computers } } }')).toEqual({
       kind: 'ok',
       operation: 'mutation',
+      operationName: 'Run',
       nodeEstimate: 0,
     });
   });
 
   it('a query yields operation "query"', () => {
-    expect(check('{ viewer { role } }')).toEqual({ kind: 'ok', operation: 'query', nodeEstimate: 0 });
+    expect(check('{ viewer { role } }')).toEqual({ kind: 'ok', operation: 'query', operationName: null, nodeEstimate: 0 });
   });
 
   it('measures only the operation that would execute', () => {
     const doc = `query Deep { organization(id: "x") { ${chain(20)} } } query Shallow { viewer { role } }`;
-    expect(check(doc, undefined, 'Shallow')).toEqual({ kind: 'ok', operation: 'query', nodeEstimate: 0 });
+    expect(check(doc, undefined, 'Shallow')).toEqual({ kind: 'ok', operation: 'query', operationName: 'Shallow', nodeEstimate: 0 });
     expectRejected(check(doc, undefined, 'Deep'), 'maxDepth', 22);
   });
 
