@@ -198,7 +198,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
 
     const idempotencyHeader = req.headers['idempotency-key'];
-    const idem = await startIdempotent(dataSource, secrets, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, body ?? params, now);
+    // Keyed on the document that executes: a mutation sent by its APQ hash alone is the same
+    // request as the one that sent its text, and a retry by hash never acts twice.
+    const executed = source.kind === 'text' ? { query: source.query, variables: params.variables, operationName: params.operationName } : body ?? params;
+    const idem = await startIdempotent(dataSource, secrets, context.actor, Array.isArray(idempotencyHeader) ? idempotencyHeader.join(',') : idempotencyHeader, executed, now);
     switch (idem.kind) {
       case 'invalid-key':
         return { ...outcome, ...reject(res, 400, ErrorCode.BAD_USER_INPUT, 'Idempotency-Key: must be 1 to 255 printable ASCII characters', { field: 'Idempotency-Key' }) };

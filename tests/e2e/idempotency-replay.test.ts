@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { contractId, PERSONAS } from '../../seeds/personas';
 import { toGlobalId } from '../../src/common/global-id';
 import { ON_MYSQL } from '../helpers/database';
@@ -54,6 +55,25 @@ describe(`Idempotency-Key replays under today's policy (${ON_MYSQL ? 'MariaDB' :
     expect(await auditOfRequest(requestIdOf(retry))).toEqual([
       { action: 'personal_data.read', subject: ids.user(PERSONAS.customer(C1).admin), fields: 'License.licensee,PortalUser.email,PortalUser.name', outcome: 'ALLOWED' },
     ]);
+    expect(await auditOf(admin, licenseIds[0], 'license.allocated')).toHaveLength(1);
+  });
+
+  it('a mutation sent by its persisted-query hash alone is the same request: the retry by hash does not act again', async () => {
+    const licenseIds = await registerFresh(hub, { distributor: 'vigilancia', count: 1 });
+    const variables = { input: { licenseIds, customerId: ids.org(C1), licenseeId: ids.user(PERSONAS.customer(C1).admin) } };
+    const query = `mutation($input: AllocateLicenseInput!) { allocateLicense(input: $input) { licenses { id status } } }`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    const post = (payload: Record<string, unknown>) =>
+      fetch(`${hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${vigilancia.token}`, 'Idempotency-Key': 'apq-by-hash' },
+        body: JSON.stringify(payload),
+      });
+    const first = await post({ query, variables, extensions });
+    expect(((await first.json()) as any).data.allocateLicense.licenses).toEqual([{ id: licenseIds[0], status: 'ALLOCATED' }]);
+    const byHash = await post({ variables, extensions });
+    expect(byHash.headers.get('idempotency-replayed')).toBe('true');
+    expect(((await byHash.json()) as any).data.allocateLicense.licenses).toEqual([{ id: licenseIds[0], status: 'ALLOCATED' }]);
     expect(await auditOf(admin, licenseIds[0], 'license.allocated')).toHaveLength(1);
   });
 
