@@ -22,7 +22,8 @@ import { PortalUser } from '../../src/modules/user/portal-user.entity';
  * - `licensee`, `activated by`: the people named by its licenses and their activations;
  * - `customer computer`: Computer.name/hostId of its customers' computers and of every computer
  *   with an activation of its licenses;
- * - `other tenant …`, `vendor staff person`: everything personal of rows it cannot reach at all.
+ * - `other tenant …`, `vendor staff person`: everything personal of rows it cannot reach at all
+ *   (a status word is looked for only among its own customers' people: it names no one by itself).
  *
  * What is left out, and why (see `skipped`):
  * - values under 4 characters (country codes, "C1"…): they match inside ids, words and numbers;
@@ -43,7 +44,6 @@ export type ValueCategory =
   | 'customer computer'
   | 'other tenant contact'
   | 'other tenant person'
-  | 'other tenant person status'
   | 'other tenant computer'
   | 'vendor staff person';
 
@@ -146,9 +146,13 @@ export async function personalValuesFor(dataSource: DataSource, distributorId: s
     add(u.email, category, `PortalUser.email of ${who}`);
     add(u.phone, category, `PortalUser.phone of ${who}`);
     add(iso(u.consentWithdrawnAt), category, `PortalUser.consentWithdrawnAt of ${who}`);
-    if (STATUS_WORDS.has(u.status)) {
-      const statusCategory: ValueCategory = customerIds.has(u.organizationId) || licenseeIds.has(u.id) || activatorIds.has(u.id) ? 'customer person status' : 'other tenant person status';
-      add(u.status, statusCategory, `PortalUser.status of ${who}`, true);
+    // A status word is the same for everyone who has it: one value per word, naming the
+    // distributor's customers' people who have it (other tenants' people cannot be named by
+    // the distributor in the first place).
+    if (STATUS_WORDS.has(u.status) && (customerIds.has(u.organizationId) || licenseeIds.has(u.id) || activatorIds.has(u.id))) {
+      const existing = candidates.find((c) => c.word && c.value === u.status);
+      if (existing) existing.subject += `, ${u.email}`;
+      else add(u.status, 'customer person status', `PortalUser.status of ${u.email}`, true);
     }
   }
   for (const c of computers) {

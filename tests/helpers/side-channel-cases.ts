@@ -40,6 +40,10 @@ export interface Fixture {
   /** Host ids of existing computers: of its customers and of another tenant's customer. */
   customerHostIds: { label: string; hostId: string }[];
   product: string;
+  /** Its customers' people who are not ACTIVE, with their organization. */
+  inactivePeople: { label: string; id: string; organization: string }[];
+  /** Hands out its REGISTERED licenses one by one, so that a case that succeeds spends its own. */
+  nextRegistered(): string;
 }
 
 const UNKNOWN_UUID = '01890000-0000-7000-8000-00000000dead';
@@ -130,6 +134,7 @@ export async function fixtureFor(dataSource: DataSource, distributorRaw: string)
   ];
   ids.AuditEvent = [{ label: 'an unknown audit event', id: g('AuditEvent', UNKNOWN_UUID) }];
 
+  let handedOut = 0;
   const seatsUsed = (l: License) => activations.filter((a) => a.licenseId === l.id && !a.deactivatedAt).length;
   const allocated = mine.find((l) => l.state === 'ALLOCATED' && l.customerId && (!l.validUntil || l.validUntil > new Date('2030-01-01')) && seatsUsed(l) < l.seats);
   const firstCustomer = myCustomers[0];
@@ -147,6 +152,12 @@ export async function fixtureFor(dataSource: DataSource, distributorRaw: string)
       { label: "host id of another tenant's computer", hostId: otherComputer.hostId },
     ],
     product: g('Product', products[0].id),
+    inactivePeople: customerUsers.filter((u) => u.status !== 'ACTIVE').map((u) => ({ label: `${u.status} ${u.email}`, id: g('PortalUser', u.id), organization: g('Organization', u.organizationId) })),
+    nextRegistered() {
+      const registered = mine.filter((l) => l.state === 'REGISTERED').map((l) => g('License', l.id));
+      const next = registered[handedOut++ % registered.length];
+      return next;
+    },
   };
 }
 
@@ -249,7 +260,7 @@ export interface MutationCase {
   input: Record<string, unknown>;
 }
 
-type Base = (f: Fixture, unique: string) => { label: string; input: Record<string, unknown> }[];
+type Base = (f: Fixture, unique: string, self: string | null) => { label: string; input: Record<string, unknown> }[];
 
 const NOW_ISH = '2026-11-27T11:00:00.000Z';
 
@@ -264,13 +275,21 @@ export const BASE_INPUTS: Record<string, Base> = {
     // Leak 3 of issue #11: the host id of a customer's existing computer reuses that computer.
     ...f.customerHostIds.map((h) => ({ label: h.label, input: { licenseId: f.allocatedLicense ?? f.ids.License[0].id, computer: { hostId: h.hostId, name: `probe-${u}`, os: 'Windows 11 Pro' } } })),
   ],
-  allocateLicense: (f) => [{ label: 'a registered license to its customer, a licensee', input: { licenseIds: f.registeredLicenses.slice(0, 1), customerId: f.customer, licenseeId: f.customerPerson } }],
+  allocateLicense: (f) => [
+    { label: 'a registered license to its customer, a licensee', input: { licenseIds: [f.nextRegistered()], customerId: f.customer, licenseeId: f.customerPerson } },
+    // Known leak 2 of issue #11: a licensee who is not ACTIVE, named with the customer it belongs to.
+    ...f.inactivePeople.map((p) => ({ label: `licensee ${p.label} of that customer`, input: { licenseIds: [f.nextRegistered()], customerId: p.organization, licenseeId: p.id } })),
+  ],
   createApiKey: (f, u) => [{ label: 'a key of its own', input: { organizationId: f.distributor.id, name: `side-channel ${u}`, scopes: ['customers:read', 'licenses:read', 'personal_data:read'] } }],
   createContract: (f) => [{ label: 'a contract of its own', input: { distributorId: f.distributor.id, type: 'SCC_2021', effectiveFrom: NOW_ISH } }],
   createOrganization: (_f, u) => [{ label: 'a customer of its own', input: { kind: 'CUSTOMER', name: `Side Channel Kunde ${u}`, country: 'DE', email: `office-${u}@side-channel.example`, phone: '+49 1 2345', address: { street: `Probegasse ${u}`, postalCode: '12345', city: 'Teststadt', country: 'DE' } } }],
   deactivateActivation: (f) => [{ label: 'its active activation', input: { activationId: f.activeActivation ?? f.ids.Activation[0].id } }],
   disableUser: (f) => [{ label: "its customer's person", input: { userId: f.customerPerson } }],
-  exportPersonalData: (f) => [{ label: "its customer's person", input: { userId: f.customerPerson } }],
+  exportPersonalData: (f, _u, self) => [
+    { label: "its customer's person", input: { userId: f.customerPerson } },
+    // Known leak 3 of issue #11: its own export, after it activated on a customer's computer.
+    ...(self ? [{ label: 'itself', input: { userId: self } }] : []),
+  ],
   inviteUser: (f, u) => [{ label: 'a person of its customer', input: { organizationId: f.customer, email: `invited-${u}@side-channel.example`, name: `Invited ${u}`, role: 'CUSTOMER_USER' } }],
   linkCustomer: (f) => [{ label: 'itself and a customer', input: { distributorId: f.distributor.id, customerId: f.customer } }],
   recordConsent: (f) => [{ label: "its customer's person", input: { userId: f.customerPerson, givenAt: NOW_ISH } }],
@@ -305,13 +324,22 @@ export function idFieldsOf(schema: GraphQLSchema, mutation: string): { name: str
 }
 
 /** Every mutation of the schema × its base inputs × every candidate id of every ID field. */
-export function mutationCases(schema: GraphQLSchema, f: Fixture, unique: string): MutationCase[] {
+/** Mutations sent last: the export shows what the earlier ones left behind. */
+const LAST = ['exportPersonalData'];
+
+/**
+ * `variants`: also every id field of the first base input set to every candidate of its type
+ * (the other base inputs are special cases of their own, sent as they are).
+ */
+export function mutationCases(schema: GraphQLSchema, f: Fixture, unique: string, self: string | null, variants = true): MutationCase[] {
   const cases: MutationCase[] = [];
-  for (const mutation of Object.keys(schema.getMutationType()!.getFields())) {
+  const names = Object.keys(schema.getMutationType()!.getFields());
+  for (const mutation of [...names.filter((n) => !LAST.includes(n)), ...LAST]) {
     const base = BASE_INPUTS[mutation];
     if (!base) throw new Error(`no base input for mutation ${mutation}`);
-    for (const b of base(f, `${unique}-${mutation}`)) {
+    for (const [i, b] of base(f, `${unique}-${mutation}`, self).entries()) {
       cases.push({ mutation, label: b.label, input: b.input });
+      if (!variants || i > 0) continue;
       for (const idField of idFieldsOf(schema, mutation)) {
         const type = ID_FIELD_TYPES[idField.name];
         if (!type) throw new Error(`no node type for ${mutation}.input.${idField.name}`);

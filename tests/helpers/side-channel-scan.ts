@@ -83,7 +83,7 @@ function wordIndex(text: string, word: string): number {
 
 function headerLines(headers: Headers | Record<string, string>): string {
   const lines: string[] = [];
-  if (typeof (headers as Headers).forEach === 'function' && !(headers as Record<string, string>)['content-type']) {
+  if (headers instanceof Headers) {
     (headers as Headers).forEach((value, name) => lines.push(`${name}: ${value}`));
   } else {
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);

@@ -33,6 +33,17 @@ export async function gateOfEveryDistributor(admin: Client): Promise<GateAnswer[
 export interface Persona {
   label: string;
   client: Client;
+  /** The global id of the person (null for an API key). */
+  self: string | null;
+}
+
+/** A gated distributor that shares a customer with an open one (the same person behind an open and a closed gate), if any. */
+export async function sharingCustomer(hub: TestHub, gated: GateAnswer[]): Promise<string | undefined> {
+  const accounts = await hub.dataSource.getRepository(CustomerAccount).find();
+  const closed = new Set(gated.map((g) => g.raw));
+  return gated.find((g) =>
+    accounts.some((a) => a.distributorId === g.raw && accounts.some((b) => b.customerId === a.customerId && !closed.has(b.distributorId))),
+  )?.raw;
 }
 
 /** Its admin, its user, and an API key of it with every scope (made through the API by its admin). */
@@ -49,9 +60,9 @@ export async function personasOf(hub: TestHub, distributorRaw: string, gid: stri
     input: { organizationId: gid, name: 'side-channel throwaway key', scopes: ['licenses:read'] },
   });
   return [
-    { label: `${admin.email} (DISTRIBUTOR_ADMIN)`, client: adminClient },
-    { label: `${user.email} (DISTRIBUTOR_USER)`, client: await hub.as(user.email) },
-    { label: `API key of ${admin.email.split('@')[1]} with every scope`, client: hub.withToken(made.createApiKey.secret) },
+    { label: `${admin.email} (DISTRIBUTOR_ADMIN)`, client: adminClient, self: gidOf('PortalUser', admin.id) },
+    { label: `${user.email} (DISTRIBUTOR_USER)`, client: await hub.as(user.email), self: gidOf('PortalUser', user.id) },
+    { label: `API key of ${admin.email.split('@')[1]} with every scope`, client: hub.withToken(made.createApiKey.secret), self: null },
   ];
 }
 
@@ -78,6 +89,15 @@ export async function putPeopleInEveryState(hub: TestHub, distributorRaw: string
   if (disabled) await vendor.data(`mutation D($input: DisableUserInput!) { disableUser(input: $input) { user { id } } }`, { input: { userId: gidOf('PortalUser', disabled.id) } });
   const erased = of(c2, 'CUSTOMER_ADMIN');
   if (erased) await hub.dataSource.getRepository(PortalUser).update({ id: erased.id }, { status: 'ERASED' as never });
+}
+
+/** Fresh REGISTERED licenses for a distributor (the vendor admin registers them), so that every persona's valid allocations have their own. */
+export async function registerLicensesFor(hub: TestHub, distributorGid: string, count: number): Promise<void> {
+  const vendor = await hub.as((await hub.dataSource.getRepository(PortalUser).findOneByOrFail({ role: 'VENDOR_ADMIN' as never })).email);
+  const product = (await vendor.data(`{ products { id } }`)).products[0].id;
+  await vendor.data(`mutation R($input: RegisterLicensesInput!) { registerLicenses(input: $input) { licenses { id } } }`, {
+    input: { distributorId: distributorGid, productId: product, count, seats: 2, validFrom: new Date(hub.now.getTime() - 86400_000).toISOString() },
+  });
 }
 
 function gidOf(type: 'PortalUser', raw: string): string {
@@ -140,7 +160,7 @@ export class Scanner {
 function dedupe(hits: Hit[]): Hit[] {
   const seen = new Set<string>();
   return hits.filter((h) => {
-    const k = `${h.request}|${h.subject}|${h.where}`;
+    const k = `${h.request}|${h.value}|${h.where}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
