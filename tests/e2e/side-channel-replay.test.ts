@@ -40,6 +40,7 @@ describe(`side channels after a gate closes (${ON_MYSQL ? 'MariaDB' : 'embedded 
     await registerLicensesFor(hub, d.id, 12);
     const personas = await personasOf(hub, d.raw, d.id);
     const f = await fixtureFor(hub.dataSource, d.raw);
+    const scanner = new Scanner(hub);
     const sent: { actor: string; label: string; client: Client; body: unknown; key: string; first: RawResponse; self: string | null }[] = [];
     await Promise.all(
       personas.map(async (p, n) => {
@@ -47,6 +48,7 @@ describe(`side channels after a gate closes (${ON_MYSQL ? 'MariaDB' : 'embedded 
         for (const [i, c] of cases.entries()) {
           const body = { query: mutationDocument(schema, c.mutation), variables: { input: c.input } };
           const key = `side-channel-${n}-${i}`;
+          scanner.remember(p.label, JSON.stringify(body));
           const first = await postRequest(p.client, body, { 'Idempotency-Key': key });
           sent.push({ actor: p.label, label: `${c.mutation} (${c.label})`, client: p.client, body, key, first, self: p.self });
         }
@@ -60,7 +62,6 @@ describe(`side channels after a gate closes (${ON_MYSQL ? 'MariaDB' : 'embedded 
     await close();
     expect((await gateOf(d.raw)).allowed).toBe(false);
 
-    const scanner = new Scanner(hub);
     await scanner.refresh(d.raw);
     for (const s of sent) {
       const requestText = JSON.stringify(s.body);

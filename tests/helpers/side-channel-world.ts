@@ -118,10 +118,14 @@ export class Scanner {
   readonly hits: Hit[] = [];
   requests = 0;
   private values = new Map<string, PersonalValue[]>();
-  /** What each actor sent so far: a value it supplied itself is no news to it. */
-  private supplied = new Map<string, string>();
-
-  constructor(private readonly hub: TestHub) {}
+  /**
+   * What each actor sent so far: a value it supplied itself is no news to it (e.g. the host id
+   * it activated a license with). Shared between the scanners of one file.
+   */
+  constructor(
+    private readonly hub: TestHub,
+    private readonly supplied = new Map<string, string>(),
+  ) {}
 
   async refresh(distributorRaw: string): Promise<PersonalValue[]> {
     const set = await personalValuesFor(this.hub.dataSource, distributorRaw);
@@ -133,6 +137,11 @@ export class Scanner {
     const v = this.values.get(distributorRaw);
     if (!v) throw new Error('refresh() the values first');
     return v;
+  }
+
+  /** Records what `actor` sent without scanning the answer (a request made while its gate was open). */
+  remember(actor: string, requestText: string): void {
+    this.supplied.set(actor, (this.supplied.get(actor) ?? '') + '\n' + requestText);
   }
 
   /** Sends a request as `actor` (a distributor's persona) and scans what comes back. */
@@ -153,7 +162,19 @@ export class Scanner {
 
   /** Fails with every hit named (value, category, request), never only a count. */
   expectNoHits(): void {
-    if (this.hits.length) throw new Error(`${this.hits.length} personal value(s) left through a closed gate (of ${this.requests} requests):\n${describeHits(dedupe(this.hits)).slice(0, 20000)}`);
+    if (!this.hits.length) return;
+    const hits = dedupe(this.hits);
+    // First one line per leaking request (what kinds of value, a few of them), then the details.
+    const byRequest = new Map<string, Hit[]>();
+    for (const h of hits) byRequest.set(h.request, [...(byRequest.get(h.request) ?? []), h]);
+    const summary = [...byRequest.entries()].map(([request, hs]) => {
+      const categories = [...new Set(hs.map((h) => h.category))].join(', ');
+      const sample = [...new Set(hs.map((h) => JSON.stringify(h.value)))].slice(0, 4).join(', ');
+      return `* ${request}\n    ${hs.length} value(s) [${categories}], e.g. ${sample}`;
+    });
+    throw new Error(
+      `${hits.length} personal value(s) left through a closed gate, in ${byRequest.size} of ${this.requests} requests:\n${summary.join('\n').slice(0, 12000)}\n\nDetails:\n${describeHits(hits).slice(0, 8000)}`,
+    );
   }
 }
 
