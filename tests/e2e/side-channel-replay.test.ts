@@ -4,7 +4,7 @@ import { personalValuesFor } from '../helpers/personal-values';
 import { fixtureFor, mutationCases, mutationDocument, postRequest } from '../helpers/side-channel-cases';
 import { findValues } from '../helpers/side-channel-scan';
 import { committedSchema } from '../helpers/side-channel-selections';
-import { GateAnswer, gateOfEveryDistributor, personasOf, putPeopleInEveryState, RawResponse, registerLicensesFor, Scanner } from '../helpers/side-channel-world';
+import { allocateFreshLicense, GateAnswer, gateOfEveryDistributor, personasOf, putPeopleInEveryState, RawResponse, registerLicensesFor, Scanner } from '../helpers/side-channel-world';
 
 jest.setTimeout(240_000);
 
@@ -38,6 +38,7 @@ describe(`side channels after a gate closes (${ON_MYSQL ? 'MariaDB' : 'embedded 
     const schema = committedSchema();
     await putPeopleInEveryState(hub, d.raw);
     await registerLicensesFor(hub, d.id, 12);
+    await allocateFreshLicense(hub, d.id, d.raw);
     const personas = await personasOf(hub, d.raw, d.id);
     const f = await fixtureFor(hub.dataSource, d.raw);
     const scanner = new Scanner(hub);

@@ -136,7 +136,13 @@ export async function fixtureFor(dataSource: DataSource, distributorRaw: string)
 
   let handedOut = 0;
   const seatsUsed = (l: License) => activations.filter((a) => a.licenseId === l.id && !a.deactivatedAt).length;
-  const allocated = mine.find((l) => l.state === 'ALLOCATED' && l.customerId && (!l.validUntil || l.validUntil > new Date('2030-01-01')) && seatsUsed(l) < l.seats);
+  // The allocated license with the most free seats and no activation yet (a fresh one if the
+  // test made one): activating it on its customer's existing computers acts, rather than
+  // answering an existing activation of someone else.
+  const activationsOf = (l: License) => activations.filter((a) => a.licenseId === l.id).length;
+  const allocated = mine
+    .filter((l) => l.state === 'ALLOCATED' && l.customerId && (!l.validUntil || l.validUntil > new Date('2030-01-01')) && seatsUsed(l) < l.seats)
+    .sort((a, b) => activationsOf(a) - activationsOf(b) || b.seats - seatsUsed(b) - (a.seats - seatsUsed(a)) || a.id.localeCompare(b.id))[0];
   const firstCustomer = myCustomers[0];
   const person = customerUsers.find((u) => u.organizationId === (allocated?.customerId ?? firstCustomer) && u.status === 'ACTIVE') ?? customerUsers[0];
   return {

@@ -100,6 +100,19 @@ export async function registerLicensesFor(hub: TestHub, distributorGid: string, 
   });
 }
 
+/** One fresh license with 8 seats allocated to the distributor's first customer by the vendor admin: room for activations on its existing computers. */
+export async function allocateFreshLicense(hub: TestHub, distributorGid: string, distributorRaw: string): Promise<void> {
+  const vendor = await hub.as((await hub.dataSource.getRepository(PortalUser).findOneByOrFail({ role: 'VENDOR_ADMIN' as never })).email);
+  const product = (await vendor.data(`{ products { id } }`)).products[0].id;
+  const made = await vendor.data(`mutation R($input: RegisterLicensesInput!) { registerLicenses(input: $input) { licenses { id } } }`, {
+    input: { distributorId: distributorGid, productId: product, count: 1, seats: 8, validFrom: new Date(hub.now.getTime() - 86400_000).toISOString() },
+  });
+  const [first] = await hub.dataSource.getRepository(CustomerAccount).find({ where: { distributorId: distributorRaw }, order: { customerId: 'ASC' } });
+  await vendor.data(`mutation A($input: AllocateLicenseInput!) { allocateLicense(input: $input) { licenses { id } } }`, {
+    input: { licenseIds: [made.registerLicenses.licenses[0].id], customerId: Buffer.from(`Organization:${first.customerId}`, 'utf8').toString('base64url') },
+  });
+}
+
 function gidOf(type: 'PortalUser', raw: string): string {
   return Buffer.from(`${type}:${raw}`, 'utf8').toString('base64url');
 }
