@@ -49,7 +49,7 @@ describe(`side channels of mutations through a closed gate (${ON_MYSQL ? 'MariaD
   });
   afterAll(() => hub?.close());
 
-  it('covers every mutation and every root query of the schema, every id field typed, every payload document valid', () => {
+  it('covers every mutation and every root query of the schema, every id field typed, every document valid', async () => {
     const schema = committedSchema();
     const mutations = Object.keys(schema.getMutationType()!.getFields());
     expect(mutations.filter((m) => !BASE_INPUTS[m])).toEqual([]);
@@ -64,7 +64,9 @@ describe(`side channels of mutations through a closed gate (${ON_MYSQL ? 'MariaD
       expect([q.name, required.length === 0 || ['node', 'nodes', 'license', 'organization'].includes(q.name)]).toEqual([q.name, true]);
       expect(getNamedType(q.type)).toBeDefined();
     }
-    expect(() => readOperations).not.toThrow();
+    // readOperations throws on a root field it does not know how to call; every document it makes validates.
+    const reads = readOperations(schema, await fixtureFor(hub.dataSource, gated[0].raw));
+    for (const op of reads) expect([op.label, validate(schema, parse(op.query)).map((e) => e.message)]).toEqual([op.label, []]);
   });
 
   // One test per mutation of the schema (read from the schema file when the suite is defined),
