@@ -34,14 +34,28 @@ export function withLocalSecrets(config: HubConfig, needs: SecretNeeds): HubConf
   }
   return {
     ...config,
-    secretsKey: missingKey ? localKey(config.dataDir, LOCAL_SECRET_FILES.secretsKey) : config.secretsKey,
+    secretsKey: missingKey ? localKey(config.dataDir, LOCAL_SECRET_FILES.secretsKey, EMBEDDED_DATABASE_FILE) : config.secretsKey,
     jwt: missingJwt ? { ...config.jwt, secret: localKey(config.dataDir, LOCAL_SECRET_FILES.jwtSecret) } : config.jwt,
   };
 }
 
-/** The key in DATA_DIR/<name>, made (32 random bytes, hex, mode 0600) if there is none. */
-function localKey(dataDir: string, name: string): string {
+/** The embedded database's file in DATA_DIR (ormconfig.ts). */
+const EMBEDDED_DATABASE_FILE = 'hub.sqlite';
+
+/**
+ * The key in DATA_DIR/<name>, made (32 random bytes, hex, mode 0600) if there is none. A key
+ * made anew beside data sealed without it (`guards`, a database made by a version that sealed
+ * with the published development key) would open none of that data: refused, saying what to do.
+ */
+function localKey(dataDir: string, name: string, guards?: string): string {
   const file = path.join(dataDir, name);
+  if (!fs.existsSync(file) && guards && fs.existsSync(path.join(dataDir, guards))) {
+    throw new Error(
+      `${path.join(dataDir, guards)} exists without ${file}: it was made by an earlier version, which sealed its data with the ` +
+        `published development key. Delete ${dataDir} to start afresh with keys of its own (the demo world is seeded again), ` +
+        `or set SECRETS_KEY to the key that sealed it.`,
+    );
+  }
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     // Written whole under another name, then linked: a process starting at the same time

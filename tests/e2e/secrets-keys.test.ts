@@ -133,6 +133,15 @@ describe('the keys of the commands on a MySQL/MariaDB database (DATABASE_URL set
     expect(payload.sub).toBe(userId(PERSONAS.vendorAdmin));
   });
 
+  it('refuses to make a new key beside an embedded database made without one (an earlier version sealed it with the published key), saying what to do', async () => {
+    const old = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-secrets-old-'));
+    fs.writeFileSync(path.join(old, 'hub.sqlite'), '');
+    const r = await run(RETENTION, ['--dry-run'], { ...env, DATA_DIR: old });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path.join(old, 'hub.sqlite')} exists without ${path.join(old, 'secrets.key')}: it was made by an earlier version`);
+    expect(fs.existsSync(path.join(old, 'secrets.key'))).toBe(false);
+  });
+
   it('refuses a key file others may read, and one holding no key, saying which file and what to do', async () => {
     const file = path.join(dataDir, 'secrets.key');
     fs.chmodSync(file, 0o644);
