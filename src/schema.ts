@@ -16,10 +16,13 @@ import { OrganizationResolver } from './modules/organization/organization.resolv
 import { ProductResolver } from './modules/product/product.resolver';
 import { PortalUserResolver } from './modules/user/user.resolver';
 import { ViewerResolver } from './modules/viewer/viewer.resolver';
-import { PrivacyResolver } from './modules/privacy/privacy.resolver';
+import { PrivacyMutationsResolver } from './modules/privacy/privacy-mutations.resolver';
 import { OrganizationMutationsResolver } from './modules/organization/organization-mutations.resolver';
 import { UserMutationsResolver } from './modules/user/user-mutations.resolver';
 import { ApiKeyMutationsResolver } from './modules/api-key/api-key-mutations.resolver';
+import { ActivationMutationsResolver } from './modules/activation/activation-mutations.resolver';
+import { ContractMutationsResolver } from './modules/contract/contract-mutations.resolver';
+import { LicenseMutationsResolver } from './modules/license/license-mutations.resolver';
 
 export const RESOLVERS = [
   ActivationResolver,
@@ -34,10 +37,13 @@ export const RESOLVERS = [
   PortalUserResolver,
   ViewerResolver,
   TransferDecisionResolver,
-  PrivacyResolver,
+  PrivacyMutationsResolver,
   OrganizationMutationsResolver,
   UserMutationsResolver,
   ApiKeyMutationsResolver,
+  ActivationMutationsResolver,
+  ContractMutationsResolver,
+  LicenseMutationsResolver,
 ] as const;
 
 let bare: GraphQLSchema | undefined;

@@ -5,7 +5,7 @@ import { RequestContext } from '../../context/request-context';
 import { RetentionReport as RetentionResult, retentionYearsFrom, runRetention } from '../../jobs/retention';
 import { PortalUser } from '../user/portal-user.entity';
 import { userById } from '../user/user.service';
-import { exportPersonalData } from './export';
+import { exportPersonalData } from './export.mutations';
 import {
   ExportPersonalDataInput,
   RecordConsentInput,
@@ -14,8 +14,8 @@ import {
   UpdateMyProfileInput,
   WithdrawConsentInput,
 } from './privacy.inputs';
-import { rectifyPersonalData, updateMyProfile } from './rectification';
-import { recordConsent, withdrawConsent } from './withdrawal';
+import { rectifyPersonalData, updateMyProfile } from './rectification.mutations';
+import { recordConsent, withdrawConsent } from './withdrawal.mutations';
 
 @ObjectType()
 export class WithdrawConsentPayload {
@@ -86,7 +86,7 @@ function toReport(result: RetentionResult): RetentionReport {
 
 /** The privacy lifecycle (P7–P9, docs/privacy.md): consent, access, rectification, retention. */
 @Resolver()
-export class PrivacyResolver {
+export class PrivacyMutationsResolver {
   @Mutation(() => WithdrawConsentPayload, {
     nullable: true,
     description: 'Withdraws consent (the person, or the PRIVACY_OFFICER on their behalf): access ends, their licenses lapse, their API keys are revoked.',
