@@ -5,9 +5,9 @@ import { ActivateLicenseInput, DeactivateActivationInput } from './activation.in
 import { activateLicense, deactivateActivation } from './activation.mutations';
 import { activationById } from './activation.service';
 
-@ObjectType()
+@ObjectType({ description: 'The result of an activation write.' })
 export class ActivationPayload {
-  @Field(() => Activation, { nullable: true }) activation: Activation | null;
+  @Field(() => Activation, { nullable: true, description: 'The activation, read back after the write.' }) activation: Activation | null;
 }
 
 /** Payloads are read back through the reachable rows, after the write. */
@@ -20,12 +20,12 @@ async function activationPayload(ctx: RequestContext, written: Activation): Prom
 @Resolver()
 export class ActivationMutationsResolver {
   @Mutation(() => ActivationPayload, { nullable: true, description: "Activates an allocated license on a customer's computer, within its seats; idempotent." })
-  async activateLicense(@Ctx() ctx: RequestContext, @Arg('input', () => ActivateLicenseInput) input: ActivateLicenseInput) {
+  async activateLicense(@Ctx() ctx: RequestContext, @Arg('input', () => ActivateLicenseInput, { description: 'The license and the computer.' }) input: ActivateLicenseInput) {
     return activationPayload(ctx, await activateLicense(ctx, input));
   }
 
   @Mutation(() => ActivationPayload, { nullable: true, description: 'Ends an activation and frees its seat.' })
-  async deactivateActivation(@Ctx() ctx: RequestContext, @Arg('input', () => DeactivateActivationInput) input: DeactivateActivationInput) {
+  async deactivateActivation(@Ctx() ctx: RequestContext, @Arg('input', () => DeactivateActivationInput, { description: 'The activation to end.' }) input: DeactivateActivationInput) {
     return activationPayload(ctx, await deactivateActivation(ctx, input));
   }
 }

@@ -16,21 +16,23 @@ const ContractConnection = ConnectionOf(Contract);
 
 @Resolver(() => Contract)
 export class ContractResolver {
-  @Query(() => ContractConnection)
+  @Query(() => ContractConnection, { description: "Data-transfer contracts: every distributor's for vendor roles, its own for a distributor; FORBIDDEN for customers (CONTRACT_LIST; API keys need contracts:read)." })
   contracts(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => ContractFilter, { nullable: true }) filter: ContractFilter | null,
+    @Arg('filter', () => ContractFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ContractFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
     return listContracts(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
   }
 
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: 'The distributor the contract is with.' })
   distributor(@Ctx() ctx: RequestContext, @Root() contract: Contract) {
     return organizationById(ctx).load(contract.distributorId);
   }
 
-  @FieldResolver(() => ContractStatus)
+  @FieldResolver(() => ContractStatus, {
+    description: 'At the instant of the request: TERMINATED from terminatedAt on (a termination may be scheduled ahead), SIGNED from signedAt until then, else DRAFT.',
+  })
   status(@Ctx() ctx: RequestContext, @Root() contract: Contract): ContractStatus {
     return contractStatusAt(contract, ctx.now);
   }

@@ -5,14 +5,14 @@ import { AllocateLicenseInput, RegisterLicensesInput, RevokeLicenseInput } from 
 import { allocateLicense, registerLicenses, revokeLicense } from './license.mutations';
 import { licenseById } from './license.service';
 
-@ObjectType()
+@ObjectType({ description: 'The result of a write of one or many licenses.' })
 export class LicensesPayload {
-  @Field(() => [License], { description: 'The licenses written, in the order of the input.' }) licenses: License[];
+  @Field(() => [License], { description: 'The licenses written, in the order of the input, read back after the write.' }) licenses: License[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'The result of a license write.' })
 export class LicensePayload {
-  @Field(() => License, { nullable: true }) license: License | null;
+  @Field(() => License, { nullable: true, description: 'The license, read back after the write.' }) license: License | null;
 }
 
 /** Payloads are read back through the reachable rows, after the write. */
@@ -26,17 +26,17 @@ async function licensesPayload(ctx: RequestContext, written: License[]): Promise
 @Resolver()
 export class LicenseMutationsResolver {
   @Mutation(() => LicensesPayload, { nullable: true, description: 'VENDOR_ADMIN: 1..1000 new licenses held by a distributor, each with a fresh activation key.' })
-  async registerLicenses(@Ctx() ctx: RequestContext, @Arg('input', () => RegisterLicensesInput) input: RegisterLicensesInput) {
+  async registerLicenses(@Ctx() ctx: RequestContext, @Arg('input', () => RegisterLicensesInput, { description: 'The product, distributor, count, seats and term.' }) input: RegisterLicensesInput) {
     return licensesPayload(ctx, await registerLicenses(ctx, input));
   }
 
   @Mutation(() => LicensesPayload, { nullable: true, description: 'Allocates one or many REGISTERED licenses to a customer (all or nothing).' })
-  async allocateLicense(@Ctx() ctx: RequestContext, @Arg('input', () => AllocateLicenseInput) input: AllocateLicenseInput) {
+  async allocateLicense(@Ctx() ctx: RequestContext, @Arg('input', () => AllocateLicenseInput, { description: 'The licenses, the customer and optionally the licensee.' }) input: AllocateLicenseInput) {
     return licensesPayload(ctx, await allocateLicense(ctx, input));
   }
 
   @Mutation(() => LicensePayload, { nullable: true, description: 'VENDOR_ADMIN: revokes a license and ends its active activations.' })
-  async revokeLicense(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeLicenseInput) input: RevokeLicenseInput): Promise<LicensePayload> {
+  async revokeLicense(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeLicenseInput, { description: 'The license and why.' }) input: RevokeLicenseInput): Promise<LicensePayload> {
     const license = await revokeLicense(ctx, input);
     ctx.loaders.clearAll();
     return { license: await licenseById(ctx).load(license.id) };

@@ -24,18 +24,18 @@ const LicenseConnectionType = ConnectionOf(License);
 
 @Resolver(() => License)
 export class LicenseResolver {
-  @Query(() => License, { nullable: true })
-  async license(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<License> {
+  @Query(() => License, { nullable: true, description: 'A license by its global id; null with NOT_FOUND if it is unknown or the viewer cannot reach it.' })
+  async license(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The global id of a License.' }) id: string): Promise<License> {
     const key = fromGlobalIdOf('License', id);
     const license = key ? await licenseById(ctx).load(key) : null;
     if (!license) throw notFound('License');
     return license;
   }
 
-  @Query(() => LicenseConnectionType)
+  @Query(() => LicenseConnectionType, { description: 'The licenses the viewer reaches (LICENSE_LIST: API keys need licenses:read).' })
   licenses(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => LicenseFilter, { nullable: true }) filter: LicenseFilter | null,
+    @Arg('filter', () => LicenseFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: LicenseFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
     return listLicenses(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
@@ -46,13 +46,13 @@ export class LicenseResolver {
     return licenseStatus(license, ctx.now);
   }
 
-  @FieldResolver(() => Int, { description: 'Active activations.' })
+  @FieldResolver(() => Int, { description: 'How many of its seats are in use: its active activations.' })
   seatsUsed(@Ctx() ctx: RequestContext, @Root() license: License) {
     const counted = companionOf<unknown>(license, SEATS_USED);
     return counted === undefined || counted === null ? seatsUsed(ctx, license.id) : Number(counted);
   }
 
-  @FieldResolver(() => Product)
+  @FieldResolver(() => Product, { description: 'The product licensed.' })
   product(@Ctx() ctx: RequestContext, @Root() license: License) {
     return companionOf<Product>(license, PRODUCT) ?? productById(ctx).load(license.productId);
   }
@@ -62,22 +62,26 @@ export class LicenseResolver {
     return organizationById(ctx).load(license.distributorId);
   }
 
-  @FieldResolver(() => Organization, { nullable: true, description: 'The customer it is allocated to.' })
+  @FieldResolver(() => Organization, { nullable: true, description: 'The customer it is allocated to; null while REGISTERED.' })
   customer(@Ctx() ctx: RequestContext, @Root() license: License) {
     return license.customerId ? organizationById(ctx).load(license.customerId) : null;
   }
 
-  @FieldResolver(() => PortalUser, { nullable: true, description: 'The licensee person, if the license names one.' })
+  @FieldResolver(() => PortalUser, { nullable: true, description: 'The licensee person, if the license names one. Personal data (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.' })
   licensee(@Ctx() ctx: RequestContext, @Root() license: License) {
     return license.licenseeId ? userById(ctx).load(license.licenseeId) : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'A secret: shown only to those who may install the license.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The key that installs the license (SECRET): VENDOR_ADMIN, VENDOR_STAFF, the holding distributor's users and the allocated customer's CUSTOMER_ADMIN; API keys need activation_keys:read. Null with FORBIDDEN for others.",
+  })
   activationKey(@Ctx() ctx: RequestContext, @Root() license: License): string {
     return ctx.secrets.open(license.activationKeyCipher);
   }
 
-  @FieldResolver(() => ActivationConnection)
+  @FieldResolver(() => ActivationConnection, { description: 'Its activations, active and ended.' })
   activations(@Ctx() ctx: RequestContext, @Root() license: License, @Args(() => PageArgsInput) page: PageArgsInput) {
     return activationsOfLicense(ctx, license.id, pageArgs(page.first, page.after, BY_ID.length));
   }
