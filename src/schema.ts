@@ -16,10 +16,13 @@ import { OrganizationResolver } from './modules/organization/organization.resolv
 import { ProductResolver } from './modules/product/product.resolver';
 import { PortalUserResolver } from './modules/user/user.resolver';
 import { ViewerResolver } from './modules/viewer/viewer.resolver';
-import { PrivacyResolver } from './modules/privacy/privacy.resolver';
+import { PrivacyMutationsResolver } from './modules/privacy/privacy-mutations.resolver';
 import { OrganizationMutationsResolver } from './modules/organization/organization-mutations.resolver';
 import { UserMutationsResolver } from './modules/user/user-mutations.resolver';
 import { ApiKeyMutationsResolver } from './modules/api-key/api-key-mutations.resolver';
+import { ActivationMutationsResolver } from './modules/activation/activation-mutations.resolver';
+import { ContractMutationsResolver } from './modules/contract/contract-mutations.resolver';
+import { LicenseMutationsResolver } from './modules/license/license-mutations.resolver';
 
 export const RESOLVERS = [
   ActivationResolver,
@@ -34,25 +37,43 @@ export const RESOLVERS = [
   PortalUserResolver,
   ViewerResolver,
   TransferDecisionResolver,
-  PrivacyResolver,
+  PrivacyMutationsResolver,
   OrganizationMutationsResolver,
   UserMutationsResolver,
   ApiKeyMutationsResolver,
+  ActivationMutationsResolver,
+  ContractMutationsResolver,
+  LicenseMutationsResolver,
 ] as const;
 
 let bare: GraphQLSchema | undefined;
+
+/** The root types' descriptions (type-graphql makes the roots itself and takes none). */
+const ROOT_DESCRIPTIONS = {
+  Query:
+    'Reads. Every list and lookup holds only the rows the viewer reaches (an unreachable row is the same as a missing one: NOT_FOUND); each field of a row is ruled by its permission category.',
+  Mutation:
+    'Writes. Each takes one input and returns a payload read back after the write; an Idempotency-Key header makes a retry safe. Refusals: FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (naming the field), CONFLICT (naming the rule).',
+};
+
+function describeRoots(schema: GraphQLSchema): GraphQLSchema {
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
+  return schema;
+}
 let guarded: GraphQLSchema | undefined;
 
 /** The schema without the permission layer: for the SDL, the permission check, and the policy benchmark only. */
 export function buildBareSchema(): GraphQLSchema {
   bare ??= installGlobalIds(
-    buildSchemaSync({
+    describeRoots(buildSchemaSync({
       resolvers: RESOLVERS,
       orphanedTypes: [Node],
       // Inputs are validated in the services (each problem named with its field); class-validator
       // on every resolver call was measurable garbage on large lists.
       validate: false,
-    }),
+    })),
   );
   return bare;
 }

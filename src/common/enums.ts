@@ -96,13 +96,107 @@ export const API_KEY_SCOPES = [
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
-registerEnumType(OrganizationKind, { name: 'OrganizationKind' });
-registerEnumType(Role, { name: 'Role' });
-registerEnumType(UserStatus, { name: 'UserStatus' });
-registerEnumType(LicenseModel, { name: 'LicenseModel' });
-registerEnumType(LicenseStatus, { name: 'LicenseStatus' });
-registerEnumType(ContractType, { name: 'ContractType' });
-registerEnumType(ContractStatus, { name: 'ContractStatus' });
-registerEnumType(TransferBasis, { name: 'TransferBasis' });
-registerEnumType(ActorType, { name: 'ActorType' });
-registerEnumType(AuditOutcome, { name: 'AuditOutcome' });
+// The descriptions are what integrators read in their generated clients (tests/unit/schema-descriptions.test.ts).
+registerEnumType(OrganizationKind, {
+  name: 'OrganizationKind',
+  description: 'What an organization is to the vendor.',
+  valuesConfig: {
+    VENDOR: { description: 'MOBOTIX, the EU controller of the portal: never gated.' },
+    DISTRIBUTOR: { description: 'A partner that holds licenses and allocates them to the customers it serves; gated by the transfer gate for their personal data.' },
+    CUSTOMER: { description: 'An end customer: licenses are allocated to it, and activated on its computers.' },
+  },
+});
+registerEnumType(Role, {
+  name: 'Role',
+  description: "A person's role; each belongs to one kind of organization (an API key acts as its organization's non-admin role).",
+  valuesConfig: {
+    VENDOR_ADMIN: { description: 'Vendor: manages organizations, contracts, licenses, users and keys; reads the audit record.' },
+    VENDOR_STAFF: { description: 'Vendor: reads what vendor roles read (not the audit record); manages nothing.' },
+    PRIVACY_OFFICER: { description: 'Vendor: the data protection officer (consent, export, rectification, retention, the audit record); never activation keys.' },
+    DISTRIBUTOR_ADMIN: { description: "Distributor: manages its organization's users and keys, allocates licenses, creates its customers, activates on their behalf." },
+    DISTRIBUTOR_USER: { description: 'Distributor: reads its licenses and customers, allocates licenses.' },
+    CUSTOMER_ADMIN: { description: "Customer: manages its organization's users and keys, activates licenses, reads activation keys." },
+    CUSTOMER_USER: { description: "Customer: activates licenses on its organization's computers." },
+  },
+});
+registerEnumType(UserStatus, {
+  name: 'UserStatus',
+  description: "Whether a person can sign in; only ACTIVE people can.",
+  valuesConfig: {
+    ACTIVE: { description: 'Signs in and acts by their role.' },
+    DISABLED: { description: "Disabled by their organization's admin or VENDOR_ADMIN (disableUser); their API keys are revoked." },
+    WITHDRAWN: { description: 'Withdrew consent (withdrawConsent): access ended, their licenses lapsed; recordConsent makes them ACTIVE again.' },
+    ERASED: { description: 'Pseudonymized by retention: the record holds only pseudonyms; final.' },
+  },
+});
+registerEnumType(LicenseModel, {
+  name: 'LicenseModel',
+  description: "How a product is licensed.",
+  valuesConfig: {
+    PERPETUAL: { description: 'Bought once; a license may have no end (validUntil null).' },
+    SUBSCRIPTION: { description: 'Paid per term; a license ends at validUntil.' },
+  },
+});
+registerEnumType(LicenseStatus, {
+  name: 'LicenseStatus',
+  description: 'Where a license is in its life, at the instant of the request.',
+  valuesConfig: {
+    REGISTERED: { description: 'Held by a distributor, not yet allocated to a customer.' },
+    ALLOCATED: { description: 'Allocated to a customer (and maybe a licensee); can be activated within its seats.' },
+    REVOKED: { description: 'Revoked by VENDOR_ADMIN; its activations ended. Final.' },
+    LAPSED: { description: "Its licensee withdrew consent: lapsed from the instant the withdrawal was received." },
+    EXPIRED: { description: 'validUntil has passed (derived at the instant of the request, never stored).' },
+  },
+});
+registerEnumType(ContractType, {
+  name: 'ContractType',
+  description: 'The kind of data-transfer contract; each type gives a transfer basis only within its legal window (docs/transfer-gate.md).',
+  valuesConfig: {
+    SCC_2021: { description: "Standard contractual clauses of 2021 (GDPR Art. 46): covers all of the distributor's countries." },
+    SCC_2010: { description: "The old standard contractual clauses: covers all of the distributor's countries, only before 2022-12-27." },
+    DPA: { description: "A data-processing agreement (GDPR Art. 28): covers all of the distributor's countries." },
+    DPF_CERTIFICATION: { description: "The distributor's EU-U.S. Data Privacy Framework certification: covers the U.S. only, from 2023-07-10; renewed yearly (give an expiresAt)." },
+    PRIVACY_SHIELD: { description: 'The EU-U.S. Privacy Shield: covers the U.S. only, before 2020-07-16 (invalidated by Schrems II).' },
+  },
+});
+registerEnumType(ContractStatus, {
+  name: 'ContractStatus',
+  description: "A contract's status at the instant of the request.",
+  valuesConfig: {
+    DRAFT: { description: 'Created, not (yet) signed: gives no transfer basis.' },
+    SIGNED: { description: 'Signed and not terminated at this instant (a termination may be scheduled ahead); in force within its dates.' },
+    TERMINATED: { description: 'Terminated at or before this instant: gives no transfer basis from terminatedAt on. Final.' },
+  },
+});
+registerEnumType(TransferBasis, {
+  name: 'TransferBasis',
+  description: 'What allows personal data to flow to a distributor (or NONE: it does not).',
+  valuesConfig: {
+    EEA: { description: "All of the distributor's countries are in the EU/EEA: no transfer basis needed." },
+    ADEQUACY: { description: 'An adequacy decision of the European Commission covers the third countries.' },
+    SCC_2021: { description: 'A SCC_2021 contract in force.' },
+    SCC_2010: { description: 'A SCC_2010 contract in force (only before 2022-12-27).' },
+    DPA: { description: 'A DPA contract in force.' },
+    DPF_CERTIFICATION: { description: 'A Data Privacy Framework certification in force (the U.S.).' },
+    PRIVACY_SHIELD: { description: 'A Privacy Shield contract in force (only before 2020-07-16).' },
+    NOT_REQUIRED: { description: 'No transfer happens: the viewer is the vendor, or reads its own organization.' },
+    NONE: { description: "No basis: the data is withheld (allowed is false; reason says why)." },
+  },
+});
+registerEnumType(ActorType, {
+  name: 'ActorType',
+  description: 'Who acted or asked.',
+  valuesConfig: {
+    USER: { description: 'A person signed in with a token.' },
+    API_KEY: { description: "An organization's API key." },
+    SYSTEM: { description: 'The hub itself (e.g. the retention job run from the command line).' },
+  },
+});
+registerEnumType(AuditOutcome, {
+  name: 'AuditOutcome',
+  description: 'Whether the recorded read or write was allowed.',
+  valuesConfig: {
+    ALLOWED: { description: 'Allowed: the data was read or the write done.' },
+    DENIED: { description: 'Denied by the transfer gate (the data was withheld with TRANSFER_BASIS_REQUIRED).' },
+  },
+});

@@ -10,6 +10,6 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   resolveType: (value: object) => value.constructor.name,
 })
 export abstract class Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The opaque global id: stable, and the only id the API takes (never a database key).' })
   id: string;
 }

@@ -45,8 +45,9 @@ export function decodeCursor(cursor: string, arity: number): CursorValues {
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
-  @Field(() => Boolean) hasNextPage: boolean;
-  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field(() => Boolean, { description: 'Whether more rows follow this page: ask again with after: endCursor.' }) hasNextPage: boolean;
+  @Field(() => String, { nullable: true, description: 'The cursor of the last row of this page (null for an empty page): pass it as after for the next page.' })
+  endCursor: string | null;
 }
 
 export interface Edge<T> {
@@ -80,17 +81,17 @@ export function ConnectionOf<T extends object>(nodeType: ClassType<T>, name: str
   const existing = connectionTypes.get(name);
   if (existing) return existing as ClassType<Connection<T>>;
 
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class EdgeType {
-    @Field(() => String) cursor: string;
-    @Field(() => nodeType) node: T;
+    @Field(() => String, { description: 'An opaque cursor: pass it as after to continue after this row.' }) cursor: string;
+    @Field(() => nodeType, { description: `The ${name}.` }) node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} rows the viewer can reach (Relay connection, keyset cursors).` })
   class ConnectionType {
-    @Field(() => [EdgeType]) edges: EdgeType[];
-    @Field(() => [nodeType]) nodes: T[];
-    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => [EdgeType], { description: 'The rows of this page with their cursors.' }) edges: EdgeType[];
+    @Field(() => [nodeType], { description: 'The rows of this page (the same as edges.node, without cursors).' }) nodes: T[];
+    @Field(() => PageInfo, { description: 'Whether more rows follow, and the cursor to ask for them.' }) pageInfo: PageInfo;
     @Field(() => Int, { description: 'All rows of this list that the viewer can reach, not only this page.' })
     totalCount: number;
   }

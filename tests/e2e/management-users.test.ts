@@ -3,7 +3,7 @@ import { toGlobalId } from '../../src/common/global-id';
 import { SecretBox } from '../../src/common/secret-box';
 import { ApiKey } from '../../src/modules/api-key/api-key.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
-import { auditValueDigest } from '../../src/modules/privacy/rectification';
+import { auditValueDigest } from '../../src/common/audit-digest';
 import { PortalUser } from '../../src/modules/user/portal-user.entity';
 import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';

@@ -2,7 +2,7 @@ import { PERSONAS, userId } from '../../seeds/personas';
 import { toGlobalId } from '../../src/common/global-id';
 import { SecretBox } from '../../src/common/secret-box';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
-import { auditValueDigest } from '../../src/modules/privacy/rectification';
+import { auditValueDigest } from '../../src/common/audit-digest';
 import { PortalUser } from '../../src/modules/user/portal-user.entity';
 import { createApiKey } from '../helpers/api-keys';
 import { Client, codes, TestHub } from '../helpers/hub';

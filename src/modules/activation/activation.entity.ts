@@ -7,7 +7,7 @@ import { License } from '../license/license.entity';
 import { PortalUser } from '../user/portal-user.entity';
 
 /** A license on a computer. Active (deactivatedAt null) activations never exceed the seats. */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: 'A license activated on a computer; active while deactivatedAt is null. Active activations never exceed the seats.' })
 @Entity('activation')
 @Index('IDX_activation_license', ['licenseId', 'id'])
 @Index('IDX_activation_computer', ['computerId', 'id'])
@@ -25,11 +25,11 @@ export class Activation extends Node {
   @JoinColumn({ name: 'computerId' })
   computer?: Computer;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the license was activated on the computer.' })
   @TimeColumn()
   activatedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it ended (deactivateActivation, or its license revoked or lapsed); null while active.' })
   @TimeColumn({ nullable: true })
   deactivatedAt: Date | null;
 

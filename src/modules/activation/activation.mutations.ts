@@ -12,7 +12,7 @@ import { recordWrite } from '../audit/audit.writer';
 import { Computer } from '../computer/computer.entity';
 import { computerDataDenial } from '../computer/computer.service';
 import { License, licenseStatus } from '../license/license.entity';
-import { ActivateLicenseInput, ComputerInput, DeactivateActivationInput } from '../license/license.inputs';
+import { ActivateLicenseInput, ComputerInput, DeactivateActivationInput } from './activation.inputs';
 import { Activation } from './activation.entity';
 
 const COMPUTER_LIMITS: Record<keyof ComputerInput, number> = { name: 255, hostId: 255, os: 64 };

@@ -12,18 +12,18 @@ import { companionOf } from '../../common/sql';
 
 @Resolver(() => Activation)
 export class ActivationResolver {
-  @FieldResolver(() => License, { nullable: true })
+  @FieldResolver(() => License, { nullable: true, description: 'The license activated (null only if the viewer cannot reach it).' })
   license(@Ctx() ctx: RequestContext, @Root() activation: Activation) {
     return licenseById(ctx).load(activation.licenseId);
   }
 
-  @FieldResolver(() => Computer, { nullable: true })
+  @FieldResolver(() => Computer, { nullable: true, description: 'The computer it is activated on (null only if the viewer cannot reach it).' })
   computer(@Ctx() ctx: RequestContext, @Root() activation: Activation) {
     const joined = companionOf<Computer>(activation, COMPUTER);
     return joined === undefined ? computerById(ctx).load(activation.computerId) : joined;
   }
 
-  @FieldResolver(() => PortalUser, { nullable: true, description: 'The person who activated (personal data).' })
+  @FieldResolver(() => PortalUser, { nullable: true, description: 'The person who activated. Personal data (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.' })
   activatedBy(@Ctx() ctx: RequestContext, @Root() activation: Activation) {
     return activation.activatedById ? userById(ctx).load(activation.activatedById) : null;
   }

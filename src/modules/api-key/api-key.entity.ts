@@ -6,7 +6,7 @@ import { Organization } from '../organization/organization.entity';
 import { PortalUser } from '../user/portal-user.entity';
 
 /** An organization's key for scripts. Only a SHA-256 hash of the secret is stored. */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: "An organization's key for scripts, acting as its organization's non-admin role narrowed by its scopes. Every field is CREDENTIAL: the organization's admin and VENDOR_ADMIN read it, never an API key (null with FORBIDDEN otherwise)." })
 @Entity('api_key')
 @Index('IDX_api_key_org', ['organizationId', 'id'])
 @Index('UQ_api_key_hash', ['secretHash'], { unique: true })
@@ -19,7 +19,7 @@ export class ApiKey extends Node {
   @JoinColumn({ name: 'organizationId' })
   organization?: Organization;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The name given at creation, to recognize the key.' })
   @TextColumn(120)
   name: string;
 
@@ -30,19 +30,19 @@ export class ApiKey extends Node {
   /** SHA-256 of the whole secret, hex; the secret itself is shown once and never stored. */
   @TextColumn(64) secretHash: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'What the key may do: some of customers:read, licenses:read, licenses:write, personal_data:read, activation_keys:read, contracts:read.' })
   @ListColumn()
   scopes: string[];
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'From this instant on the key is refused; null: it does not expire.' })
   @TimeColumn({ nullable: true })
   expiresAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was revoked (revokeApiKey, or its creator disabled or withdrawn); null while not revoked.' })
   @TimeColumn({ nullable: true })
   revokedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the key was last used; null: never recorded (the hub does not record uses yet).' })
   @TimeColumn({ nullable: true })
   lastUsedAt: Date | null;
 
@@ -51,7 +51,7 @@ export class ApiKey extends Node {
   @JoinColumn({ name: 'createdById' })
   createdBy?: PortalUser;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the key was created.' })
   @TimeColumn()
   createdAt: Date;
 }

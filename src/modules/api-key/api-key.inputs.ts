@@ -1,8 +1,8 @@
 import { Field, ID, InputType } from 'type-graphql';
 
-@InputType()
+@InputType({ description: 'A new API key.' })
 export class CreateApiKeyInput {
-  @Field(() => ID) organizationId: string;
+  @Field(() => ID, { description: "The organization the key acts for: the caller's own, or any for VENDOR_ADMIN." }) organizationId: string;
   @Field(() => String, { description: '1..120 characters, to recognize the key.' }) name: string;
   @Field(() => [String], {
     description: 'At least one of customers:read, licenses:read, licenses:write, personal_data:read, activation_keys:read, contracts:read.',
@@ -12,7 +12,7 @@ export class CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'The API key to revoke.' })
 export class RevokeApiKeyInput {
-  @Field(() => ID) apiKeyId: string;
+  @Field(() => ID, { description: 'A key of an organization the caller manages.' }) apiKeyId: string;
 }

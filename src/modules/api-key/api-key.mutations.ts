@@ -13,7 +13,7 @@ import { reachableForUpdate } from '../../policy/reachable';
 import { managesOrganization } from '../../policy/rules';
 import { recordWrite } from '../audit/audit.writer';
 import { Organization } from '../organization/organization.entity';
-import { CONTROL_RE } from '../privacy/rectification';
+import { CONTROL_RE } from '../../common/text';
 import { ApiKey } from './api-key.entity';
 import { CreateApiKeyInput, RevokeApiKeyInput } from './api-key.inputs';
 

@@ -6,7 +6,7 @@ import { ApiKey } from './api-key.entity';
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: 'The organization the key acts for.' })
   organization(@Ctx() ctx: RequestContext, @Root() key: ApiKey) {
     return organizationById(ctx).load(key.organizationId);
   }

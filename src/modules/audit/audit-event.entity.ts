@@ -9,7 +9,7 @@ import { Node } from '../../common/node';
  * data are aggregated to one event per request and subject. Ids are stored without foreign
  * keys on purpose: the record must outlive what it describes.
  */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: 'One entry of the append-only audit record: a write, or the reads of personal data of one request about one subject. AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER only (as users, never an API key).' })
 @Entity('audit_event')
 @Index('IDX_audit_event_actor', ['actorId', 'id'])
 @Index('IDX_audit_event_subject', ['subjectId', 'id'])
@@ -18,7 +18,7 @@ import { Node } from '../../common/node';
 export class AuditEvent extends Node {
   @IdColumn() override id: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened (the instant of the request).' })
   @TimeColumn()
   at: Date;
 
@@ -32,18 +32,18 @@ export class AuditEvent extends Node {
   @TextColumn(64, { nullable: true })
   clientRequestId: string | null;
 
-  @Field(() => ActorType)
+  @Field(() => ActorType, { description: 'Who acted: a person, an API key, or the hub itself.' })
   @TextColumn(16)
   actorType: ActorType;
 
   @TextColumn(36, { nullable: true }) actorId: string | null;
   @TextColumn(36, { nullable: true }) actorOrganizationId: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What happened, e.g. personal_data.read, license.allocated, consent.withdrawn.' })
   @TextColumn(64)
   action: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The type of the subject, e.g. PortalUser, Organization, License.' })
   @TextColumn(32)
   subjectType: string;
 
@@ -53,11 +53,11 @@ export class AuditEvent extends Node {
   @ListColumn()
   fields: string[];
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why the data was processed (GDPR Art. 30), e.g. LICENSE_MANAGEMENT.' })
   @TextColumn(32)
   purpose: string;
 
-  @Field(() => AuditOutcome)
+  @Field(() => AuditOutcome, { description: 'ALLOWED, or DENIED when the transfer gate withheld the data.' })
   @TextColumn(16)
   outcome: AuditOutcome;
 

@@ -15,10 +15,10 @@ const AuditEventConnection = ConnectionOf(AuditEvent);
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
-  @Query(() => ConnectionOf(AuditEvent), { description: 'Newest first.' })
+  @Query(() => ConnectionOf(AuditEvent), { description: 'The audit record, newest first (AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER; FORBIDDEN for others).' })
   auditEvents(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
+    @Arg('filter', () => AuditEventFilter, { nullable: true, description: 'Narrows the events; absent: all.' }) filter: AuditEventFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
     return listAuditEvents(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
@@ -32,7 +32,7 @@ export class AuditEventResolver {
     return null;
   }
 
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: "The actor's organization (null for the hub itself)." })
   actorOrganization(@Ctx() ctx: RequestContext, @Root() event: AuditEvent) {
     return event.actorOrganizationId ? organizationById(ctx).load(event.actorOrganizationId) : null;
   }

@@ -5,7 +5,7 @@ import { Node } from '../../common/node';
 import { Organization } from '../organization/organization.entity';
 
 /** P2: a customer's computer; name and host id are personal data of the customer. */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: "A customer's computer that licenses are activated on. Its name and hostId are the customer's personal data." })
 @Entity('computer')
 @Index('IDX_computer_org', ['organizationId', 'id'])
 @Index('UQ_computer_host', ['organizationId', 'hostId'], { unique: true })
@@ -17,16 +17,22 @@ export class Computer extends Node {
   @JoinColumn({ name: 'organizationId' })
   organization?: Organization;
 
-  @Field(() => String, { nullable: true, description: 'Personal data of the customer.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The computer's name. Personal data of the customer (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.",
+  })
   @TextColumn(255)
   name: string;
 
   /** A hardware fingerprint: identifies a machine and, through it, a person. */
-  @Field(() => String, { nullable: true, description: 'Personal data of the customer.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The machine fingerprint, unique within the customer. Personal data of the customer (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.',
+  })
   @TextColumn(255)
   hostId: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The operating system, as given at activation.' })
   @TextColumn(64)
   os: string;
 

@@ -18,7 +18,7 @@ export class ComputerResolver {
     return organizationById(ctx).load(computer.organizationId);
   }
 
-  @FieldResolver(() => ActivationConnection)
+  @FieldResolver(() => ActivationConnection, { description: 'Activations on this computer, active and ended, that the viewer reaches.' })
   activations(@Ctx() ctx: RequestContext, @Root() computer: Computer, @Args(() => PageArgsInput) page: PageArgsInput) {
     return activationsOfComputer(ctx, computer.id, pageArgs(page.first, page.after, BY_ID.length));
   }

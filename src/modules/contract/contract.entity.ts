@@ -9,7 +9,7 @@ import { Organization } from '../organization/organization.entity';
  * A data-transfer basis of one distributor (GDPR Art. 46: SCC; Art. 28: DPA; Art. 45 with the
  * DPF). Whether it is in force is derived from these dates and the clock, never stored.
  */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: "A distributor's data-transfer contract, which the transfer gate reads. Every field is CONTRACT: vendor roles and the distributor itself (API keys need contracts:read); null with FORBIDDEN otherwise." })
 @Entity('contract')
 @Index('IDX_contract_distributor', ['distributorId', 'id'])
 export class Contract extends Node {
@@ -20,7 +20,7 @@ export class Contract extends Node {
   @JoinColumn({ name: 'distributorId' })
   distributor?: Organization;
 
-  @Field(() => ContractType)
+  @Field(() => ContractType, { description: 'The kind of contract: what it covers and its legal window.' })
   @TextColumn(32)
   type: ContractType;
 
@@ -34,19 +34,19 @@ export class Contract extends Node {
   @TextColumn(16)
   status: ContractStatus;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was signed (signContract); null while a draft.' })
   @TimeColumn({ nullable: true })
   signedAt: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'The start of its term: in force from this instant (once signed).' })
   @TimeColumn()
   effectiveFrom: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'The end of its term (not in force from this instant on); null: open-ended.' })
   @TimeColumn({ nullable: true })
   expiresAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it ends by termination (terminateContract; may lie ahead: a scheduled termination); null: not terminated.' })
   @TimeColumn({ nullable: true })
   terminatedAt: Date | null;
 

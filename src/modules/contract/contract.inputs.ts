@@ -1,31 +1,32 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ContractType } from '../../common/enums';
 
-@InputType()
+@InputType({ description: 'All given conditions must hold.' })
 export class ContractFilter {
-  @Field(() => ID, { nullable: true }) distributorId?: string | null;
-  @Field(() => ContractType, { nullable: true }) type?: ContractType | null;
+  @Field(() => ID, { nullable: true, description: 'Contracts of this distributor.' }) distributorId?: string | null;
+  @Field(() => ContractType, { nullable: true, description: 'Contracts of this type.' }) type?: ContractType | null;
   @Field(() => Boolean, { nullable: true, description: 'In force at the instant of the request.' })
   inForce?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'A new DRAFT contract.' })
 export class CreateContractInput {
-  @Field(() => ID) distributorId: string;
-  @Field(() => ContractType) type: ContractType;
-  @Field(() => Date) effectiveFrom: Date;
+  @Field(() => ID, { description: 'The distributor (an organization of kind DISTRIBUTOR).' }) distributorId: string;
+  @Field(() => ContractType, { description: "The kind of contract; a term wholly outside the type's legal window is refused (BAD_USER_INPUT)." }) type: ContractType;
+  @Field(() => Date, { description: 'The start of its term.' }) effectiveFrom: Date;
   @Field(() => Date, { nullable: true, description: 'Required for DPF_CERTIFICATION (renewed yearly).' }) expiresAt?: Date | null;
-  @Field(() => String, { nullable: true }) documentRef?: string | null;
+  @Field(() => String, { nullable: true, description: 'Reference of the signed document, e.g. C-17.' }) documentRef?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The DRAFT contract to sign.' })
 export class SignContractInput {
-  @Field(() => ID) contractId: string;
-  @Field(() => Date) signedAt: Date;
+  @Field(() => ID, { description: 'A DRAFT contract.' }) contractId: string;
+  @Field(() => Date, { description: 'When it was signed; not after the instant of the request.' }) signedAt: Date;
 }
 
-@InputType()
+@InputType({ description: 'The SIGNED contract to terminate.' })
 export class TerminateContractInput {
-  @Field(() => ID) contractId: string;
-  @Field(() => Date) terminatedAt: Date;
+  @Field(() => ID, { description: 'A SIGNED contract.' }) contractId: string;
+  @Field(() => Date, { description: 'When it ends: in the future schedules the termination (it can be brought forward, not postponed); otherwise it is TERMINATED at once.' })
+  terminatedAt: Date;
 }

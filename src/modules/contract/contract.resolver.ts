@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { PageArgsInput } from '../../common/page-args';
 import { ConnectionOf, pageArgs } from '../../common/pagination';
 import { RequestContext } from '../../context/request-context';
@@ -9,55 +9,30 @@ import { contractInForce, contractStatusAt } from '../../policy/transfer-gate';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
 import { Contract } from './contract.entity';
-import { ContractFilter, CreateContractInput, SignContractInput, TerminateContractInput } from './contract.inputs';
-import { createContract, signContract, terminateContract } from './contract.mutations';
-import { contractById, listContracts } from './contract.service';
+import { ContractFilter } from './contract.inputs';
+import { listContracts } from './contract.service';
 
 const ContractConnection = ConnectionOf(Contract);
 
-@ObjectType()
-export class ContractPayload {
-  @Field(() => Contract, { nullable: true }) contract: Contract | null;
-}
-
-/** Payloads are read back through the same reachable rows as every other path. */
-async function payload(ctx: RequestContext, written: Contract): Promise<ContractPayload> {
-  ctx.loaders.clearAll();
-  return { contract: await contractById(ctx).load(written.id) };
-}
-
 @Resolver(() => Contract)
 export class ContractResolver {
-  @Query(() => ContractConnection)
+  @Query(() => ContractConnection, { description: "Data-transfer contracts: every distributor's for vendor roles, its own for a distributor; FORBIDDEN for customers (CONTRACT_LIST; API keys need contracts:read)." })
   contracts(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => ContractFilter, { nullable: true }) filter: ContractFilter | null,
+    @Arg('filter', () => ContractFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ContractFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
     return listContracts(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
   }
 
-  @Mutation(() => ContractPayload, { nullable: true, description: 'A new DRAFT contract of a distributor (VENDOR_ADMIN).' })
-  async createContract(@Ctx() ctx: RequestContext, @Arg('input', () => CreateContractInput) input: CreateContractInput): Promise<ContractPayload> {
-    return payload(ctx, await createContract(ctx, input));
-  }
-
-  @Mutation(() => ContractPayload, { nullable: true, description: 'Signs a DRAFT contract (VENDOR_ADMIN); the gate sees it on the next request.' })
-  async signContract(@Ctx() ctx: RequestContext, @Arg('input', () => SignContractInput) input: SignContractInput): Promise<ContractPayload> {
-    return payload(ctx, await signContract(ctx, input));
-  }
-
-  @Mutation(() => ContractPayload, { nullable: true, description: 'Terminates a SIGNED contract (VENDOR_ADMIN); final.' })
-  async terminateContract(@Ctx() ctx: RequestContext, @Arg('input', () => TerminateContractInput) input: TerminateContractInput): Promise<ContractPayload> {
-    return payload(ctx, await terminateContract(ctx, input));
-  }
-
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: 'The distributor the contract is with.' })
   distributor(@Ctx() ctx: RequestContext, @Root() contract: Contract) {
     return organizationById(ctx).load(contract.distributorId);
   }
 
-  @FieldResolver(() => ContractStatus)
+  @FieldResolver(() => ContractStatus, {
+    description: 'At the instant of the request: TERMINATED from terminatedAt on (a termination may be scheduled ahead), SIGNED from signedAt until then, else DRAFT.',
+  })
   status(@Ctx() ctx: RequestContext, @Root() contract: Contract): ContractStatus {
     return contractStatusAt(contract, ctx.now);
   }

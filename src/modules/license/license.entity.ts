@@ -18,7 +18,7 @@ export type StoredLicenseState =
  * P10: a license is registered to a distributor, allocated to one of its customers (and
  * optionally a licensee person), and activated on computers within its seats.
  */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: 'A license of a product: registered to a distributor, allocated to one of its customers (and optionally a licensee person), activated on computers within its seats.' })
 @Entity('license')
 @Index('IDX_license_distributor', ['distributorId', 'id'])
 @Index('IDX_license_customer', ['customerId', 'id'])
@@ -34,19 +34,19 @@ export class License extends Node {
   @JoinColumn({ name: 'productId' })
   product?: Product;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many computers it may be active on at once.' })
   @IntColumn()
   seats: number;
 
   /** Stored state; read `status` through `licenseStatus()` so EXPIRED is derived at the request's instant. */
   @TextColumn(16) state: StoredLicenseState;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'From this instant on it can be activated.' })
   @TimeColumn()
   validFrom: Date;
 
   /** null: perpetual. */
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'From this instant on it is EXPIRED; null: perpetual.' })
   @TimeColumn({ nullable: true })
   validUntil: Date | null;
 

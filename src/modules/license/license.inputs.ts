@@ -5,51 +5,33 @@ import { LicenseStatus } from '../../common/enums';
 export class LicenseFilter {
   @Field(() => LicenseStatus, { nullable: true, description: 'EXPIRED is evaluated at the instant of the request.' })
   status?: LicenseStatus | null;
-  @Field(() => ID, { nullable: true }) productId?: string | null;
-  @Field(() => ID, { nullable: true }) customerId?: string | null;
-  @Field(() => ID, { nullable: true }) distributorId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Licenses of this product.' }) productId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Licenses allocated to this customer.' }) customerId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Licenses held by this distributor.' }) distributorId?: string | null;
   @Field(() => Date, { nullable: true, description: 'Licenses with a validUntil before this instant.' })
   expiringBefore?: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'New licenses of one product for one distributor.' })
 export class RegisterLicensesInput {
-  @Field(() => ID) productId: string;
+  @Field(() => ID, { description: 'The product licensed.' }) productId: string;
   @Field(() => ID, { description: 'The distributor that will hold the licenses.' }) distributorId: string;
   @Field(() => Int, { description: '1..1000 licenses.' }) count: number;
   @Field(() => Int, { description: '1..10000 seats each.' }) seats: number;
-  @Field(() => Date) validFrom: Date;
+  @Field(() => Date, { description: 'From this instant on the licenses can be activated.' }) validFrom: Date;
   @Field(() => Date, { nullable: true, description: 'Absent: perpetual.' }) validUntil?: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'Licenses to allocate to a customer.' })
 export class AllocateLicenseInput {
   @Field(() => [ID], { description: 'One or many (at most 100) REGISTERED licenses of one distributor: all or nothing.' })
   licenseIds: string[];
   @Field(() => ID, { description: 'A customer the holding distributor serves.' }) customerId: string;
-  @Field(() => ID, { nullable: true, description: 'Optionally a person of that customer, the licensee.' }) licenseeId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Optionally an ACTIVE person of that customer, the licensee.' }) licenseeId?: string | null;
 }
 
-@InputType()
-export class ComputerInput {
-  @Field(() => String, { description: '1..255 characters.' }) name: string;
-  @Field(() => String, { description: 'The machine fingerprint, 1..255 characters; the computer is reused by it.' }) hostId: string;
-  @Field(() => String, { description: '1..64 characters.' }) os: string;
-}
-
-@InputType()
-export class ActivateLicenseInput {
-  @Field(() => ID) licenseId: string;
-  @Field(() => ComputerInput) computer: ComputerInput;
-}
-
-@InputType()
-export class DeactivateActivationInput {
-  @Field(() => ID) activationId: string;
-}
-
-@InputType()
+@InputType({ description: 'The license to revoke.' })
 export class RevokeLicenseInput {
-  @Field(() => ID) licenseId: string;
+  @Field(() => ID, { description: 'A license not yet revoked.' }) licenseId: string;
   @Field(() => String, { nullable: true, description: 'Why, for the record (at most 500 characters).' }) reason?: string | null;
 }

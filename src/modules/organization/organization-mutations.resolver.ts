@@ -5,15 +5,15 @@ import { CreateOrganizationInput, LinkCustomerInput, UnlinkCustomerInput, Update
 import { createOrganization, CustomerLink, linkCustomer, unlinkCustomer, updateOrganization } from './organization.mutations';
 import { organizationById } from './organization.service';
 
-@ObjectType()
+@ObjectType({ description: 'The result of an organization write.' })
 export class OrganizationPayload {
-  @Field(() => Organization, { nullable: true }) organization: Organization | null;
+  @Field(() => Organization, { nullable: true, description: 'The organization, read back after the write.' }) organization: Organization | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The two organizations of a customer account, read back after the write.' })
 export class CustomerLinkPayload {
-  @Field(() => Organization, { nullable: true }) distributor: Organization | null;
-  @Field(() => Organization, { nullable: true }) customer: Organization | null;
+  @Field(() => Organization, { nullable: true, description: 'The distributor.' }) distributor: Organization | null;
+  @Field(() => Organization, { nullable: true, description: 'The customer.' }) customer: Organization | null;
 }
 
 /** Payloads are read back through the same reachable rows as every other path. */
@@ -35,7 +35,7 @@ export class OrganizationMutationsResolver {
     nullable: true,
     description: 'A new distributor or customer (VENDOR_ADMIN); a new customer of its own (DISTRIBUTOR_ADMIN), which it serves from then on.',
   })
-  async createOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => CreateOrganizationInput) input: CreateOrganizationInput): Promise<OrganizationPayload> {
+  async createOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => CreateOrganizationInput, { description: 'The kind, name, countries and contact data.' }) input: CreateOrganizationInput): Promise<OrganizationPayload> {
     return organizationPayload(ctx, await createOrganization(ctx, input));
   }
 
@@ -43,12 +43,12 @@ export class OrganizationMutationsResolver {
     nullable: true,
     description: "Name and contact data (VENDOR_ADMIN, or the organization's own admin); processingCountries by VENDOR_ADMIN only. Audited without the values.",
   })
-  async updateOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateOrganizationInput) input: UpdateOrganizationInput): Promise<OrganizationPayload> {
+  async updateOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateOrganizationInput, { description: 'The organization and what changes.' }) input: UpdateOrganizationInput): Promise<OrganizationPayload> {
     return organizationPayload(ctx, await updateOrganization(ctx, input));
   }
 
   @Mutation(() => CustomerLinkPayload, { nullable: true, description: 'The distributor serves the customer from now on (VENDOR_ADMIN).' })
-  async linkCustomer(@Ctx() ctx: RequestContext, @Arg('input', () => LinkCustomerInput) input: LinkCustomerInput): Promise<CustomerLinkPayload> {
+  async linkCustomer(@Ctx() ctx: RequestContext, @Arg('input', () => LinkCustomerInput, { description: 'The distributor and the customer.' }) input: LinkCustomerInput): Promise<CustomerLinkPayload> {
     return linkPayload(ctx, await linkCustomer(ctx, input));
   }
 
@@ -56,7 +56,7 @@ export class OrganizationMutationsResolver {
     nullable: true,
     description: 'The distributor no longer serves the customer (VENDOR_ADMIN); refused while it holds licenses in force allocated to it.',
   })
-  async unlinkCustomer(@Ctx() ctx: RequestContext, @Arg('input', () => UnlinkCustomerInput) input: UnlinkCustomerInput): Promise<CustomerLinkPayload> {
+  async unlinkCustomer(@Ctx() ctx: RequestContext, @Arg('input', () => UnlinkCustomerInput, { description: 'The distributor and the customer.' }) input: UnlinkCustomerInput): Promise<CustomerLinkPayload> {
     return linkPayload(ctx, await unlinkCustomer(ctx, input));
   }
 }

@@ -4,27 +4,31 @@ import { IdColumn, ListColumn, TextColumn, TimeColumn } from '../../common/colum
 import { OrganizationKind } from '../../common/enums';
 import { Node } from '../../common/node';
 
-@ObjectType({ description: 'A postal address (contact data).' })
+@ObjectType({ description: "An organization's postal address (contact data: read as Organization.address). A part not given is null." })
 export class PostalAddress {
-  @Field(() => String, { nullable: true }) street: string | null;
-  @Field(() => String, { nullable: true }) postalCode: string | null;
-  @Field(() => String, { nullable: true }) city: string | null;
-  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' }) country: string | null;
+  @Field(() => String, { nullable: true, description: 'Street and number.' }) street: string | null;
+  @Field(() => String, { nullable: true, description: 'The postal code.' }) postalCode: string | null;
+  @Field(() => String, { nullable: true, description: 'The city.' }) city: string | null;
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2.' }) country: string | null;
 }
 
+/** Who reads an organization's contact data (the CONTACT rule), as integrators read it. */
+const CONTACT_DATA =
+  'Contact data (CONTACT): vendor roles, the organization itself, a customer for the distributors that serve it, anyone for the vendor, and a distributor for its customers while its transfer gate is open (else null with TRANSFER_BASIS_REQUIRED); API keys need personal_data:read. Null with FORBIDDEN otherwise.';
+
 /** The vendor, a distributor or a customer. Address, phone and e-mail are contact data (P1). */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: 'The vendor, a distributor or a customer. Address, phone and e-mail are contact data.' })
 @Entity('organization')
 @Index('IDX_organization_name', ['nameKey', 'id'])
 @Index('IDX_organization_kind_name', ['kind', 'nameKey', 'id'])
 export class Organization extends Node {
   @IdColumn() override id: string;
 
-  @Field(() => OrganizationKind)
+  @Field(() => OrganizationKind, { description: 'VENDOR, DISTRIBUTOR or CUSTOMER.' })
   @TextColumn(16)
   kind: OrganizationKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The organization's name." })
   @TextColumn(200)
   name: string;
 
@@ -45,17 +49,17 @@ export class Organization extends Node {
   @TextColumn(120, { nullable: true }) city: string | null;
   @TextColumn(2, { nullable: true }) addressCountry: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The phone number; null if none. ' + CONTACT_DATA })
   @TextColumn(64, { nullable: true })
   phone: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The e-mail address; null if none. ' + CONTACT_DATA })
   @TextColumn(254, { nullable: true })
   email: string | null;
 
   @TimeColumn() createdAt: Date;
 
-  @Field(() => PostalAddress, { nullable: true })
+  @Field(() => PostalAddress, { nullable: true, description: 'The postal address; null if none. ' + CONTACT_DATA })
   get address(): PostalAddress | null {
     if (!this.street && !this.postalCode && !this.city && !this.addressCountry) return null;
     return { street: this.street, postalCode: this.postalCode, city: this.city, country: this.addressCountry };

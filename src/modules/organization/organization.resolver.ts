@@ -19,6 +19,8 @@ import { usersOf } from '../user/user.service';
 import { Organization } from './organization.entity';
 import { customersOf, distributorsOf, listCustomers, listOrganizations, organizationById } from './organization.service';
 
+const SEARCH = 'Only names containing this text, ignoring case and accents (at most 200 characters).';
+
 export const OrganizationConnection = ConnectionOf(Organization);
 export const PortalUserConnection = ConnectionOf(PortalUser);
 export const LicenseConnection = ConnectionOf(License);
@@ -26,34 +28,34 @@ export const ComputerConnection = ConnectionOf(Computer);
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Query(() => Organization, { nullable: true })
-  async organization(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Organization> {
+  @Query(() => Organization, { nullable: true, description: 'An organization by its global id; null with NOT_FOUND if it is unknown or the viewer cannot reach it.' })
+  async organization(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'The global id of an Organization.' }) id: string): Promise<Organization> {
     const key = fromGlobalIdOf('Organization', id);
     const org = key ? await organizationById(ctx).load(key) : null;
     if (!org) throw notFound('Organization');
     return org;
   }
 
-  @Query(() => OrganizationConnection)
+  @Query(() => OrganizationConnection, { description: 'The organizations the viewer reaches, by name.' })
   organizations(
     @Ctx() ctx: RequestContext,
-    @Arg('kind', () => OrganizationKind, { nullable: true }) kind: OrganizationKind | null,
-    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('kind', () => OrganizationKind, { nullable: true, description: 'Only organizations of this kind.' }) kind: OrganizationKind | null,
+    @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
     return listOrganizations(ctx, kind, search, pageArgs(page.first, page.after, BY_NAME.length));
   }
 
-  @Query(() => OrganizationConnection, { description: "A distributor's customers; every customer for vendor roles." })
+  @Query(() => OrganizationConnection, { description: "A distributor's customers, by name; every customer for vendor roles; FORBIDDEN for customers (CUSTOMER_LIST: API keys need customers:read)." })
   customers(
     @Ctx() ctx: RequestContext,
-    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
     return listCustomers(ctx, search, pageArgs(page.first, page.after, BY_NAME.length));
   }
 
-  @FieldResolver(() => PortalUserConnection)
+  @FieldResolver(() => PortalUserConnection, { description: "The organization's people the viewer reaches (their personal data follows PortalUser's rules)." })
   users(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
     return usersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
   }
@@ -73,17 +75,17 @@ export class OrganizationResolver {
     return licensesOf(ctx, org, pageArgs(page.first, page.after, BY_ID.length));
   }
 
-  @FieldResolver(() => ComputerConnection)
+  @FieldResolver(() => ComputerConnection, { description: "A customer's computers the viewer reaches (a distributor: those with an activation of a license it allocated)." })
   computers(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
     return computersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
   }
 
-  @FieldResolver(() => [Contract], { nullable: true, description: "A distributor's data-transfer contracts." })
+  @FieldResolver(() => [Contract], { nullable: true, description: "A distributor's data-transfer contracts (empty for others). CONTRACT: vendor roles and the distributor itself; null with FORBIDDEN otherwise." })
   contracts(@Ctx() ctx: RequestContext, @Root() org: Organization) {
     return org.kind === OrganizationKind.DISTRIBUTOR ? contractsOf(ctx, org.id) : [];
   }
 
-  @FieldResolver(() => TransferDecisionType, { nullable: true, description: 'The transfer gate for a distributor, now (null for others).' })
+  @FieldResolver(() => TransferDecisionType, { nullable: true, description: "The transfer gate's decision for a distributor at the instant of the request (null for others). CONTRACT: vendor roles and the distributor itself; null with FORBIDDEN otherwise." })
   transferBasis(@Ctx() ctx: RequestContext, @Root() org: Organization) {
     return org.kind === OrganizationKind.DISTRIBUTOR ? transferDecisionFor(ctx, org) : null;
   }

@@ -5,7 +5,7 @@ import { listProducts } from './product.service';
 
 @Resolver(() => Product)
 export class ProductResolver {
-  @Query(() => [Product])
+  @Query(() => [Product], { description: 'Every product, by SKU.' })
   products(@Ctx() ctx: RequestContext) {
     return listProducts(ctx);
   }

@@ -11,7 +11,7 @@ import { Organization } from '../organization/organization.entity';
  * token's `sub`), and a uniqueness check across organizations would tell any admin which
  * addresses other tenants hold (README, "People and e-mail addresses").
  */
-@ObjectType({ implements: Node })
+@ObjectType({ implements: Node, description: "A person using the portal, a member of one organization. All fields but id and organization are personal data (PERSONAL): vendor roles, the person's own organization, and a distributor for its customers while its transfer gate is open read them; API keys need personal_data:read. Otherwise null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED when the gate is closed." })
 @Entity('portal_user')
 @Index('IDX_portal_user_org', ['organizationId', 'id'])
 @Index('UQ_portal_user_org_email', ['organizationId', 'email'], { unique: true })
@@ -23,33 +23,33 @@ export class PortalUser extends Node {
   @JoinColumn({ name: 'organizationId' })
   organization?: Organization;
 
-  @Field(() => String, { nullable: true, description: 'Personal data.' })
+  @Field(() => String, { nullable: true, description: 'The full name (personal data: null when withheld).' })
   @TextColumn(200)
   name: string;
 
-  @Field(() => String, { nullable: true, description: 'Personal data.' })
+  @Field(() => String, { nullable: true, description: 'The e-mail address, unique within the organization (personal data: null when withheld).' })
   @TextColumn(254)
   email: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The phone number; null if none or when withheld (personal data).' })
   @TextColumn(64, { nullable: true })
   phone: string | null;
 
-  @Field(() => Role, { nullable: true })
+  @Field(() => Role, { nullable: true, description: "The person's role in their organization (personal data: null when withheld)." })
   @TextColumn(32)
   role: Role;
 
-  @Field(() => UserStatus, { nullable: true })
+  @Field(() => UserStatus, { nullable: true, description: 'Whether the person can sign in (personal data: null when withheld).' })
   @TextColumn(16)
   status: UserStatus;
 
   /** GDPR Art. 7(1): the controller must be able to show when consent was given. */
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the person last gave consent; null if never recorded or when withheld (personal data).' })
   @TimeColumn({ nullable: true })
   consentGivenAt: Date | null;
 
   /** GDPR Art. 7(3) and P9: withdrawal takes effect from the instant the vendor receives it. */
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When their withdrawal of consent was received; null if never withdrawn or when withheld (personal data).' })
   @TimeColumn({ nullable: true })
   consentWithdrawnAt: Date | null;
 

@@ -1,17 +1,19 @@
 import { EntityManager } from 'typeorm';
 import { OrganizationKind, Role, ROLE_KIND, UserStatus } from '../../common/enums';
-import { badInput, conflict, DomainError, ErrorCode, forbidden, InputProblem, notFound } from '../../common/errors';
+import { badInput, conflict, DomainError, forbidden, InputProblem, notFound } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlAnd, sql } from '../../common/sql';
 import { inTransaction } from '../../common/transaction';
+import { auditValueDigest } from '../../common/audit-digest';
+import { isDuplicateKey } from '../../common/duplicate-key';
+import { emailTaken, profileProblems, validateProfile } from '../../common/profile';
 import { RequestContext } from '../../context/request-context';
 import { reachable, reachableForUpdate } from '../../policy/reachable';
 import { managesOrganization } from '../../policy/rules';
 import { revokeApiKeysCreatedBy } from '../api-key/api-key.mutations';
 import { recordWrite, recordWrites } from '../audit/audit.writer';
 import { Organization } from '../organization/organization.entity';
-import { auditValueDigest, emailTaken, isDuplicateKey, ProfileChange, validateProfile } from '../privacy/rectification';
 import { PortalUser } from './portal-user.entity';
 import { DisableUserInput, InviteUserInput, UpdateUserInput } from './user.inputs';
 
@@ -23,17 +25,6 @@ export const ADMIN_ROLE: Record<OrganizationKind, Role> = {
 };
 
 const rolesOf = (kind: OrganizationKind) => (Object.keys(ROLE_KIND) as Role[]).filter((r) => ROLE_KIND[r] === kind);
-
-/** validateProfile (the rules of rectification), its problems collected with the caller's own. */
-export function profileProblems(input: { name?: string | null; email?: string | null; phone?: string | null }, problems: InputProblem[]): ProfileChange {
-  try {
-    return validateProfile(input);
-  } catch (e) {
-    if (!(e instanceof DomainError) || e.code !== ErrorCode.BAD_USER_INPUT) throw e;
-    problems.push(...(e.extensions.problems as InputProblem[]));
-    return {};
-  }
-}
 
 /** A role must belong to the organization's kind (ROLE_KIND): no VENDOR_ADMIN in a customer. */
 function checkRole(role: Role, org: Organization): void {

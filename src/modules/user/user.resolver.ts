@@ -6,7 +6,7 @@ import { PortalUser } from './portal-user.entity';
 
 @Resolver(() => PortalUser)
 export class PortalUserResolver {
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: 'The organization the person belongs to.' })
   organization(@Ctx() ctx: RequestContext, @Root() user: PortalUser) {
     return organizationById(ctx).load(user.organizationId);
   }

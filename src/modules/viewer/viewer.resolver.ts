@@ -10,7 +10,7 @@ import { userById } from '../user/user.service';
 
 @ObjectType({ description: 'Who is asking: a portal user, or an API key acting as its organization.' })
 export class Viewer {
-  @Field(() => ActorType) actorType: ActorType;
+  @Field(() => ActorType, { description: 'USER or API_KEY.' }) actorType: ActorType;
   @Field(() => Role, { description: "The role the actor acts as (an API key: its organization's non-admin role)." })
   role: Role;
   @Field(() => [String], { description: 'Scopes of an API key; empty for a user.' })
@@ -22,23 +22,23 @@ export class Viewer {
 
 @Resolver(() => Viewer)
 export class ViewerResolver {
-  @Query(() => Viewer)
+  @Query(() => Viewer, { description: 'Who is asking: the signed-in person or the API key, its organization and role.' })
   viewer(@Ctx() ctx: RequestContext): Viewer {
     const a = ctx.actor;
     return { actorType: a.type, role: a.role, scopes: a.scopes ?? [], userId: a.userId, apiKeyId: a.apiKeyId, organizationId: a.organizationId };
   }
 
-  @FieldResolver(() => PortalUser, { nullable: true })
+  @FieldResolver(() => PortalUser, { nullable: true, description: 'The person, for a user; null for an API key.' })
   user(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
     return viewer.userId ? userById(ctx).load(viewer.userId) : null;
   }
 
-  @FieldResolver(() => ApiKey, { nullable: true })
+  @FieldResolver(() => ApiKey, { nullable: true, description: 'The key, for an API key; null for a user. Its fields are CREDENTIAL, which no API key reads: asked by the key itself, null with FORBIDDEN.' })
   apiKey(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
     return viewer.apiKeyId ? apiKeyById(ctx).load(viewer.apiKeyId) : null;
   }
 
-  @FieldResolver(() => Organization)
+  @FieldResolver(() => Organization, { description: 'The organization the actor belongs to or acts for.' })
   organization(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
     return organizationById(ctx).load(viewer.organizationId);
   }

@@ -14,7 +14,7 @@ import { Organization } from '../organization/organization.entity';
 import { Product } from '../product/product.entity';
 import { PortalUser } from '../user/portal-user.entity';
 import { ExportPersonalDataInput } from './privacy.inputs';
-import { subjectOf } from './withdrawal';
+import { subjectOf } from './withdrawal.mutations';
 
 /** The keys of the export document (docs/api.md, Mutations), in this order. */
 export const EXPORT_KEYS = ['profile', 'organization', 'consent', 'licenses', 'activations', 'computers', 'recipients'] as const;

@@ -1,0 +1,22 @@
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType({ description: "The customer's computer to activate on, found by its hostId among that customer's computers, or recorded." })
+export class ComputerInput {
+  @Field(() => String, { description: '1..255 characters.' }) name: string;
+  @Field(() => String, { description: 'The machine fingerprint, 1..255 characters; the computer is reused by it.' }) hostId: string;
+  @Field(() => String, { description: '1..64 characters.' }) os: string;
+}
+
+@InputType({ description: 'The license to activate, and the computer.' })
+export class ActivateLicenseInput {
+  @Field(() => ID, { description: 'An ALLOCATED license the viewer reaches.' }) licenseId: string;
+  @Field(() => ComputerInput, {
+    description: "The computer, a computer of the license's customer. Requires reading that customer's computers (else FORBIDDEN or TRANSFER_BASIS_REQUIRED, field input.computer).",
+  })
+  computer: ComputerInput;
+}
+
+@InputType({ description: 'The activation to end.' })
+export class DeactivateActivationInput {
+  @Field(() => ID, { description: 'An active activation the viewer reaches.' }) activationId: string;
+}
