@@ -480,7 +480,7 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
     const count = async () => {
       const tables = ds.entityMetadatas.map((m) => m.tableName).sort();
       const counts: Record<string, number> = {};
-      for (const t of tables) counts[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
+      for (const t of tables) counts[t] = Number((await ds.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
       return counts;
     };
     let counts = await count();

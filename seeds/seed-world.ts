@@ -16,7 +16,6 @@ import {
   computerId,
   contractId,
   DistributorSlug,
-  DISTRIBUTOR_SLUGS,
   HARBOR,
   HARBOR_DISTRIBUTORS,
   LICENSE_CASES,
@@ -493,7 +492,7 @@ function addLicenses(w: World, secrets: SecretBox, d: DistributorSpec): void {
       ...activationKeyColumns(secrets, keyName),
       createdAt: T.licenseCreated,
       ...fields,
-    } as Row<License>);
+    });
   };
   const allocated = (customerSlug: string, validFrom = T.allocatedValidFrom, allocatedAt = T.allocatedAt): Row<License> => ({
     state: LicenseStatus.ALLOCATED,
@@ -580,7 +579,7 @@ async function insertIgnore<E extends ObjectLiteral>(em: EntityManager, entity: 
       .createQueryBuilder()
       .insert()
       .into(entity)
-      .values(rows.slice(i, i + CHUNK) as never)
+      .values(rows.slice(i, i + CHUNK))
       .orIgnore()
       .updateEntity(false)
       .execute();
