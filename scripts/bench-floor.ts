@@ -376,7 +376,17 @@ function main(): void {
   server.listen(Number(process.env.PORT ?? 4100), process.env.HOST ?? '127.0.0.1', () => {
     process.stdout.write(`floor listening on ${(server.address() as AddressInfo).port}\n`);
   });
-  const stop = () => server.close(() => pool.end().then(() => process.exit(0)));
+  // The pool's end is awaited before exiting; a failure to close it is said, not left unhandled.
+  const stop = () =>
+    server.close(() => {
+      pool.end().then(
+        () => process.exit(0),
+        (e: Error) => {
+          process.stderr.write(`floor: closing the pool failed: ${e.message}\n`);
+          process.exit(1);
+        },
+      );
+    });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
