@@ -156,6 +156,8 @@ const signed = (type: ContractType, from: string, ends: Partial<Pick<ContractSpe
   terminatedAt: ends.terminatedAt ?? null,
 });
 
+// A table laid out by hand, one distributor a row (kept so by prettier-ignore).
+// prettier-ignore
 const ALL_DISTRIBUTORS: DistributorSpec[] = [
   { slug: BENCH.measured.slug, name: 'Bench Sicherheitstechnik Deutschland GmbH', country: 'DE', processingCountries: ['DE'], large: true, contract: null, cities: ['Berlin', 'München', 'Köln', 'Düsseldorf', 'Nürnberg', 'Münster'], phone: '+49 30' },
   {

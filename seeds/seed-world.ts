@@ -190,6 +190,8 @@ function contract(
 
 const D = (day: string) => `${day}T00:00:00.000Z`;
 
+// A table laid out by hand, one distributor and its customers a block (kept so by prettier-ignore).
+// prettier-ignore
 export const DISTRIBUTORS: DistributorSpec[] = [
   distributor('rhein', 'Rhein Security GmbH', 'DE', ['DE'], ['Rheinallee 12', '55118', 'Mainz'], '+49 6131 4470',
     'Stefan Krämer', 'Laura Hoffmann', null, [

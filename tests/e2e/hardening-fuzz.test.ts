@@ -93,6 +93,7 @@ const VALID_DOCUMENTS = [
   '{ __schema { queryType { name } types { name } } }',
 ];
 
+// prettier-ignore
 const WORDS = [
   'viewer', 'role', 'organization', 'name', 'products', 'sku', 'id', 'licenses', 'nodes', 'edges', 'node', 'cursor',
   'pageInfo', 'endCursor', 'totalCount', 'customers', 'users', 'email', 'activations', 'computer', 'os', 'hostId',
