@@ -156,6 +156,8 @@ const signed = (type: ContractType, from: string, ends: Partial<Pick<ContractSpe
   terminatedAt: ends.terminatedAt ?? null,
 });
 
+// A table laid out by hand, one distributor a row (kept so by prettier-ignore).
+// prettier-ignore
 const ALL_DISTRIBUTORS: DistributorSpec[] = [
   { slug: BENCH.measured.slug, name: 'Bench Sicherheitstechnik Deutschland GmbH', country: 'DE', processingCountries: ['DE'], large: true, contract: null, cities: ['Berlin', 'München', 'Köln', 'Düsseldorf', 'Nürnberg', 'Münster'], phone: '+49 30' },
   {
@@ -480,7 +482,7 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
     const count = async () => {
       const tables = ds.entityMetadatas.map((m) => m.tableName).sort();
       const counts: Record<string, number> = {};
-      for (const t of tables) counts[t] = Number((await ds.query(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
+      for (const t of tables) counts[t] = Number((await ds.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM \`${t}\``))[0].n);
       return counts;
     };
     let counts = await count();

@@ -40,6 +40,52 @@ interface Actor {
   processingCountries: string[];
 }
 
+/** The rows of the floor's statements (mysql2 with dateStrings: instants arrive as 'YYYY-MM-DD HH:MM:SS.mmm'). */
+interface ActorRow extends RowDataPacket {
+  status: string;
+  id: string;
+  kind: string;
+  name: string;
+  country: string;
+  processingCountries: string | null;
+}
+/** One statement for the gate: jurisdiction rules (k = 'R'), mechanisms ('M') and contracts ('C'), columns a..t by k. */
+interface GateRow extends RowDataPacket {
+  k: 'R' | 'M' | 'C';
+  a: string;
+  b: string | null;
+  c: string | null;
+  f: string | null;
+  u: string | null;
+  x: string | null;
+  s: string | null;
+  g: string | null;
+  t: string | null;
+}
+interface CustomerRow extends RowDataPacket {
+  id: string;
+  name: string;
+}
+interface UserRow extends RowDataPacket {
+  organizationId: string;
+  id: string;
+  name: string;
+  email: string;
+}
+interface LicenseRow extends RowDataPacket {
+  id: string;
+  customerId: string;
+  state: string;
+  validUntil: string | null;
+  seats: number;
+  sku: string;
+  used: string | number | null;
+  activatedAt: string | null;
+  computerId: string;
+  os: string | null;
+  computerName: string | null;
+}
+
 interface Gate {
   allowed: boolean;
   reason: string;
@@ -68,9 +114,9 @@ class Answer {
     event.fields.add(`${subjectType}.${field}`);
     if (allowed) return value;
     this.errors.push({
-      message: `Personal data of customers is not available to your organization without a data-transfer basis in force (${this.gate!.reason})`,
+      message: `Personal data of customers is not available to your organization without a data-transfer basis in force (${this.gate.reason})`,
       path,
-      extensions: { code: 'TRANSFER_BASIS_REQUIRED', basis: this.gate!.basis },
+      extensions: { code: 'TRANSFER_BASIS_REQUIRED', basis: this.gate.basis },
     });
     return null;
   }
@@ -89,7 +135,7 @@ function licenseStatus(state: string, validUntil: string | null, now: number): s
 
 function decodeCursor(cursor: string): [string, string] | null {
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     return Array.isArray(v) && v[0] === 'c1' && v.length === 3 && typeof v[1] === 'string' && typeof v[2] === 'string' ? [v[1], v[2]] : null;
   } catch {
     return null;
@@ -130,7 +176,7 @@ class Floor {
     } catch {
       return null;
     }
-    const rows = await this.q<RowDataPacket>(
+    const rows = await this.q<ActorRow>(
       'SELECT u.status, o.id, o.kind, o.name, o.country, o.processingCountries FROM `portal_user` u JOIN `organization` o ON o.id = u.organizationId WHERE u.id = ?',
       [sub],
     );
@@ -142,7 +188,7 @@ class Floor {
   /** The distributor's transfer decision now: its contracts and the facts of its countries, one statement. */
   async gate(actor: Actor, now: Date): Promise<Gate> {
     const countries = [...new Set([actor.country, ...actor.processingCountries])];
-    const rows = await this.q<RowDataPacket>(
+    const rows = await this.q<GateRow>(
       "SELECT 'R' AS k, country AS a, regime AS b, legalAct AS c, validFrom AS f, validUntil AS u, requiresContractType AS x, NULL AS s, NULL AS g, NULL AS t FROM `jurisdiction_rule` WHERE country IN (?) " +
         "UNION ALL SELECT 'M', type, covers, legalAct, validFrom, validUntil, NULL, NULL, NULL, NULL FROM `transfer_mechanism` " +
         "UNION ALL SELECT 'C', id, type, documentRef, effectiveFrom, expiresAt, NULL, status, signedAt, terminatedAt FROM `contract` WHERE distributorId = ?",
@@ -168,7 +214,7 @@ class Floor {
   }
 
   /** The distributor's customers, one keyset page, by folded name (binary) then id. */
-  customersPage(actor: Actor, first: number, after: [string, string] | null): Promise<RowDataPacket[]> {
+  customersPage(actor: Actor, first: number, after: [string, string] | null): Promise<CustomerRow[]> {
     const keyset = after ? ' AND (o.nameKey COLLATE utf8mb4_bin > ? OR (o.nameKey COLLATE utf8mb4_bin = ? AND o.id > ?))' : '';
     return this.q(
       "SELECT o.id, o.name FROM `customer_account` ca JOIN `organization` o ON o.id = ca.customerId WHERE ca.distributorId = ? AND o.kind = 'CUSTOMER'" +
@@ -178,7 +224,7 @@ class Floor {
   }
 
   /** One customer by id, if the distributor serves it. */
-  customer(actor: Actor, id: string): Promise<RowDataPacket[]> {
+  customer(actor: Actor, id: string): Promise<CustomerRow[]> {
     return this.q(
       "SELECT o.id, o.name FROM `organization` o JOIN `customer_account` ca ON ca.customerId = o.id AND ca.distributorId = ? WHERE o.id = ? AND o.kind = 'CUSTOMER'",
       [actor.orgId, id],
@@ -189,12 +235,12 @@ class Floor {
   async nested(actor: Actor, customerIds: string[], answer: Answer, now: number, path: (index: number) => (string | number)[]): Promise<Record<string, unknown>[]> {
     if (customerIds.length === 0) return [];
     const [users, licenses] = await Promise.all([
-      this.q<RowDataPacket>(
+      this.q<UserRow>(
         'SELECT x.organizationId, x.id, x.name, x.email FROM (SELECT u.organizationId, u.id, u.name, u.email, ROW_NUMBER() OVER (PARTITION BY u.organizationId ORDER BY u.id) AS rn ' +
           'FROM `portal_user` u WHERE u.organizationId IN (?)) x WHERE x.rn <= ? ORDER BY x.organizationId, x.rn',
         [customerIds, USERS_FIRST],
       ),
-      this.q<RowDataPacket>(
+      this.q<LicenseRow>(
         // The page of licenses per customer; all their activations, numbered per license, with
         // the count of active ones (seatsUsed) as a window sum; the first 4 joined to their computer.
         'WITH l AS (SELECT * FROM (SELECT l.id, l.customerId, l.state, l.validUntil, l.seats, l.productId, ROW_NUMBER() OVER (PARTITION BY l.customerId ORDER BY l.id) AS rn ' +
@@ -278,7 +324,7 @@ class Floor {
       return { status: 200, payload: answer.errors.length ? { errors: answer.errors, data } : { data } };
     }
     if (body.operationName === 'Customer') {
-      const raw = Buffer.from(String(vars.id ?? ''), 'base64url').toString('utf8');
+      const raw = Buffer.from(typeof vars.id === 'string' ? vars.id : '', 'base64url').toString('utf8');
       const id = raw.startsWith('Organization:') ? raw.slice('Organization:'.length) : '';
       const [gate, found] = await Promise.all([this.gate(actor, nowDate), this.customer(actor, id)]);
       if (found.length === 0) return { status: 200, payload: { errors: [{ message: 'Node not found', path: ['node'], extensions: { code: 'NOT_FOUND' } }], data: { node: null } } };
@@ -304,7 +350,7 @@ function send(res: ServerResponse, status: number, payload: unknown): void {
   res.end(text);
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const url = process.env.DATABASE_URL;
   const secret = process.env.JWT_SECRET;
   if (!url || !secret) throw new Error('the floor needs DATABASE_URL and JWT_SECRET');
@@ -321,7 +367,7 @@ async function main(): Promise<void> {
     if (req.url === '/health') return send(res, 200, { status: 'ok' });
     if (req.url !== '/graphql' || req.method !== 'POST') return send(res, 404, { error: 'not found' });
     readBody(req)
-      .then((text) => floor.handle(JSON.parse(text), req.headers.authorization))
+      .then((text) => floor.handle(JSON.parse(text) as Parameters<Floor['handle']>[0], req.headers.authorization))
       .then(
         ({ status, payload }) => send(res, status, payload),
         (e: Error) => send(res, 500, { errors: [{ message: e.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
@@ -330,12 +376,24 @@ async function main(): Promise<void> {
   server.listen(Number(process.env.PORT ?? 4100), process.env.HOST ?? '127.0.0.1', () => {
     process.stdout.write(`floor listening on ${(server.address() as AddressInfo).port}\n`);
   });
-  const stop = () => server.close(() => pool.end().then(() => process.exit(0)));
+  // The pool's end is awaited before exiting; a failure to close it is said, not left unhandled.
+  const stop = () =>
+    server.close(() => {
+      pool.end().then(
+        () => process.exit(0),
+        (e: Error) => {
+          process.stderr.write(`floor: closing the pool failed: ${e.message}\n`);
+          process.exit(1);
+        },
+      );
+    });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
-main().catch((e) => {
+try {
+  main();
+} catch (e) {
   process.stderr.write(`floor failed: ${(e as Error).stack}\n`);
   process.exit(1);
-});
+}

@@ -43,6 +43,8 @@ export function installProbe(statements: () => number, onRecord: (on: boolean) =
   if (!process.send) return; // not forked by the benchmark: nothing to answer
   let completed = 0;
   let inflight = 0;
+  // The probe wraps prototype methods and calls the originals with .call(this).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
     if (event === 'request') track(args[1] as http.ServerResponse);
@@ -62,6 +64,7 @@ export function installProbe(statements: () => number, onRecord: (on: boolean) =
       inflight--;
       completed++;
     };
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this)
     const end = res.end;
     res.end = function (this: http.ServerResponse, ...a: unknown[]) {
       finish();
@@ -90,6 +93,7 @@ export function installProbe(statements: () => number, onRecord: (on: boolean) =
 /** The hub's probe: statements are what ormconfig's CountingLogger counts. */
 function installHubProbe(): void {
   let recorded: string[] | null = null;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this)
   const logQuery = CountingLogger.prototype.logQuery;
   CountingLogger.prototype.logQuery = function (this: CountingLogger, query: string, ...rest: unknown[]) {
     if (recorded) recorded.push(query);
@@ -107,10 +111,14 @@ function installHubProbe(): void {
 
 /** Points the product's buildHubSchema at buildBareSchema, then runs the product's entry point. */
 function startWithoutPermissionLayer(): void {
+  // require, not import: the module object is patched before src/main loads (an import would
+  // bind main's copy first, and an ES namespace is read-only).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const schema = require('../src/schema') as { buildHubSchema: () => unknown; buildBareSchema: () => unknown };
   const bare = schema.buildBareSchema;
   schema.buildHubSchema = () => bare();
   if (schema.buildHubSchema() !== bare()) throw new Error('could not point buildHubSchema at the bare schema');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the patch above
   require('../src/main');
 }
 

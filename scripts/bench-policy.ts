@@ -9,7 +9,7 @@ import { orgId, userId } from '../seeds/personas';
 import { seedWorld } from '../seeds/seed-world';
 import { openDatabase } from '../src/bootstrap';
 import { loadConfig } from '../src/config';
-import { ActorType, LicenseModel, LicenseStatus, OrganizationKind, Role, UserStatus } from '../src/common/enums';
+import { ActorType, LicenseStatus, OrganizationKind, Role, UserStatus } from '../src/common/enums';
 import { newId } from '../src/common/ids';
 import { SecretBox } from '../src/common/secret-box';
 import { CountingLogger } from '../src/common/query-counter';
@@ -37,7 +37,7 @@ function arg(name: string, fallback: number): number {
 
 async function addCustomers(ds: DataSource, distributor: string, count: number, secrets: SecretBox): Promise<void> {
   const at = new Date('2026-01-01T00:00:00Z');
-  const product = (await ds.query('SELECT id FROM product ORDER BY sku LIMIT 1'))[0].id as string;
+  const [{ id: product }] = await ds.query<{ id: string }[]>('SELECT id FROM product ORDER BY sku LIMIT 1');
   for (let c = 0; c < count; c++) {
     const id = newId(at);
     await ds.query('INSERT INTO organization (id, kind, name, nameKey, country, processingCountries, street, postalCode, city, addressCountry, phone, email, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [

@@ -9,15 +9,15 @@ import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
 import { BENCH, benchDatabaseUrl, benchSecretsKey } from './bench-data';
+import type { ProbeStats } from './bench-hub';
 
 /** The Node.js flags of `npm start` (package.json), so the benchmark measures the product as it is started. */
 const PRODUCT_NODE_FLAGS: string[] = (() => {
-  const start: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts.start;
+  const { start } = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts;
   const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(start);
   if (!match) throw new Error(`package.json: the start script does not run dist/src/main.js with node: ${start}`);
   return match[1].trim().split(/\s+/).filter(Boolean);
 })();
-import type { ProbeRequest, ProbeStats } from './bench-hub';
 
 /**
  * The benchmark (docs/benchmarks.md): `npm run bench [-- options]` (after `npm run bench:data`).
@@ -149,14 +149,6 @@ interface Request {
   body: string;
 }
 
-const QUERY_TITLES: Record<QueryName | 'Q1first5', string> = {
-  Q1: 'Q1 dashboard, page 1',
-  Q2: 'Q2 dashboard, page N by cursor',
-  Q3: 'Q3 one customer by node(id)',
-  Q4: 'Q4 dashboard, page 1, gated distributor',
-  Q1first5: 'Q1 with customers(first: 5)',
-};
-
 // ---------------------------------------------------------------------------------------------
 // Servers
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +234,7 @@ class Server {
         clearTimeout(timer);
         resolve(m as T);
       });
-      this.child.send({ ...message, id } as ProbeRequest);
+      this.child.send({ ...message, id });
     });
   }
 
@@ -276,7 +268,7 @@ class Server {
   /** Asks the (idle) server to exit; a --cpu-prof profile is written on the way out. SIGKILL after 30 s. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.child.connected) this.child.send({ id: 0, type: 'exit' } as ProbeRequest);
+    if (this.child.connected) this.child.send({ id: 0, type: 'exit' });
     else this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
     await this.exited;
@@ -318,12 +310,12 @@ async function post(server: Server, request: Request): Promise<GqlResponse> {
     body: request.body,
   });
   const text = await res.text();
-  return { status: res.status, bytes: Buffer.byteLength(text), json: JSON.parse(text) };
+  return { status: res.status, bytes: Buffer.byteLength(text), json: JSON.parse(text) as GqlResponse['json'] };
 }
 
 /** JSON with sorted keys: the same data prints the same. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
+  return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 }
@@ -336,7 +328,7 @@ function firstDifference(a: string, b: string): string {
 
 /** The personal fields of the dashboard (users' name and email, computers' name) set to null. */
 function withoutPersonalData(data: unknown): unknown {
-  return JSON.parse(JSON.stringify(data), function (this: Record<string, unknown>, key, value) {
+  return JSON.parse(JSON.stringify(data), function (this: Record<string, unknown>, key: string, value: unknown): unknown {
     if ((key === 'name' || key === 'email') && this && 'email' in this && 'name' in this && Object.keys(this).length === 2) return null;
     if (key === 'computer' && value && typeof value === 'object') return { ...value, name: null };
     return value;
@@ -345,9 +337,10 @@ function withoutPersonalData(data: unknown): unknown {
 
 function countPersonal(data: unknown): { present: number; nulls: number } {
   const out = { present: 0, nulls: 0 };
-  JSON.parse(JSON.stringify(data), function (this: Record<string, unknown>, key, value) {
+  JSON.parse(JSON.stringify(data), function (this: Record<string, unknown>, key: string, value: unknown): unknown {
     const personal = ((key === 'name' || key === 'email') && this && 'email' in this && Object.keys(this).length === 2) || (key === 'name' && this && 'os' in this);
-    if (personal) value === null ? out.nulls++ : out.present++;
+    if (personal && value === null) out.nulls++;
+    else if (personal) out.present++;
     return value;
   });
   return out;
@@ -417,7 +410,7 @@ type AutocannonInstance = Promise<AutocannonResult> & {
 };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon: (opts: Record<string, unknown>) => AutocannonInstance = require('autocannon');
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => AutocannonInstance;
 
 interface Drive {
   /** Latency (ms) of every 2xx response, in the order they arrived. */
@@ -698,8 +691,8 @@ function summarizeProfile(file: string, fromUs: number, toUs: number): Omit<Prof
 async function profileHub(env: NodeJS.ProcessEnv, query: QueryName, request: Request, connections: number, o: Options): Promise<ProfileSummary> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-prof-'));
   const server = await Server.start('hub', env, ['--cpu-prof', '--cpu-prof-dir', dir]);
-  let from = 0;
-  let to = 0;
+  let from: number;
+  let to: number;
   try {
     await drive(server, request, connections, Math.max(1, o.warmup));
     await server.idle();
@@ -917,7 +910,6 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
   const m = report.machine;
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
-  const high = Math.max(...o.connections);
   const sum = Object.values(report.rows).reduce((a, b) => a + b, 0);
   const hubBytes = (q: QueryName) => report.agreement.find((a) => a.query === q)?.variants.hub?.bytes ?? 0;
   push(

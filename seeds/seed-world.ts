@@ -16,7 +16,6 @@ import {
   computerId,
   contractId,
   DistributorSlug,
-  DISTRIBUTOR_SLUGS,
   HARBOR,
   HARBOR_DISTRIBUTORS,
   LICENSE_CASES,
@@ -191,6 +190,8 @@ function contract(
 
 const D = (day: string) => `${day}T00:00:00.000Z`;
 
+// A table laid out by hand, one distributor and its customers a block (kept so by prettier-ignore).
+// prettier-ignore
 export const DISTRIBUTORS: DistributorSpec[] = [
   distributor('rhein', 'Rhein Security GmbH', 'DE', ['DE'], ['Rheinallee 12', '55118', 'Mainz'], '+49 6131 4470',
     'Stefan Krämer', 'Laura Hoffmann', null, [
@@ -493,7 +494,7 @@ function addLicenses(w: World, secrets: SecretBox, d: DistributorSpec): void {
       ...activationKeyColumns(secrets, keyName),
       createdAt: T.licenseCreated,
       ...fields,
-    } as Row<License>);
+    });
   };
   const allocated = (customerSlug: string, validFrom = T.allocatedValidFrom, allocatedAt = T.allocatedAt): Row<License> => ({
     state: LicenseStatus.ALLOCATED,
@@ -580,7 +581,7 @@ async function insertIgnore<E extends ObjectLiteral>(em: EntityManager, entity: 
       .createQueryBuilder()
       .insert()
       .into(entity)
-      .values(rows.slice(i, i + CHUNK) as never)
+      .values(rows.slice(i, i + CHUNK))
       .orIgnore()
       .updateEntity(false)
       .execute();

@@ -5,7 +5,9 @@ import { badInput, InputProblem } from './errors';
  * 2026), as data. Not the user-assigned ranges (AA, QM–QZ, XA–XZ, ZZ) nor the exceptionally
  * reserved codes (EU, UK, …): an organization's country must be one a real address can have.
  * The transfer gate decides per country; a code it cannot know would be a made-up country.
+ * One line per initial letter (kept so by prettier-ignore).
  */
+// prettier-ignore
 export const ISO_3166_ALPHA2: ReadonlySet<string> = new Set([
   'AD', 'AE', 'AF', 'AG', 'AI', 'AL', 'AM', 'AO', 'AQ', 'AR', 'AS', 'AT', 'AU', 'AW', 'AX', 'AZ',
   'BA', 'BB', 'BD', 'BE', 'BF', 'BG', 'BH', 'BI', 'BJ', 'BL', 'BM', 'BN', 'BO', 'BQ', 'BR', 'BS', 'BT', 'BV', 'BW', 'BY', 'BZ',

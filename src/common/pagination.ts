@@ -37,10 +37,10 @@ export function decodeCursor(cursor: string, arity: number): CursorValues {
     throw invalid();
   }
   if (!Array.isArray(parsed) || parsed[0] !== 'c1' || parsed.length !== arity + 1) throw invalid();
-  const values = parsed.slice(1);
+  const values: unknown[] = parsed.slice(1);
   // Every list sorts on strings and ends with the id: anything else was not made by us.
-  if (!values.every((v) => typeof v === 'string' && v.length <= 300) || !UUID_RE.test(values[values.length - 1])) throw invalid();
-  return values as CursorValues;
+  if (!values.every((v): v is string => typeof v === 'string' && v.length <= 300) || !UUID_RE.test(values[values.length - 1])) throw invalid();
+  return values;
 }
 
 @ObjectType({ description: 'Relay page information.' })

@@ -34,7 +34,7 @@ export class Loaders {
   private get<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(name);
     if (!loader) {
-      loader = make() as DataLoader<unknown, unknown>;
+      loader = make();
       this.loaders.set(name, loader);
     }
     return loader as DataLoader<K, V>;

@@ -2,6 +2,8 @@ import { GraphQLResolveInfo } from 'graphql';
 import { rule } from 'graphql-shield';
 import { AuditOutcome, OrganizationKind, Role } from '../common/enums';
 import { DomainError, ErrorCode, refusal } from '../common/errors';
+import { fromGlobalIdOf } from '../common/global-id';
+import { Actor } from '../context/actor';
 import { RequestContext } from '../context/request-context';
 import { Activation } from '../modules/activation/activation.entity';
 import { ApiKey } from '../modules/api-key/api-key.entity';
@@ -25,7 +27,7 @@ const fieldNames = new WeakMap<object, Map<string, string>>();
 /** "Type.field", built once per field of the schema, not once per value. */
 function fieldName(info: GraphQLResolveInfo): string {
   let names = fieldNames.get(info.parentType);
-  if (!names) fieldNames.set(info.parentType, (names = new Map()));
+  if (!names) fieldNames.set(info.parentType, (names = new Map<string, string>()));
   let name = names.get(info.fieldName);
   if (!name) names.set(info.fieldName, (name = `${info.parentType.name}.${info.fieldName}`));
   return name;
@@ -204,8 +206,6 @@ export const VENDOR_ADMIN_ONLY = decide<unknown>('VENDOR_ADMIN_ONLY', (ctx, _p, 
 // ---------------------------------------------------------------------------------------------
 // The privacy lifecycle (issue #5): who may call its mutations (docs/access-policy.md, Mutations).
 // ---------------------------------------------------------------------------------------------
-import { fromGlobalIdOf } from '../common/global-id';
-
 function refuse(info: GraphQLResolveInfo, needs: string): DomainError {
   return new DomainError(ErrorCode.FORBIDDEN, `Not allowed to call ${fieldName(info)}: ${needs}`);
 }
@@ -247,8 +247,6 @@ export const ANY_USER_SELF = decide<unknown>('ANY_USER_SELF', (ctx, _p, info) =>
 // organization of a user or key named by id) is decided by the service with the same
 // managesOrganization(), on the row it locked. API keys never manage anything.
 // ---------------------------------------------------------------------------------------------
-import { Actor } from '../context/actor';
-
 const ORGANIZATION_ADMINS = new Set([Role.DISTRIBUTOR_ADMIN, Role.CUSTOMER_ADMIN]);
 
 /** VENDOR_ADMIN manages every organization; DISTRIBUTOR_ADMIN and CUSTOMER_ADMIN their own. Users only. */

@@ -110,7 +110,7 @@ const REQUIRED_CONTRACT_LABEL: Record<string, string> = {
 export function contractInForce(contract: GateContract, mechanisms: readonly TransferMechanismData[], at: Date): boolean {
   const t = ms(at);
   if (contractProblem(contract, t) !== null) return false;
-  const m = mechanisms.find((x) => x && x.type === contract.type);
+  const m = mechanisms.find((x) => x && x.type === (contract.type as string));
   return !!m && windowHolds(m, t!);
 }
 
@@ -496,7 +496,7 @@ function norm(country: unknown): string {
 function ms(d: Date | string | null | undefined): number | null {
   if (d === null || d === undefined) return null;
   const t =
-    typeof d === 'string' ? Date.parse(d) : typeof (d as Partial<Date>).getTime === 'function' ? Number((d as Date).getTime()) : NaN;
+    typeof d === 'string' ? Date.parse(d) : typeof (d as Partial<Date>).getTime === 'function' ? Number(d.getTime()) : NaN;
   return Number.isFinite(t) ? t : null;
 }
 

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { HARBOR, licenseId, orgId, PERSONAS, userId } from '../../seeds/personas';
 import { errorEntries, gid } from '../helpers/authz';
 import { ON_MYSQL } from '../helpers/database';
@@ -205,6 +204,7 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
     const vendor = await hub.as(PERSONAS.vendorAdmin);
     const statements: string[] = [];
     const logger = hub.dataSource.logger;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(logger)
     const original = logger.logQuery;
     logger.logQuery = function (query: string, parameters?: unknown[], runner?: never) {
       statements.push(query);

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { DISTRIBUTOR_SLUGS, orgId, PERSONAS, userId } from '../../seeds/personas';
 import { ContractStatus } from '../../src/common/enums';
 import { toGlobalId } from '../../src/common/global-id';

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { UserStatus } from '../../src/common/enums';
 import { sha256Hex } from '../../src/common/secret-box';
@@ -54,7 +53,7 @@ describe('authentication over POST /graphql', () => {
     for (const credential of sent) expect(r.text).not.toContain(credential);
   }
 
-  const secret = () => new TextEncoder().encode(hub.config.jwt.secret!);
+  const secret = () => new TextEncoder().encode(hub.config.jwt.secret);
   const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
   /** A user token as the product issues it, with parts overridable to break one check at a time. */

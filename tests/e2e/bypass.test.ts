@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { NodeType } from '../../src/common/global-id';
 import { seedId } from '../../src/common/ids';
 import { computerId, contractId, HARBOR, licenseId, orgId, PERSONAS, userId } from '../../seeds/personas';

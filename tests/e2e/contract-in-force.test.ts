@@ -55,7 +55,7 @@ describe(`"in force": the filter, the field and the gate agree (${ON_MYSQL ? 'Ma
       terminatedAt: null,
       createdAt: NOW,
       ...row,
-    } as Contract);
+    });
   }
 
   it('for the 8 seed contracts and rows written by earlier versions (future signature, future termination stored TERMINATED, a type past its cut-off), at every boundary', async () => {

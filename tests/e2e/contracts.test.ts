@@ -169,7 +169,7 @@ describe(`data-transfer contracts: create, sign, terminate (VENDOR_ADMIN) (${ON_
     const oldglory = toGlobalId('Organization', orgId('oldglory'));
     const liberty = toGlobalId('Organization', orgId('liberty'));
     const n = await contractCount();
-    const cases: [Record<string, unknown>, RegExp][] = [
+    const cases: [Record<string, string>, RegExp][] = [
       [{ distributorId: bosphorus, type: 'SCC_2010', effectiveFrom: '2022-12-27T00:00:00Z' }, /SCC_2010 is no longer a valid transfer basis since 2022-12-27/],
       [{ distributorId: bosphorus, type: 'SCC_2010', effectiveFrom: '2026-12-01T00:00:00Z' }, /since 2022-12-27/],
       [{ distributorId: oldglory, type: 'PRIVACY_SHIELD', effectiveFrom: '2020-07-16T00:00:00Z' }, /PRIVACY_SHIELD is no longer a valid transfer basis since 2020-07-16/],

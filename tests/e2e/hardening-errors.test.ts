@@ -30,7 +30,7 @@ const HEAVY = `{ licenses(first: 100) { nodes { activations { nodes { computer {
 
 /** What must never be in a response body in production. */
 const INTERNALS: [string, RegExp][] = [
-  ['a stack trace', /\n?\s{2,}at [\w.<>]+ \(|    at /],
+  ['a stack trace', /\n?\s{2,}at [\w.<>]+ \(| {4}at /],
   ['SQL', /\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET|WHERE)\b|\bSQLITE_|\bER_[A-Z_]+\b|syntax error at/i],
   ['a file path', /\/work\/|\/home\/|\/usr\/|node_modules|\.ts:\d|\.js:\d|[A-Z]:\\/],
   ['the internal message of the failure', /Unsupported state|unable to authenticate data|decipher|not a sealed secret/i],

@@ -93,6 +93,7 @@ const VALID_DOCUMENTS = [
   '{ __schema { queryType { name } types { name } } }',
 ];
 
+// prettier-ignore
 const WORDS = [
   'viewer', 'role', 'organization', 'name', 'products', 'sku', 'id', 'licenses', 'nodes', 'edges', 'node', 'cursor',
   'pageInfo', 'endCursor', 'totalCount', 'customers', 'users', 'email', 'activations', 'computer', 'os', 'hostId',
@@ -427,7 +428,7 @@ describe(`fuzzing the GraphQL endpoint (${ON_MYSQL ? 'MariaDB' : 'embedded datab
           const variables = shape === 'object' ? { ...(pick % 3 === 0 ? extra : {}), ...vars } : other;
           if (viaGet && op.query.startsWith('query')) {
             const search = new URLSearchParams({ query: op.query, variables: JSON.stringify(variables) ?? '' }).toString();
-            return { actor: who, method: 'GET', search, headers: { 'apollo-require-preflight': 'true' } } as Attempt;
+            return { actor: who, method: 'GET', search, headers: { 'apollo-require-preflight': 'true' } };
           }
           return jsonPost(who, { query: op.query, variables });
         }),

@@ -31,7 +31,7 @@ describe(`the IdempotencyOutcome migration on ${ON_MYSQL ? 'MariaDB' : 'the embe
     const secrets = new SecretBox(loadConfig(env).secretsKey);
 
     // The schema as it was, with one finished and one running keyed request.
-    const before = new DataSource({ ...options, migrations: migrations.slice(0, 1) } as never);
+    const before = new DataSource({ ...options, migrations: migrations.slice(0, 1) });
     await before.initialize();
     await before.runMigrations({ transaction: 'each' });
     const insert = 'INSERT INTO `idempotency_record` (id, actorKey, idempotencyKey, requestHash, status, response, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)';
@@ -40,7 +40,7 @@ describe(`the IdempotencyOutcome migration on ${ON_MYSQL ? 'MariaDB' : 'the embe
     await before.query(insert, ['01890000-0000-7000-8000-0000000000b2', `USER:${actorId}`, 'old-running', requestHash(body), null, null, at]);
     await before.destroy();
 
-    const after = new DataSource({ ...options, migrations } as never);
+    const after = new DataSource({ ...options, migrations });
     await after.initialize();
     try {
       expect((await after.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(['IdempotencyOutcome1764910000000']);

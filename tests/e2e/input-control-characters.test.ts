@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { PERSONAS } from '../../seeds/personas';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, TestHub } from '../helpers/hub';

@@ -2,10 +2,10 @@ import { PERSONAS, orgId, userId } from '../../seeds/personas';
 import { toGlobalId } from '../../src/common/global-id';
 import { sha256Hex } from '../../src/common/secret-box';
 import { ApiKey } from '../../src/modules/api-key/api-key.entity';
-import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { createApiKey as storeApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
-import { Client, codes, GraphQLResponse, TestHub } from '../helpers/hub';
+import { Client, codes, TestHub } from '../helpers/hub';
+import { ALL_SCOPES, auditEventsOf, org, soleError, uid, uuidOf } from '../helpers/management';
 import { listTables, snapshot, tableRows } from '../helpers/table-snapshot';
 
 const KEY_FIELDS = 'id name prefix scopes expiresAt revokedAt lastUsedAt createdAt organization { id }';
@@ -13,15 +13,7 @@ const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $inpu
 const REVOKE = `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { ${KEY_FIELDS} } } }`;
 const WHO = `{ viewer { actorType role scopes organization { id } } }`;
 
-const org = (slug: string) => toGlobalId('Organization', orgId(slug));
-const uid = (email: string) => toGlobalId('PortalUser', userId(email));
-const ALL_SCOPES = ['customers:read', 'licenses:read', 'licenses:write', 'personal_data:read', 'activation_keys:read', 'contracts:read'];
 const SECRET_RE = /^mbxk_[A-Za-z0-9_-]{43}$/;
-
-function onlyError(r: GraphQLResponse) {
-  expect(r.body.errors).toHaveLength(1);
-  return r.body.errors![0];
-}
 
 describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let hub: TestHub;
@@ -33,8 +25,6 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
   });
   afterAll(() => hub?.close());
 
-  const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
-  const eventsOf = (id: string) => hub.dataSource.getRepository(AuditEvent).find({ where: { subjectId: id }, order: { id: 'ASC' } });
 
   it("creates a key for a distributor admin's own organization: the secret works at once, as DISTRIBUTOR_USER narrowed to its scopes", async () => {
     const distributorAdmin = await hub.as(PERSONAS.distributors.alpen.admin);
@@ -55,7 +45,7 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
       createdAt: hub.now.toISOString(),
       organization: { id: org('alpen') },
     });
-    const row = await hub.dataSource.getRepository(ApiKey).findOneByOrFail({ id: uuid(apiKey.id) });
+    const row = await hub.dataSource.getRepository(ApiKey).findOneByOrFail({ id: uuidOf(apiKey.id) });
     expect(row).toMatchObject({ secretHash: sha256Hex(secret), prefix: secret.slice(0, 12), createdById: userId(PERSONAS.distributors.alpen.admin), organizationId: orgId('alpen') });
 
     const key = hub.withToken(secret);
@@ -65,7 +55,7 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
     // A key reaches no credential rows, not even its own.
     expect(await key.data(`{ viewer { apiKey { name } } }`)).toEqual({ viewer: { apiKey: null } });
 
-    const [event] = await eventsOf(row.id);
+    const [event] = await auditEventsOf(hub, row.id);
     expect(event).toMatchObject({ action: 'api_key.created', subjectType: 'ApiKey', actorId: userId(PERSONAS.distributors.alpen.admin) });
     expect(JSON.parse(event.detail!)).toEqual({ organizationId: orgId('alpen'), scopes: ['customers:read', 'licenses:read'], expiresAt: '2027-06-30T00:00:00.000Z' });
   });
@@ -87,10 +77,10 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
     expect(JSON.stringify(after.body)).not.toContain(created.createApiKey.secret);
 
     const before = await snapshot(hub.dataSource);
-    const twice = onlyError(await distributorAdmin.gql(REVOKE, { input: { apiKeyId: created.createApiKey.apiKey.id } }));
+    const twice = soleError(await distributorAdmin.gql(REVOKE, { input: { apiKeyId: created.createApiKey.apiKey.id } }));
     expect(twice.extensions).toMatchObject({ code: 'CONFLICT', rule: 'api_key.revoke_once' });
     expect(await snapshot(hub.dataSource)).toEqual(before);
-    expect((await eventsOf(uuid(created.createApiKey.apiKey.id))).map((e) => e.action)).toEqual(['api_key.created', 'api_key.revoked']);
+    expect((await auditEventsOf(hub, uuidOf(created.createApiKey.apiKey.id))).map((e) => e.action)).toEqual(['api_key.created', 'api_key.revoked']);
   });
 
   it('shows the secret in the create payload only: not in the key\'s fields, its audit events, or any row of any table', async () => {
@@ -114,10 +104,10 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
       const rows = (await tableRows(hub.dataSource, table)).join('\n');
       expect(`${table}: ${rows.includes(secret) || rows.includes(rest)}`).toBe(`${table}: false`);
     }
-    const [row] = await hub.dataSource.query('SELECT * FROM `api_key` WHERE id = ?', [uuid(apiKey.id)]);
+    const [row] = await hub.dataSource.query('SELECT * FROM `api_key` WHERE id = ?', [uuidOf(apiKey.id)]);
     expect(Object.values(row).map(String)).not.toContain(secret);
     expect(row.secretHash).toBe(sha256Hex(secret));
-    const events = await hub.dataSource.query('SELECT * FROM `audit_event` WHERE subjectId = ?', [uuid(apiKey.id)]);
+    const events = await hub.dataSource.query('SELECT * FROM `audit_event` WHERE subjectId = ?', [uuidOf(apiKey.id)]);
     expect(JSON.stringify(events)).not.toContain(rest);
   });
 
@@ -157,7 +147,7 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
     const unknown = await distributorAdmin.gql(REVOKE, { input: { apiKeyId: toGlobalId('ApiKey', '019b76da-a800-7000-8000-000000000000') } });
     expect(codes(unknown)).toEqual(['NOT_FOUND']);
     const wrongType = await distributorAdmin.gql(REVOKE, { input: { apiKeyId: org('alpen') } });
-    expect(onlyError(wrongType).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.apiKeyId' });
+    expect(soleError(wrongType).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.apiKeyId' });
     expect(await snapshot(hub.dataSource)).toEqual(before);
   });
 

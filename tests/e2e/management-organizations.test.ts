@@ -1,14 +1,14 @@
 import { orgId, PERSONAS, PRODUCT_SKUS, productId } from '../../seeds/personas';
 import { toGlobalId } from '../../src/common/global-id';
 import { SecretBox } from '../../src/common/secret-box';
-import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { CustomerAccount } from '../../src/modules/organization/customer-account.entity';
 import { Organization, organizationNameKey } from '../../src/modules/organization/organization.entity';
 import { auditValueDigest } from '../../src/common/audit-digest';
 import { createApiKey } from '../helpers/api-keys';
 import { errorPaths } from '../helpers/authz';
 import { ON_MYSQL } from '../helpers/database';
-import { Client, codes, GraphQLResponse, TestHub } from '../helpers/hub';
+import { Client, codes, TestHub } from '../helpers/hub';
+import { clientsOf, org, soleError, uuidOf, writeEventsOf, writtenState } from '../helpers/management';
 import { snapshot } from '../helpers/table-snapshot';
 
 const ORG_FIELDS = 'id kind name country processingCountries address { street postalCode city country } phone email';
@@ -19,14 +19,6 @@ const UNLINK = `mutation($input: UnlinkCustomerInput!) { unlinkCustomer(input: $
 const INVITE = `mutation($input: InviteUserInput!) { inviteUser(input: $input) { user { id email } } }`;
 const CUSTOMERS = `query($search: String) { customers(search: $search, first: 50) { totalCount nodes { id name email users(first: 5) { nodes { email } } } } }`;
 
-const org = (slug: string) => toGlobalId('Organization', orgId(slug));
-const ALL_SCOPES = ['customers:read', 'licenses:read', 'licenses:write', 'personal_data:read', 'activation_keys:read', 'contracts:read'];
-
-/** The first error of a response, asserted to be the only one. */
-function onlyError(r: GraphQLResponse) {
-  expect(r.body.errors).toHaveLength(1);
-  return r.body.errors![0];
-}
 
 describe(`organizations and customer accounts: createOrganization, updateOrganization, linkCustomer, unlinkCustomer (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let hub: TestHub;
@@ -40,23 +32,6 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
   });
   afterAll(() => hub?.close());
 
-  /** The write events of a subject (reads of its data are recorded too, as personal_data.read). */
-  const eventsOf = async (id: string) => (await hub.dataSource.getRepository(AuditEvent).find({ where: { subjectId: id }, order: { id: 'ASC' } })).filter((e) => e.action !== 'personal_data.read');
-  /** Every table but the record of reads (a payload read back records what it read), and the write events. */
-  async function written() {
-    const tables = await snapshot(hub.dataSource);
-    delete tables.audit_event;
-    const events: { id: string }[] = await hub.dataSource.query("SELECT id FROM `audit_event` WHERE action <> 'personal_data.read' ORDER BY id");
-    return { tables, events: events.map((e) => e.id) };
-  }
-  const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
-  /** Clients of these people and keys of these organizations (all scopes), made before a snapshot is taken. */
-  async function clients(emails: string[], keyOrgs: string[]): Promise<[string, Client][]> {
-    const out: [string, Client][] = [];
-    for (const email of emails) out.push([email, await hub.as(email)]);
-    for (const slug of keyOrgs) out.push([`API key of ${slug}`, hub.withToken((await createApiKey(hub.dataSource, { org: slug, scopes: ALL_SCOPES })).secret)]);
-    return out;
-  }
 
   describe('createOrganization', () => {
     it('lets VENDOR_ADMIN create a distributor, normalized, with nameKey written and the contact fields audited by name only', async () => {
@@ -82,13 +57,13 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
         phone: '+49 89 5555 120',
         email: 'kontakt@ueberwachung-sued.example',
       });
-      const row = await hub.dataSource.getRepository(Organization).findOneByOrFail({ id: uuid(created.id) });
+      const row = await hub.dataSource.getRepository(Organization).findOneByOrFail({ id: uuidOf(created.id) });
       expect(row.nameKey).toBe(organizationNameKey('Überwachung Süd GmbH'));
       // The folded name is what search reads: accents and case do not matter.
       const found = await admin.data(`{ organizations(search: "uberwachung sud", first: 5) { nodes { id } } }`);
       expect(found.organizations.nodes).toEqual([{ id: created.id }]);
 
-      const [event] = await eventsOf(row.id);
+      const [event] = await writeEventsOf(hub, row.id);
       expect(event).toMatchObject({ action: 'organization.created', subjectType: 'Organization', actorId: expect.any(String), fields: ['Organization.address', 'Organization.phone', 'Organization.email'] });
       for (const value of ['Leopoldstraße', '5555', 'kontakt@', 'München']) expect(event.detail ?? '').not.toContain(value);
       expect(JSON.parse(event.detail!)).toMatchObject({ kind: 'DISTRIBUTOR', processingCountries: ['DE', 'AT'], servedBy: null });
@@ -97,10 +72,10 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     it('defaults processingCountries to the domicile, and leaves out contact data not given', async () => {
       const r = await admin.data(CREATE, { input: { kind: 'CUSTOMER', name: 'Donau Logistik GmbH', country: 'at' } });
       expect(r.createOrganization.organization).toMatchObject({ kind: 'CUSTOMER', country: 'AT', processingCountries: ['AT'], address: null, phone: null, email: null });
-      const [event] = await eventsOf(uuid(r.createOrganization.organization.id));
+      const [event] = await writeEventsOf(hub, uuidOf(r.createOrganization.organization.id));
       expect(event.fields).toEqual([]);
       // Created by the vendor, it is nobody's customer yet.
-      expect(await hub.dataSource.getRepository(CustomerAccount).countBy({ customerId: uuid(r.createOrganization.organization.id) })).toBe(0);
+      expect(await hub.dataSource.getRepository(CustomerAccount).countBy({ customerId: uuidOf(r.createOrganization.organization.id) })).toBe(0);
     });
 
     it("lets a distributor admin create a customer it then serves: it is in the distributor's customers, in one transaction with its audit", async () => {
@@ -112,9 +87,9 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       expect(created).toMatchObject({ name: 'Mosel Kameratechnik GmbH', email: 'info@mosel-kamera.example' });
       const list = await rhein.data(CUSTOMERS, { search: 'Mosel' });
       expect(list.customers.nodes.map((n: { id: string }) => n.id)).toEqual([created.id]);
-      const account = await hub.dataSource.getRepository(CustomerAccount).findOneByOrFail({ customerId: uuid(created.id) });
+      const account = await hub.dataSource.getRepository(CustomerAccount).findOneByOrFail({ customerId: uuidOf(created.id) });
       expect(account.distributorId).toBe(orgId('rhein'));
-      expect((await eventsOf(uuid(created.id))).map((e) => [e.action, e.actorId])).toEqual([
+      expect((await writeEventsOf(hub, uuidOf(created.id))).map((e) => [e.action, e.actorId])).toEqual([
         ['organization.created', expect.any(String)],
         ['customer.linked', expect.any(String)],
       ]);
@@ -171,7 +146,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       }
       // Every problem is named at once.
       const many = await admin.gql(CREATE, { input: { ...base, name: '', country: 'x', phone: 'nope' } });
-      expect(onlyError(many).extensions!.problems.map((p: { field: string }) => p.field).sort()).toEqual(['input.country', 'input.name', 'input.phone']);
+      expect(soleError(many).extensions!.problems.map((p: { field: string }) => p.field).sort()).toEqual(['input.country', 'input.name', 'input.phone']);
       expect(await snapshot(hub.dataSource)).toEqual(before);
     });
 
@@ -207,7 +182,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     });
 
     it('refuses everyone else, a distributor admin anything but a customer, and API keys: FORBIDDEN, nothing written', async () => {
-      const refused = await clients(
+      const refused = await clientsOf(hub, 
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.rhein.user, 'admin@rhein-c1.example', 'user@rhein-c1.example'],
         ['mobotix', 'rhein', 'rhein-c1'],
       );
@@ -244,7 +219,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       const row = await hub.dataSource.getRepository(Organization).findOneByOrFail({ id: orgId('alpen-c1') });
       expect(row.nameKey).toBe(organizationNameKey('Alpen Kunde Eins AG (Engadin)'));
 
-      const [event] = (await eventsOf(orgId('alpen-c1'))).filter((e) => e.action === 'organization.updated');
+      const [event] = (await writeEventsOf(hub, orgId('alpen-c1'))).filter((e) => e.action === 'organization.updated');
       expect(event.fields).toEqual(['Organization.phone', 'Organization.email', 'Organization.address']);
       for (const value of [old.phone!, old.email!, '+41 81 833 99', 'Via Maistra', 'Via Serlas', 'empfang@alpen-c1.example', 'Engadin']) expect(event.detail).not.toContain(value);
       const detail = JSON.parse(event.detail!);
@@ -259,9 +234,9 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       const removal = { organizationId: org('alpen-c1'), email: null, phone: '', address: null };
       const removed = await customerAdmin.data(UPDATE, { input: removal });
       expect(removed.updateOrganization.organization).toMatchObject({ email: null, phone: null, address: null });
-      const before = await written();
+      const before = await writtenState(hub);
       await customerAdmin.data(UPDATE, { input: removal });
-      expect(await written()).toEqual(before);
+      expect(await writtenState(hub)).toEqual(before);
     });
 
     it('lets a distributor admin update its own organization, never its customers, nor its processingCountries (FORBIDDEN naming the field)', async () => {
@@ -277,7 +252,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       // Not even "unchanged" values: the gate reads them, so only the vendor records them.
       for (const processingCountries of [['IN'], ['DE'], []]) {
         const gate = await mumbai.gql(UPDATE, { input: { organizationId: org('mumbai'), processingCountries } });
-        expect(onlyError(gate).extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.processingCountries' });
+        expect(soleError(gate).extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.processingCountries' });
         expect(gate.body.errors![0].message).toContain('input.processingCountries');
       }
       expect(await snapshot(hub.dataSource)).toEqual(before);
@@ -290,7 +265,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       const r = await admin.data(UPDATE, { input: { organizationId: org('nordlicht'), processingCountries: ['de'] } });
       expect(r.updateOrganization.organization.processingCountries).toEqual(['DE']);
       expect((await nordlicht.data(GATE)).viewer.organization.transferBasis).toEqual({ allowed: true, basis: 'EEA' });
-      const [event] = (await eventsOf(orgId('nordlicht'))).filter((e) => e.action === 'organization.updated');
+      const [event] = (await writeEventsOf(hub, orgId('nordlicht'))).filter((e) => e.action === 'organization.updated');
       expect(event.fields).toEqual([]);
       expect(JSON.parse(event.detail!)).toMatchObject({ changed: ['Organization.processingCountries'], processingCountries: { before: ['DE', 'US'], after: ['DE'] } });
     });
@@ -313,14 +288,14 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
         expect(`${JSON.stringify(fields)}: ${codes(r)} ${r.body.errors?.[0].extensions?.field}`).toBe(`${JSON.stringify(fields)}: BAD_USER_INPUT ${field}`);
       }
       const wrongType = await admin.gql(UPDATE, { input: { organizationId: toGlobalId('PortalUser', orgId('alpen-c2')), phone: '+41 1 555' } });
-      expect(onlyError(wrongType).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
+      expect(soleError(wrongType).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
       const unknown = await admin.gql(UPDATE, { input: { organizationId: toGlobalId('Organization', '019b76da-a800-7000-8000-000000000000'), phone: '+41 1 555' } });
       expect(codes(unknown)).toEqual(['NOT_FOUND']);
       expect(await snapshot(hub.dataSource)).toEqual(before);
     });
 
     it("refuses everyone but VENDOR_ADMIN and the organization's own admin, and API keys: FORBIDDEN, nothing written", async () => {
-      const refused = await clients(
+      const refused = await clientsOf(hub, 
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.alpen.admin, PERSONAS.distributors.alpen.user, 'admin@alpen-c1.example', 'user@alpen-c2.example'],
         ['mobotix', 'alpen', 'alpen-c2'],
       );
@@ -349,7 +324,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       expect((await lioncity.data(CUSTOMERS)).customers.nodes.map((n: { id: string }) => n.id)).toContain(org('alpen-c2'));
 
       const twice = await admin.gql(LINK, { input: pair });
-      expect(onlyError(twice).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.link_once' });
+      expect(soleError(twice).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.link_once' });
 
       const unlinked = await admin.data(UNLINK, { input: pair });
       expect(unlinked.unlinkCustomer.customer).toEqual({ id: org('alpen-c2'), name: 'Alpen Kunde Zwei SA' });
@@ -357,8 +332,8 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       expect(codes(await lioncity.gql(`query($id: ID!) { organization(id: $id) { name } }`, { id: org('alpen-c2') }))).toEqual(['NOT_FOUND']);
 
       const again = await admin.gql(UNLINK, { input: pair });
-      expect(onlyError(again).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.unlink_linked_only' });
-      expect((await eventsOf(orgId('alpen-c2'))).map((e) => [e.action, JSON.parse(e.detail!).distributorId])).toEqual([
+      expect(soleError(again).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.unlink_linked_only' });
+      expect((await writeEventsOf(hub, orgId('alpen-c2'))).map((e) => [e.action, JSON.parse(e.detail!).distributorId])).toEqual([
         ['customer.linked', orgId('lioncity')],
         ['customer.unlinked', orgId('lioncity')],
       ]);
@@ -367,7 +342,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     it('refuses to unlink while the distributor holds licenses in force allocated to the customer (CONFLICT naming the rule); ended licenses do not hold the link', async () => {
       const before = await snapshot(hub.dataSource);
       const seeded = await admin.gql(UNLINK, { input: { distributorId: org('rhein'), customerId: org('rhein-c1') } });
-      expect(onlyError(seeded).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.unlink_with_licenses_in_force' });
+      expect(soleError(seeded).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.unlink_with_licenses_in_force' });
       expect(await snapshot(hub.dataSource)).toEqual(before);
 
       const pair = { distributorId: org('lioncity'), customerId: org('alpen-c1') };
@@ -379,7 +354,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       const licenseId = registered.registerLicenses.licenses[0].id;
       await admin.data(`mutation($input: AllocateLicenseInput!) { allocateLicense(input: $input) { licenses { id status } } }`, { input: { licenseIds: [licenseId], customerId: org('alpen-c1') } });
       const held = await admin.gql(UNLINK, { input: pair });
-      expect(onlyError(held).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.unlink_with_licenses_in_force', licenses: 1 });
+      expect(soleError(held).extensions).toMatchObject({ code: 'CONFLICT', rule: 'customer.unlink_with_licenses_in_force', licenses: 1 });
       expect(held.body.errors![0].message).toMatch(/still holds 1 license/);
 
       await admin.data(`mutation($input: RevokeLicenseInput!) { revokeLicense(input: $input) { license { status } } }`, { input: { licenseId, reason: 'test' } });
@@ -398,7 +373,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       ];
       for (const [input, fields] of cases) {
         for (const mutation of [LINK, UNLINK]) {
-          const error = onlyError(await admin.gql(mutation, { input }));
+          const error = soleError(await admin.gql(mutation, { input }));
           expect(error.extensions!.code).toBe('BAD_USER_INPUT');
           expect(error.extensions!.problems.map((p: { field: string }) => p.field)).toEqual(fields);
         }
@@ -409,7 +384,7 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     });
 
     it('refuses everyone but VENDOR_ADMIN, distributor admins included, and API keys: FORBIDDEN, nothing written', async () => {
-      const refused = await clients(
+      const refused = await clientsOf(hub, 
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.alpen.admin, PERSONAS.distributors.alpen.user, 'admin@alpen-c1.example', 'user@alpen-c1.example'],
         ['mobotix', 'alpen'],
       );

@@ -5,9 +5,9 @@ import { ApiKey } from '../../src/modules/api-key/api-key.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { auditValueDigest } from '../../src/common/audit-digest';
 import { PortalUser } from '../../src/modules/user/portal-user.entity';
-import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, codes, GraphQLResponse, TestHub } from '../helpers/hub';
+import { clientsOf, org, soleError, uid, uuidOf, writeEventsOf, writtenState } from '../helpers/management';
 import { snapshot } from '../helpers/table-snapshot';
 
 const USER_FIELDS = 'id name email phone role status consentGivenAt consentWithdrawnAt organization { id }';
@@ -17,14 +17,6 @@ const DISABLE = `mutation($input: DisableUserInput!) { disableUser(input: $input
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret } }`;
 const VIEWER = `{ viewer { actorType role user { email } } }`;
 
-const org = (slug: string) => toGlobalId('Organization', orgId(slug));
-const uid = (email: string) => toGlobalId('PortalUser', userId(email));
-const ALL_SCOPES = ['customers:read', 'licenses:read', 'licenses:write', 'personal_data:read', 'activation_keys:read', 'contracts:read'];
-
-function onlyError(r: GraphQLResponse) {
-  expect(r.body.errors).toHaveLength(1);
-  return r.body.errors![0];
-}
 
 describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let hub: TestHub;
@@ -38,22 +30,6 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
   });
   afterAll(() => hub?.close());
 
-  /** The write events of a subject (reads of its data are recorded too, as personal_data.read). */
-  const eventsOf = async (id: string) => (await hub.dataSource.getRepository(AuditEvent).find({ where: { subjectId: id }, order: { id: 'ASC' } })).filter((e) => e.action !== 'personal_data.read');
-  /** Every table but the record of reads (a payload read back records what it read), and the write events. */
-  async function written() {
-    const tables = await snapshot(hub.dataSource);
-    delete tables.audit_event;
-    const events: { id: string }[] = await hub.dataSource.query("SELECT id FROM `audit_event` WHERE action <> 'personal_data.read' ORDER BY id");
-    return { tables, events: events.map((e) => e.id) };
-  }
-  const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
-  async function clients(emails: string[], keyOrgs: string[]): Promise<[string, Client][]> {
-    const out: [string, Client][] = [];
-    for (const email of emails) out.push([email, await hub.as(email)]);
-    for (const slug of keyOrgs) out.push([`API key of ${slug}`, hub.withToken((await createApiKey(hub.dataSource, { org: slug, scopes: ALL_SCOPES })).secret)]);
-    return out;
-  }
 
   describe('inviteUser', () => {
     it("lets a customer admin invite a person into its own organization, normalized, ACTIVE, without a consent nobody gave; audited by field names", async () => {
@@ -77,7 +53,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       // The new person signs in.
       expect((await (await hub.as('ana.souza@vigilancia-c1.example')).data(VIEWER)).viewer).toEqual({ actorType: 'USER', role: 'CUSTOMER_USER', user: { email: 'ana.souza@vigilancia-c1.example' } });
 
-      const [event] = await eventsOf(uuid(user.id));
+      const [event] = await writeEventsOf(hub, uuidOf(user.id));
       expect(event).toMatchObject({ action: 'user.invited', actorId: userId('admin@vigilancia-c1.example'), fields: ['PortalUser.name', 'PortalUser.email', 'PortalUser.phone'] });
       for (const value of ['Ana', 'Souza', 'vigilancia-c1.example', '5555']) expect(event.detail).not.toContain(value);
       expect(JSON.parse(event.detail!)).toEqual({ organizationId: orgId('vigilancia-c1'), role: 'CUSTOMER_USER' });
@@ -131,7 +107,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       const before = await snapshot(hub.dataSource);
       for (const email of ['user@vigilancia-c2.example', 'USER@Vigilancia-C2.example', 'admin@vigilancia-c2.example']) {
         const r = await customerAdmin.gql(INVITE, { input: { organizationId: org('vigilancia-c2'), name: 'Copy Cat', email, role: 'CUSTOMER_USER' } });
-        const error = onlyError(r);
+        const error = soleError(r);
         expect(error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.email', rule: 'user.email_unique' });
         expect(error.message).toContain('input.email');
         expect(error.message.toLowerCase()).not.toContain(email.toLowerCase());
@@ -155,11 +131,11 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       const people = await hub.dataSource.getRepository(PortalUser).find({ where: { email: elsewhere.email }, order: { createdAt: 'ASC' } });
       expect(people.map((p) => p.organizationId)).toEqual([orgId('andes-c1'), orgId('gulf-c2')]);
       // Within gulf-c2 the address is now taken.
-      expect(onlyError(await invite('USER@andes-c1.example')).extensions).toMatchObject({ code: 'CONFLICT', field: 'input.email' });
+      expect(soleError(await invite('USER@andes-c1.example')).extensions).toMatchObject({ code: 'CONFLICT', field: 'input.email' });
     });
 
     it('refuses non-admins, admins of other organizations, a distributor admin for its customers, and API keys: FORBIDDEN, nothing written', async () => {
-      const refused = await clients(
+      const refused = await clientsOf(hub, 
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.liberty.admin, PERSONAS.distributors.liberty.user, 'admin@liberty-c2.example', 'user@liberty-c1.example'],
         ['mobotix', 'liberty', 'liberty-c1'],
       );
@@ -182,7 +158,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       expect(r.body.errors).toBeUndefined();
       expect(r.body.data.updateUser.user).toMatchObject({ id: uid(target), name: 'Mei Ling Tan', phone: '+65 6555 0199', role: 'DISTRIBUTOR_ADMIN', email: target });
 
-      const [event] = (await eventsOf(userId(target))).filter((e) => e.action === 'user.updated');
+      const [event] = (await writeEventsOf(hub, userId(target))).filter((e) => e.action === 'user.updated');
       expect(event).toMatchObject({ actorId: userId(PERSONAS.distributors.lioncity.admin), fields: ['PortalUser.name', 'PortalUser.phone', 'PortalUser.role'] });
       for (const value of [old.name, old.phone!, 'Mei Ling', '6555 0199']) expect(event.detail).not.toContain(value);
       const detail = JSON.parse(event.detail!);
@@ -194,9 +170,9 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       expect(detail.onBehalf).toBe(true);
 
       // The same values again change nothing and write nothing; phone null removes it.
-      const before = await written();
+      const before = await writtenState(hub);
       await distributorAdmin.data(UPDATE, { input: { userId: uid(target), name: 'Mei Ling Tan', role: 'DISTRIBUTOR_ADMIN' } });
-      expect(await written()).toEqual(before);
+      expect(await writtenState(hub)).toEqual(before);
       expect((await distributorAdmin.data(UPDATE, { input: { userId: uid(target), phone: null } })).updateUser.user.phone).toBeNull();
     });
 
@@ -205,7 +181,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       const demote = { userId: uid('admin@lioncity-c1.example'), role: 'CUSTOMER_USER' };
       const before = await snapshot(hub.dataSource);
       for (const client of [self, admin]) {
-        const error = onlyError(await client.gql(UPDATE, { input: demote }));
+        const error = soleError(await client.gql(UPDATE, { input: demote }));
         expect(error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.role', rule: 'organization.keeps_an_admin' });
       }
       expect(await snapshot(hub.dataSource)).toEqual(before);
@@ -214,7 +190,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       // VENDOR_ADMIN manages every organization's people.
       const byVendor = await admin.data(UPDATE, { input: { userId: uid('user@lioncity-c1.example'), name: 'Siti Rahman', role: 'CUSTOMER_ADMIN' } });
       expect(byVendor.updateUser.user).toMatchObject({ name: 'Siti Rahman', role: 'CUSTOMER_ADMIN' });
-      const [event] = (await eventsOf(userId('user@lioncity-c1.example'))).filter((e) => e.actorId === userId(PERSONAS.vendorAdmin));
+      const [event] = (await writeEventsOf(hub, userId('user@lioncity-c1.example'))).filter((e) => e.actorId === userId(PERSONAS.vendorAdmin));
       expect(event).toMatchObject({ action: 'user.updated', fields: ['PortalUser.name'] });
     });
 
@@ -234,7 +210,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
         const r = await customerAdmin.gql(UPDATE, { input: { userId: target, ...fields } });
         expect(`${JSON.stringify(fields)}: ${codes(r)} ${r.body.errors?.[0].extensions?.field}`).toBe(`${JSON.stringify(fields)}: BAD_USER_INPUT ${field}`);
       }
-      expect(onlyError(await customerAdmin.gql(UPDATE, { input: { userId: org('lioncity-c2'), name: 'X' } })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.userId' });
+      expect(soleError(await customerAdmin.gql(UPDATE, { input: { userId: org('lioncity-c2'), name: 'X' } })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.userId' });
       // Another customer's person is out of this admin's rows: as if it did not exist.
       expect(codes(await customerAdmin.gql(UPDATE, { input: { userId: uid('user@lioncity-c1.example'), name: 'X' } }))).toEqual(['NOT_FOUND']);
       expect(codes(await admin.gql(UPDATE, { input: { userId: toGlobalId('PortalUser', '019b76da-a800-7000-8000-000000000000'), name: 'X' } }))).toEqual(['NOT_FOUND']);
@@ -242,7 +218,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
     });
 
     it("refuses non-admins, a distributor admin for its customers' people, and API keys: FORBIDDEN, nothing written", async () => {
-      const refused = await clients(
+      const refused = await clientsOf(hub, 
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.lioncity.admin, PERSONAS.distributors.lioncity.user, 'user@lioncity-c2.example'],
         ['mobotix', 'lioncity', 'lioncity-c2'],
       );
@@ -273,10 +249,10 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       const revoked = await key.gql(`{ viewer { actorType } }`);
       expect(revoked.status).toBe(401);
       expect(revoked.body.errors![0].message).toBe('API key revoked');
-      const row = await hub.dataSource.getRepository(ApiKey).findOneByOrFail({ id: uuid(created.createApiKey.apiKey.id) });
+      const row = await hub.dataSource.getRepository(ApiKey).findOneByOrFail({ id: uuidOf(created.createApiKey.apiKey.id) });
       expect(row.revokedAt?.toISOString()).toBe(hub.now.toISOString());
 
-      const requestId = (await eventsOf(userId(person))).find((e) => e.action === 'user.disabled')!.requestId;
+      const requestId = (await writeEventsOf(hub, userId(person))).find((e) => e.action === 'user.disabled')!.requestId;
       const events = (await hub.dataSource.getRepository(AuditEvent).find({ where: { requestId }, order: { id: 'ASC' } })).filter((e) => e.action !== 'personal_data.read');
       expect(events.map((e) => [e.action, e.subjectId])).toEqual([
         ['user.disabled', userId(person)],
@@ -302,18 +278,18 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
     it('refuses to disable twice, to disable yourself, or a person who withdrew consent: CONFLICT, nothing written', async () => {
       await hub.dataSource.getRepository(PortalUser).update({ id: userId('user@andes-c2.example') }, { status: 'WITHDRAWN' as never });
       const before = await snapshot(hub.dataSource);
-      const twice = onlyError(await admin.gql(DISABLE, { input: { userId: uid(PERSONAS.distributors.andes.user) } }));
+      const twice = soleError(await admin.gql(DISABLE, { input: { userId: uid(PERSONAS.distributors.andes.user) } }));
       expect(twice.extensions).toMatchObject({ code: 'CONFLICT', rule: 'user.disable_once' });
-      const self = onlyError(await (await hub.as('admin@andes-c2.example')).gql(DISABLE, { input: { userId: uid('admin@andes-c2.example') } }));
+      const self = soleError(await (await hub.as('admin@andes-c2.example')).gql(DISABLE, { input: { userId: uid('admin@andes-c2.example') } }));
       expect(self.extensions).toMatchObject({ code: 'CONFLICT', rule: 'user.disable_not_self' });
-      const withdrawn = onlyError(await admin.gql(DISABLE, { input: { userId: uid('user@andes-c2.example') } }));
+      const withdrawn = soleError(await admin.gql(DISABLE, { input: { userId: uid('user@andes-c2.example') } }));
       expect(withdrawn.extensions).toMatchObject({ code: 'CONFLICT', rule: 'user.disable_active_only' });
       expect(withdrawn.message).toContain('WITHDRAWN');
       expect(await snapshot(hub.dataSource)).toEqual(before);
     });
 
     it("refuses non-admins, a distributor admin for its customers' people, admins of other organizations, and API keys; nothing written", async () => {
-      const refused = await clients(
+      const refused = await clientsOf(hub, 
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.bosphorus.admin, PERSONAS.distributors.bosphorus.user, 'admin@bosphorus-c2.example', 'user@bosphorus-c1.example'],
         ['mobotix', 'bosphorus', 'bosphorus-c1'],
       );

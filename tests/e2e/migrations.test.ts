@@ -17,7 +17,7 @@ describe(`migrations on ${ON_MYSQL ? 'MariaDB' : 'the embedded database'}`, () =
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it('index every foreign key column', async () => {
+  it('index every foreign key column', () => {
     for (const meta of dataSource.entityMetadatas) {
       for (const fk of meta.foreignKeys) {
         const column = fk.columnNames[0];

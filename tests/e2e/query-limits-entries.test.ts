@@ -97,7 +97,7 @@ describe(`every limit through every entry (${ON_MYSQL ? 'MariaDB' : 'embedded da
     if (init.method === 'GET') {
       const search = new URLSearchParams();
       for (const [k, v] of Object.entries(init.body ?? {})) if (v !== undefined) search.set(k, typeof v === 'string' ? v : JSON.stringify(v));
-      url += `?${search}`;
+      url += `?${search.toString()}`;
       headers['apollo-require-preflight'] = 'true';
     } else {
       headers['content-type'] = 'application/json';

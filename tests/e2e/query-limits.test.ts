@@ -143,7 +143,7 @@ describe(`query limits over HTTP (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
   it('rejects over GET too (variables in the query string)', async () => {
     const ids = range(101).map((i) => `id-${i}`);
     const search = new URLSearchParams({ query: 'query Lookup($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: JSON.stringify({ ids }) });
-    const res = await fetch(`${hub.url}/graphql?${search}`, { headers: { authorization: `Bearer ${admin.token}`, 'apollo-require-preflight': 'true' } });
+    const res = await fetch(`${hub.url}/graphql?${search.toString()}`, { headers: { authorization: `Bearer ${admin.token}`, 'apollo-require-preflight': 'true' } });
     expectTooComplex({ status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] }, 'maxIds', 100, 101);
   });
 

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { ActorType, AuditOutcome, LicenseStatus } from '../../src/common/enums';
 import { newId } from '../../src/common/ids';
 import { isWellFormedActivationKey } from '../../src/common/activation-key';
@@ -20,7 +19,7 @@ import {
 import { DISTRIBUTORS, HARBOR_CUSTOMER } from '../../seeds/seed-world';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, TestHub } from '../helpers/hub';
-import { expectBadInput, onlyError, Page, walkPages, wellFormedGlobalId } from '../helpers/relay';
+import { expectBadInput, onlyError, walkPages, wellFormedGlobalId } from '../helpers/relay';
 
 /** The scenario's "today": the clock TestHub starts with. */
 const NOW = new Date('2026-11-27T12:00:00.000Z');

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { SecretBox } from '../../src/common/secret-box';
 import { readJurisdictionSeed } from '../../src/modules/jurisdiction/jurisdiction.service';
 import { DISTRIBUTOR_SLUGS, PERSONAS, SEED_COUNTS } from '../../seeds/personas';

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
@@ -52,7 +51,7 @@ describe('npm run token -- <email>', () => {
     expect(run.code).toBe(0);
     const token = run.stdout.trim();
     expect(decodeProtectedHeader(token).alg).toBe('HS256');
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(config.jwt.secret!), {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(config.jwt.secret), {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       algorithms: ['HS256'],
@@ -80,7 +79,7 @@ describe('npm run token -- <email>', () => {
   it('finds the user whatever the letter case of the e-mail given', async () => {
     const run = await runTokenCli(['Admin@MOBOTIX.example'], db.env);
     expect(run.code).toBe(0);
-    const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(loadConfig(db.env).jwt.secret!));
+    const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(loadConfig(db.env).jwt.secret));
     expect(payload.sub).toBe(userId(PERSONAS.vendorAdmin));
   });
 
@@ -105,7 +104,7 @@ describe('npm run token -- <email>', () => {
     expect(ambiguous.stderr).toContain(orgId('alpen-c2'));
     expect(ambiguous.stderr).toContain(twin.organizationId);
 
-    const secret = new TextEncoder().encode(loadConfig(db.env).jwt.secret!);
+    const secret = new TextEncoder().encode(loadConfig(db.env).jwt.secret);
     const subOf = async (args: string[]) => {
       const run = await runTokenCli(args, db.env);
       expect(run.stderr).toBe('');

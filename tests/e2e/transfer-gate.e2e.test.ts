@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { ContractStatus, ContractType } from '../../src/common/enums';
 import { newId } from '../../src/common/ids';
 import { sqlDate } from '../../src/common/sql';

@@ -30,10 +30,10 @@ export class TestHub {
     // failed-authentication limit set AUTH_FAILURE_LIMIT themselves.
     const env = { AUTH_FAILURE_LIMIT: '1000000', ...db.env, ...configEnv };
     const config = loadConfig(env);
-    let self: TestHub | undefined;
-    const hub = await createHub({ config, dataSource: db.dataSource, clock: () => self!.now });
+    // The hub reads its clock from the TestHub made below (requests come only after it exists).
+    const hub = await createHub({ config, dataSource: db.dataSource, clock: () => self.now });
     const port = await hub.listen(0);
-    self = new TestHub(hub, `http://127.0.0.1:${port}`, db.dataSource, config, env);
+    const self = new TestHub(hub, `http://127.0.0.1:${port}`, db.dataSource, config, env);
     return self;
   }
 

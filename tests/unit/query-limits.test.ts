@@ -14,7 +14,7 @@ beforeAll(() => {
 });
 
 const check = (query: unknown, variables?: unknown, operationName?: unknown, limits?: QueryLimits): QueryCheck =>
-  checkQuery(schema, { query, variables, operationName } as GraphQLParams, limits);
+  checkQuery(schema, { query, variables, operationName }, limits);
 
 function expectOk(result: QueryCheck, nodeEstimate?: number): void {
   expect(result).toMatchObject({ kind: 'ok' });
