@@ -121,7 +121,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         } catch {
           return reject(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
         }
-        if (body && typeof body === 'object' && !Array.isArray(body)) params = body as GraphQLParams;
+        if (body && typeof body === 'object' && !Array.isArray(body)) params = body;
       } else {
         body = read.text; // Apollo's CSRF prevention answers text/plain and forms with 400
       }

@@ -233,9 +233,9 @@ function armorCounts(schema: GraphQLSchema, operation: OperationDefinitionNode, 
     onAccept: [(_ctx: unknown, details: { n: number }) => (counts[key] = Math.max(counts[key], details.n))],
   });
   const rules: ValidationRule[] = [
-    maxDepthRule({ ...measure('depth'), flattenFragments: true, ignoreIntrospection: true }) as unknown as ValidationRule,
-    maxAliasesRule({ ...measure('aliases'), allowList: [] }) as unknown as ValidationRule,
-    maxDirectivesRule(measure('directives')) as unknown as ValidationRule,
+    maxDepthRule({ ...measure('depth'), flattenFragments: true, ignoreIntrospection: true }),
+    maxAliasesRule({ ...measure('aliases'), allowList: [] }),
+    maxDirectivesRule(measure('directives')),
   ];
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
   validate(schema, document, rules);

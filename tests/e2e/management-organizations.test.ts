@@ -4,7 +4,6 @@ import { SecretBox } from '../../src/common/secret-box';
 import { CustomerAccount } from '../../src/modules/organization/customer-account.entity';
 import { Organization, organizationNameKey } from '../../src/modules/organization/organization.entity';
 import { auditValueDigest } from '../../src/common/audit-digest';
-import { createApiKey } from '../helpers/api-keys';
 import { errorPaths } from '../helpers/authz';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, codes, TestHub } from '../helpers/hub';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GraphQLInputObjectType, GraphQLSchema, isInputObjectType, isNonNullType, getNamedType, parse, validate } from 'graphql';
+import { GraphQLSchema, isInputObjectType, isNonNullType, getNamedType, parse, validate } from 'graphql';
 import { DataSource } from 'typeorm';
 import { toGlobalId, NodeType } from '../../src/common/global-id';
 import { Activation } from '../../src/modules/activation/activation.entity';
@@ -324,7 +324,7 @@ export function idFieldsOf(schema: GraphQLSchema, mutation: string): { name: str
   const inputArg = field.args.find((a) => a.name === 'input');
   const inputType = inputArg && getNamedType(inputArg.type);
   if (!inputType || !isInputObjectType(inputType)) return [];
-  return Object.values((inputType as GraphQLInputObjectType).getFields())
+  return Object.values((inputType).getFields())
     .filter((x) => getNamedType(x.type).name === 'ID')
     .map((x) => ({ name: x.name, list: String(x.type).startsWith('[') }));
 }

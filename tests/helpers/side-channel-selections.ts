@@ -107,7 +107,7 @@ export function render(sel: Sel): string {
 
 /** The number of tokens of a rendered selection, roughly as the hub's limit counts them. */
 export function tokenCount(text: string): number {
-  return (text.match(/[A-Za-z_][A-Za-z0-9_]*|\.\.\.|[{}():$!,\[\]=@]|"[^"]*"|-?\d+/g) ?? []).length;
+  return (text.match(/[A-Za-z_][A-Za-z0-9_]*|\.\.\.|[{}():$!,[\]=@]|"[^"]*"|-?\d+/g) ?? []).length;
 }
 
 /**

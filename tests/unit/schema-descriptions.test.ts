@@ -36,7 +36,7 @@ function undescribed(types: readonly GraphQLNamedType[]): string[] {
         args(`${type.name}.${field.name}`, field.args);
       }
     } else if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields()) as GraphQLInputField[]) check(field, `${type.name}.${field.name}`);
+      for (const field of Object.values<GraphQLInputField>(type.getFields())) check(field, `${type.name}.${field.name}`);
     } else if (isEnumType(type)) {
       for (const value of type.getValues()) check(value, `${type.name}.${value.name}`);
     }

@@ -11,11 +11,12 @@ import { AuditEvent } from './audit-event.entity';
 import { AuditEventFilter } from './audit.inputs';
 import { listAuditEvents } from './audit.service';
 
+/** Made when the module loads: type-graphql must see the connection type before the schema is built. */
 const AuditEventConnection = ConnectionOf(AuditEvent);
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
-  @Query(() => ConnectionOf(AuditEvent), { description: 'The audit record, newest first (AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER; FORBIDDEN for others).' })
+  @Query(() => AuditEventConnection, { description: 'The audit record, newest first (AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER; FORBIDDEN for others).' })
   auditEvents(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => AuditEventFilter, { nullable: true, description: 'Narrows the events; absent: all.' }) filter: AuditEventFilter | null,

@@ -55,7 +55,7 @@ export async function createContract(ctx: RequestContext, input: CreateContractI
  * past term stays possible. The cut-offs are read from the jurisdiction facts, not written here.
  */
 function legalWindowProblem(mechanisms: readonly TransferMechanismData[], input: CreateContractInput): string | null {
-  const m = mechanisms.find((x) => x.type === input.type);
+  const m = mechanisms.find((x) => x.type === String(input.type));
   if (!m) return `${input.type} has no transfer mechanism on record: it cannot be a transfer basis`;
   const act = m.legalAct ? ` (${m.legalAct})` : '';
   if (m.validUntil && input.effectiveFrom.getTime() >= m.validUntil.getTime()) {

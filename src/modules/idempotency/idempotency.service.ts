@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, Kind, OperationTypeNode, parse } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorType, UserStatus } from '../../common/enums';
 import { newId } from '../../common/ids';
@@ -40,8 +40,8 @@ function mutationFields(body: unknown): string[] | null {
   if (!b || typeof b.query !== 'string') return null;
   try {
     const op = getOperationAST(parse(b.query), typeof b.operationName === 'string' ? b.operationName : undefined);
-    if (op?.operation !== 'mutation') return null;
-    return op.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : '…'));
+    if (op?.operation !== OperationTypeNode.MUTATION) return null;
+    return op.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '…'));
   } catch {
     return null;
   }

@@ -23,6 +23,7 @@ export interface StoredOutcome {
 /** Types whose rows are about a person: a record naming one is deleted with the person's erasure or withdrawal. */
 const PERSONAL_TYPES = new Set<string>(['PortalUser', 'Computer']);
 const NODE_TYPE_NAMES = new Set<string>(NODE_TYPES);
+const isNodeTypeName = (name: string): name is NodeType => NODE_TYPE_NAMES.has(name);
 const CLIENT_CODES = new Set<string>(Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR));
 
 /** The idempotency state of one request, shared by the resolvers through the context. */
@@ -111,10 +112,10 @@ export function encode(value: unknown, subjects: Set<string>): Encoded {
   if (Array.isArray(value)) return ['list', value.map((v) => encode(v, subjects))];
   if (typeof value === 'object') {
     const type = value.constructor?.name;
-    if (type && NODE_TYPE_NAMES.has(type)) {
+    if (type && isNodeTypeName(type)) {
       const id = String((value as { id: unknown }).id);
       if (PERSONAL_TYPES.has(type)) subjects.add(id);
-      return ['ref', type as NodeType, id];
+      return ['ref', type, id];
     }
     const out: Record<string, Encoded> = {};
     for (const [k, v] of Object.entries(value)) out[k] = encode(v, subjects);

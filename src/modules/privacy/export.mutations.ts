@@ -34,7 +34,8 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export function dateOf(v: unknown): Date | null {
   if (v == null) return null;
   if (v instanceof Date) return v;
-  const s = String(v);
+  if (typeof v !== 'string') throw new Error(`not a date of a raw row: ${typeof v}`);
+  const s = v;
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }
 
