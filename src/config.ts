@@ -56,6 +56,10 @@ export interface HubConfig {
   staticDir: string;
 }
 
+/**
+ * The settings from the environment, then their checks. Over 60 lines on purpose: a flat table,
+ * one line per setting, reads better than the same lines scattered over helpers.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';

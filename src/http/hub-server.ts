@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import Fastify, { LogController, FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { LogController, FastifyBaseLogger, FastifyServerFactory, FastifyServerOptions, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { HubConfig } from '../config';
 import { ErrorCode } from '../common/errors';
@@ -63,24 +63,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? createLogger(config.logLevel);
   // The transport first: a hub that must not serve plain HTTP fails before it opens anything.
-  let secure = false;
-  const app = Fastify({
-    serverFactory: (handler) => {
-      const transport = createTransport(config, handler);
-      secure = transport.secure;
-      return transport.server;
-    },
-    loggerInstance: logger as FastifyBaseLogger,
-    // One line per /graphql request is the hub's own (record below), with what it did.
-    logController: new LogController({ disableRequestLogging: true }),
-    // The hub names every request itself (response, audit, logs): a client could otherwise give
-    // its requests someone else's id. A sane id the client sent is kept beside it (clientRequestId).
-    requestIdHeader: false,
-    genReqId: () => randomUUID(),
-    bodyLimit: MAX_BODY_BYTES,
-    clientErrorHandler,
-    frameworkErrors: (_error, _request, reply) => sendRefusal(undefined, reply, refusal(400, 'BAD_REQUEST', 'malformed request URL')),
-  });
+  const transport = { secure: false };
+  const app = Fastify(fastifyOptions(config, logger, transport));
   const services = await startServices(options, clock, logger);
   const { metrics, apollo, rateLimiter } = services;
   const stopPurge = purgeIdempotencyRecords(options, clock, logger);
@@ -96,7 +80,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     reply.header('x-request-id', request.id);
     // Under TRUST_PROXY what did not reach the proxy over HTTPS is refused; over HTTPS, HSTS is
     // sent. Liveness and readiness stay answerable by a load balancer's plain-HTTP probe.
-    const overHttps = arrivedOverHttps(request.raw, config, secure);
+    const overHttps = arrivedOverHttps(request.raw, config, transport.secure);
     if (overHttps) reply.header('strict-transport-security', HSTS);
     else if (config.trustProxy && request.url !== '/health' && request.url !== '/ready') {
       return sendRefusal(undefined, reply, refusal(403, ErrorCode.FORBIDDEN, 'HTTPS required'));
@@ -130,6 +114,27 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await rateLimiter.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
+  };
+}
+
+/** Fastify on the hub's own transport (transport.ts), logger and request ids. */
+function fastifyOptions(config: HubConfig, logger: Logger, transport: { secure: boolean }): FastifyServerOptions & { serverFactory: FastifyServerFactory } {
+  return {
+    serverFactory: (handler) => {
+      const made = createTransport(config, handler);
+      transport.secure = made.secure;
+      return made.server;
+    },
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per /graphql request is the hub's own (record below), with what it did.
+    logController: new LogController({ disableRequestLogging: true }),
+    // The hub names every request itself (response, audit, logs): a client could otherwise give
+    // its requests someone else's id. A sane id the client sent is kept beside it (clientRequestId).
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    bodyLimit: MAX_BODY_BYTES,
+    clientErrorHandler,
+    frameworkErrors: (_error, _request, reply) => sendRefusal(undefined, reply, refusal(400, 'BAD_REQUEST', 'malformed request URL')),
   };
 }
 

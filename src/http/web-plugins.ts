@@ -39,12 +39,10 @@ export async function registerWebPlugins(app: FastifyInstance, config: HubConfig
       wildcard: true,
       // Built assets carry their hash in their name: cached for a day, revalidated by ETag;
       // index.html is always revalidated, so a new console is seen at once.
-      maxAge: '1d',
+      cacheControl: false, // set below, per kind of file
       etag: true,
       lastModified: true,
-      setHeaders: (res, file) => {
-        if (file.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
-      },
+      setHeaders: (res, file) => res.setHeader('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=86400'),
     });
   }
 }
