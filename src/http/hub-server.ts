@@ -29,6 +29,8 @@ import { registerCors, registerWebPlugins } from './web-plugins';
 export { MAX_BODY_BYTES };
 const IDEMPOTENCY_PURGE_MS = 3600 * 1000;
 const ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics']);
+/** Answered over plain HTTP behind the proxy too: a load balancer's probes. */
+const PROBES = new Set(['/health', '/ready']);
 
 export interface HubOptions {
   config: HubConfig;
@@ -82,7 +84,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // sent. Liveness and readiness stay answerable by a load balancer's plain-HTTP probe.
     const overHttps = arrivedOverHttps(request.raw, config, transport.secure);
     if (overHttps) reply.header('strict-transport-security', HSTS);
-    else if (config.trustProxy && request.url !== '/health' && request.url !== '/ready') {
+    else if (config.trustProxy && !PROBES.has(request.routeOptions.url ?? '')) {
       return sendRefusal(undefined, reply, refusal(403, ErrorCode.FORBIDDEN, 'HTTPS required'));
     }
   });
