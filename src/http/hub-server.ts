@@ -127,7 +127,8 @@ function fastifyOptions(config: HubConfig, logger: Logger, transport: { secure: 
       transport.secure = made.secure;
       return made.server;
     },
-    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own lines at warn and above: "listening" is main.ts's, requests are ours.
+    loggerInstance: logger.child({}, { level: logger.levelVal >= 40 ? logger.level : 'warn' }) as FastifyBaseLogger,
     // One line per /graphql request is the hub's own (record below), with what it did.
     logController: new LogController({ disableRequestLogging: true }),
     // The hub names every request itself (response, audit, logs): a client could otherwise give
