@@ -47,11 +47,12 @@ describe(`the HTTP framework's part (${ON_MYSQL ? 'MariaDB' : 'embedded database
   afterAll(() => hub?.close());
 
   it('compresses an answer over 1 KB with brotli or gzip when the client accepts it, to the same JSON', async () => {
-    const br = await post(hub.url, token, DASHBOARD, { 'accept-encoding': 'gzip, deflate, br' });
+    const br = await post(hub.url, token, DASHBOARD, { 'accept-encoding': 'br' });
     expect([br.status, br.headers['content-encoding'], br.headers.vary]).toEqual([200, 'br', 'accept-encoding']);
     expect(zlib.brotliDecompressSync(br.raw).toString('utf8')).toBe(plain);
     expect(br.raw.length).toBeLessThan(plain.length / 3);
-    const gzip = await post(hub.url, token, DASHBOARD, { 'accept-encoding': 'gzip' });
+    // gzip first when both are accepted: about the same bytes for less CPU.
+    const gzip = await post(hub.url, token, DASHBOARD, { 'accept-encoding': 'gzip, deflate, br' });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(zlib.gunzipSync(gzip.raw).toString('utf8')).toBe(plain);
   });
