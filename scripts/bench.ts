@@ -73,7 +73,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,32] [--queries Q1,Q2,Q3,Q4]
   [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--sequential 3] [--reuse-servers]
-  [--out docs/benchmarks.md | --out -] [--json file] [--smoke]
+  [--out docs/benchmarks.md | --out -] [--json file] [--smoke] [--accept-encoding br|gzip|identity]
 --smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), half-second runs at 2 connections on the
   same three servers, no profile, no report file unless --out.`;
 
@@ -104,6 +104,9 @@ function parseOptions(argv: string[]): Options {
       case '--variants': o.variants = argv[++i].split(',') as VariantName[]; break;
       case '--out': o.out = argv[++i] === '-' ? null : path.resolve(argv[i]); break;
       case '--json': o.json = path.resolve(argv[++i]); break;
+      // The measured requests accept compressed answers (the hub compresses above 1 KB): the
+      // CPU it costs shows in CPU ms/req, the bytes it saves in the log's wire bytes per response.
+      case '--accept-encoding': acceptEncoding = argv[++i]; break;
       default:
         throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
     }
@@ -148,6 +151,9 @@ interface Request {
   token: string;
   body: string;
 }
+
+/** --accept-encoding: sent with every measured request (autocannon sends none otherwise). */
+let acceptEncoding: string | undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Servers
@@ -425,16 +431,19 @@ async function drive(server: Server, request: Request, connections: number, seco
   const instance = autocannon({
     url: server.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}`, 'x-forwarded-proto': 'https' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}`, 'x-forwarded-proto': 'https', ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
     body: request.body,
     connections,
     duration: seconds,
     timeout: 600,
   });
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+  let wireBytes = 0;
+  instance.on('response', (_client, statusCode, bytes, responseTime) => {
+    wireBytes += bytes;
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
   const result = await instance;
+  if (acceptEncoding && latencies.length) process.stdout.write(`       accept-encoding ${acceptEncoding}: ${Math.round(wireBytes / latencies.length)} bytes per response on the wire (headers included)\n`);
   return { latencies, failed: result.errors + result.timeouts + result.non2xx, seconds: result.duration };
 }
 

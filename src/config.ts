@@ -50,8 +50,16 @@ export interface HubConfig {
   /** Fields (and items of lists of objects) one answer may resolve; beyond, it stops with QUERY_TOO_COMPLEX (src/http/answer-bound.ts). */
   maxResolvedFields: number;
   introspection: boolean;
+  /** Browser origins allowed to call /graphql (CORS), exact matches; empty: CORS is off. */
+  corsOrigins: string[];
+  /** The console's static files, served at / when the folder exists (STATIC_DIR, default web/dist). */
+  staticDir: string;
 }
 
+/**
+ * The settings from the environment, then their checks. Over 60 lines on purpose: a flat table,
+ * one line per setting, reads better than the same lines scattered over helpers.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
@@ -94,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxConcurrentOperations: intFrom(env.MAX_CONCURRENT_OPERATIONS, 2, 'MAX_CONCURRENT_OPERATIONS'),
     maxResolvedFields: intFrom(env.MAX_RESOLVED_FIELDS, 250_000, 'MAX_RESOLVED_FIELDS'),
     introspection: !production || env.GRAPHQL_INTROSPECTION === 'true',
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    staticDir: path.resolve(env.STATIC_DIR ?? 'web/dist'),
   };
   if (production) {
     const missing: string[] = [];
@@ -109,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (config.maxConcurrentOperations < 1) throw new Error('MAX_CONCURRENT_OPERATIONS must be at least 1');
   if (config.rateLimit.points < 1 || config.rateLimit.windowSeconds < 1) throw new Error('RATE_LIMIT_POINTS and RATE_LIMIT_WINDOW_SECONDS must be at least 1');
   if (config.rateLimit.authFailures.points < 1 || config.rateLimit.authFailures.windowSeconds < 1) throw new Error('AUTH_FAILURE_LIMIT and AUTH_FAILURE_WINDOW_SECONDS must be at least 1');
+  const badOrigin = config.corsOrigins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (badOrigin) throw new Error(`CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port], no path)`);
   if (config.maxResolvedFields < 1) throw new Error('MAX_RESOLVED_FIELDS must be at least 1');
   return config;
 }

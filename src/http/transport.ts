@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import http, { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import http, { IncomingMessage, RequestListener } from 'node:http';
 import https from 'node:https';
 import { HubConfig } from '../config';
 
@@ -22,16 +22,9 @@ export function createTransport(config: HubConfig, listener: RequestListener): {
 }
 
 /** Did this request reach us (or our trusted proxy) over HTTPS? */
-export function arrivedOverHttps(req: IncomingMessage, config: HubConfig, secure: boolean): boolean {
+export function arrivedOverHttps(req: Pick<IncomingMessage, 'headers'>, config: HubConfig, secure: boolean): boolean {
   if (secure) return true;
   if (!config.trustProxy) return false;
   const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
   return proto === 'https';
-}
-
-/** Under TRUST_PROXY, a request that did not arrive over HTTPS is refused; over HTTPS, HSTS is sent. */
-export function enforceTransport(req: IncomingMessage, res: ServerResponse, config: HubConfig, secure: boolean): boolean {
-  const overHttps = arrivedOverHttps(req, config, secure);
-  if (overHttps) res.setHeader('strict-transport-security', HSTS);
-  return overHttps || !config.trustProxy;
 }
