@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import Fastify, { LogController, FastifyBaseLogger, FastifyServerFactory, FastifyServerOptions, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { LogController, FastifyServerFactory, FastifyServerOptions, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { HubConfig } from '../config';
 import { ErrorCode } from '../common/errors';
@@ -98,7 +98,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   app.addHook('onResponse', async (request, reply) => record(request, reply, metrics, logger));
   await app.ready();
 
-  const server = app.server as http.Server;
+  const server = app.server;
   return {
     server,
     metrics,
@@ -128,7 +128,7 @@ function fastifyOptions(config: HubConfig, logger: Logger, transport: { secure: 
       return made.server;
     },
     // Fastify's own lines at warn and above: "listening" is main.ts's, requests are ours.
-    loggerInstance: logger.child({}, { level: logger.levelVal >= 40 ? logger.level : 'warn' }) as FastifyBaseLogger,
+    loggerInstance: logger.child({}, { level: logger.levelVal >= 40 ? logger.level : 'warn' }),
     // One line per /graphql request is the hub's own (record below), with what it did.
     logController: new LogController({ disableRequestLogging: true }),
     // The hub names every request itself (response, audit, logs): a client could otherwise give
@@ -137,7 +137,9 @@ function fastifyOptions(config: HubConfig, logger: Logger, transport: { secure: 
     genReqId: () => randomUUID(),
     bodyLimit: MAX_BODY_BYTES,
     clientErrorHandler,
-    frameworkErrors: (_error, _request, reply) => sendRefusal(undefined, reply, refusal(400, 'BAD_REQUEST', 'malformed request URL')),
+    frameworkErrors: (_error, _request, reply) => {
+      void sendRefusal(undefined, reply, refusal(400, 'BAD_REQUEST', 'malformed request URL'));
+    },
   };
 }
 

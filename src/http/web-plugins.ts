@@ -44,7 +44,9 @@ export async function registerWebPlugins(app: FastifyInstance, config: HubConfig
       cacheControl: false, // set below, per kind of file
       etag: true,
       lastModified: true,
-      setHeaders: (res, file) => res.setHeader('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=86400'),
+      setHeaders: (res, file) => {
+        res.setHeader('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=86400');
+      },
     });
   }
 }

@@ -31,7 +31,7 @@ export function execute(deps: ExecuteDeps) {
       httpGraphQLRequest: { method, headers, ...apolloRequest(method, x.search, x.body, x.source!) },
       context: async () => context,
     });
-    execution.then(x.release, x.release);
+    void execution.then(x.release, x.release);
     let result;
     try {
       result = await Promise.race([execution, x.timedOut!]);
@@ -75,7 +75,7 @@ export function apolloRequest(method: string, search: string, body: unknown, sou
     const params = new URLSearchParams(search);
     if (source.kind === 'text') params.set('query', source.query);
     else params.delete('extensions');
-    return { search: `?${params}`, body };
+    return { search: `?${params.toString()}`, body };
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { search, body }; // Apollo refuses it
   if (source.kind === 'text') return { search, body: { ...body, query: source.query } };

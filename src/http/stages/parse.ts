@@ -1,4 +1,3 @@
-import { GraphQLParams } from '../query-limits';
 import { Exchange, Refusal, refusal } from './exchange';
 
 /** The largest request body (the body limit of the /graphql route; 413 beyond). */
@@ -25,7 +24,7 @@ export function parse(x: Exchange): Refusal | undefined {
     } catch {
       return refusal(400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
-    if (x.body && typeof x.body === 'object' && !Array.isArray(x.body)) x.params = x.body as GraphQLParams;
+    if (x.body && typeof x.body === 'object' && !Array.isArray(x.body)) x.params = x.body;
     return undefined;
   }
   const search = new URLSearchParams(x.search);
