@@ -84,6 +84,8 @@ describe(`licenseSummary (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =>
     for (const [now, days] of [
       [start, 30],
       [new Date('2027-06-30T00:00:00.000Z'), 365],
+      // The very instant the subscriptions end: EXPIRED from validUntil on (validUntil <= now).
+      [new Date('2027-12-31T00:00:00.000Z'), 30],
       [new Date('2031-01-01T00:00:00.000Z'), 3650],
     ] as const) {
       hub.now = now;
