@@ -11,6 +11,7 @@ import { AuditEventResolver } from './modules/audit/audit.resolver';
 import { ComputerResolver } from './modules/computer/computer.resolver';
 import { ContractResolver } from './modules/contract/contract.resolver';
 import { LicenseResolver } from './modules/license/license.resolver';
+import { LicenseSummaryResolver, OrganizationLicenseSummaryResolver, ProductLicenseSummaryResolver } from './modules/license/license-summary.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { ProductResolver } from './modules/product/product.resolver';
@@ -31,6 +32,9 @@ export const RESOLVERS = [
   ComputerResolver,
   ContractResolver,
   LicenseResolver,
+  LicenseSummaryResolver,
+  OrganizationLicenseSummaryResolver,
+  ProductLicenseSummaryResolver,
   NodeResolver,
   OrganizationResolver,
   ProductResolver,

@@ -532,6 +532,19 @@ function listTarget(type: string, node: string, part: 'connection' | 'edge' | 'p
   };
 }
 
+/** The types under Query.licenseSummary (counts), at `under` in it. */
+function summaryTarget(type: string, under: Path): Target {
+  const field = under[0] as string | undefined;
+  return {
+    type,
+    label: `licenseSummary${field ? `.${field}` : ''}`,
+    steps: [viaField('Query', 'licenseSummary', ['licenseSummary'])],
+    fieldPath: (f) => ['licenseSummary', ...under, f],
+    query: (fields) => ({ text: `{ licenseSummary { ${field ? `${field} { ${selection(type, fields)} }` : selection(type, fields)} } }` }),
+    subject: () => ({}),
+  };
+}
+
 interface RootCall {
   text: string;
   variables?: () => Record<string, unknown>;
@@ -549,6 +562,7 @@ const ROOT: Record<string, RootCall> = {
   products: { text: '{ products { id } }' },
   license: { text: 'query($id: ID!) { license(id: $id) { id } }', variables: () => ({ id: gid(LICENSE('rhein', 10)) }), row: LICENSE('rhein', 10) },
   licenses: { text: '{ licenses(first: 1) { totalCount } }' },
+  licenseSummary: { text: '{ licenseSummary { total } }' },
   contracts: { text: '{ contracts(first: 1) { totalCount } }' },
   auditEvents: { text: '{ auditEvents(first: 1) { totalCount } }' },
 };
@@ -625,6 +639,10 @@ const TARGETS: Record<string, Target[]> = {
     nodeTarget('Contract', "vigilancia's (SCC 2021, in force)", CONTRACT('vigilancia'), ['expiresAt', 'terminatedAt']),
   ],
   AuditEvent: [nodeTarget('AuditEvent', 'a read of user@harbor by rhein', AUDIT_EVENT)],
+  LicenseSummary: [summaryTarget('LicenseSummary', [])],
+  LicenseStatusCount: [summaryTarget('LicenseStatusCount', ['byStatus', 0])],
+  SeatUsage: [summaryTarget('SeatUsage', ['seats'])],
+  ProductLicenseSummary: [summaryTarget('ProductLicenseSummary', ['byProduct', 0])],
   PageInfo: [listTarget('PageInfo', 'Organization', 'pageInfo')],
   ...Object.fromEntries(CONNECTED.flatMap((n) => [[`${n}Connection`, [listTarget(`${n}Connection`, n, 'connection')]], [`${n}Edge`, [listTarget(`${n}Edge`, n, 'edge')]]])),
 };
@@ -734,9 +752,13 @@ const rootValue: Record<string, ValueCheck> = {
   products: (c) => (Array.isArray(c.value) && c.value.length === 3 ? null : `expected the 3 products, got ${show(c.value)}`),
   license: refTo(() => ROOT.license.row!),
   licenses: countTo((a) => countOf(LICENSES, a)),
+  licenseSummary: (c) => equals({ total: countOf(LICENSES, c.a) })(c),
   contracts: countTo((a) => countOf(CONTRACTS, a)),
   auditEvents: ({ value }) => (((value as { totalCount?: number } | null)?.totalCount ?? 0) >= 1 ? null : `expected at least one event, got ${show(value)}`),
 };
+
+/** A per-product line of licenseSummary: there when the actor reaches any license. */
+const summaryItem: ValueCheck = (c) => (countOf(LICENSES, c.a) === 0 ? equals(undefined)(c) : nonNull(c));
 
 const connection = (): Record<string, FieldSpec> => ({
   edges: pub(listValue('edges'), ' { cursor node { id } }'),
@@ -757,6 +779,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     products: pub(rootValue.products),
     license: pub(rootValue.license),
     licenses: of('LICENSE_LIST', rootValue.licenses),
+    licenseSummary: of('LICENSE_LIST', rootValue.licenseSummary),
     contracts: of('CONTRACT_LIST', rootValue.contracts),
     auditEvents: of('AUDIT', rootValue.auditEvents),
   },
@@ -787,6 +810,14 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
         return countOf(LICENSES, a, (l) => (o.kind === 'DISTRIBUTOR' ? l.d === o.slug : o.kind === 'CUSTOMER' ? l.customer === o.slug : false));
       }),
       '(first: 1) { totalCount }',
+    ),
+    // Counts, PUBLIC: exactly the licenses the list above holds for the actor.
+    licenseSummary: pub(
+      (c) => {
+        const o = orgOf(c.t);
+        return equals({ total: countOf(LICENSES, c.a, (l) => (o.kind === 'DISTRIBUTOR' ? l.d === o.slug : o.kind === 'CUSTOMER' ? l.customer === o.slug : false)) })(c);
+      },
+      ' { total }',
     ),
     computers: pub(countTo((a, t) => countOf(COMPUTERS, a, (k) => k.customer === orgOf(t).slug)), '(first: 1) { totalCount }'),
     contracts: of('CONTRACT', idsOf((t) => CONTRACTS.filter((c) => c.d === orgOf(t).slug)), ' { id }'),
@@ -883,6 +914,22 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     fields: of('AUDIT'),
     purpose: of('AUDIT'),
     outcome: of('AUDIT'),
+  },
+  LicenseSummary: {
+    total: pub((c) => equals(countOf(LICENSES, c.a))(c)),
+    byStatus: pub(nonNull, ' { count }'),
+    seats: pub(nonNull, ' { total }'),
+    byProduct: pub(nonNull, ' { licenses }'),
+    expiringSoon: pub(nonNull),
+    expiringWithinDays: pub(equals(30)),
+  },
+  LicenseStatusCount: { status: pub(nonNull), count: pub(nonNull) },
+  SeatUsage: { total: pub(nonNull), used: pub(nonNull) },
+  ProductLicenseSummary: {
+    product: pub(summaryItem, ' { id }'),
+    licenses: pub(summaryItem),
+    seats: pub(summaryItem),
+    seatsUsed: pub(summaryItem),
   },
   PageInfo: {
     hasNextPage: pub(({ a, t, value }) => (isDeepStrictEqual(value, (t.size!(a) as number) > 1) ? null : `expected ${(t.size!(a) as number) > 1}, got ${show(value)}`)),

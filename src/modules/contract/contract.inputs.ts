@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ContractType } from '../../common/enums';
+import { ContractStatus, ContractType } from '../../common/enums';
 
 @InputType({ description: 'All given conditions must hold.' })
 export class ContractFilter {
@@ -7,6 +7,12 @@ export class ContractFilter {
   @Field(() => ContractType, { nullable: true, description: 'Contracts of this type.' }) type?: ContractType | null;
   @Field(() => Boolean, { nullable: true, description: 'In force at the instant of the request.' })
   inForce?: boolean | null;
+  @Field(() => Date, { nullable: true, description: 'Contracts with an expiresAt strictly after this instant (contracts without an end never match).' })
+  expiresAfter?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Contracts with an expiresAt strictly before this instant; must be later than expiresAfter.' })
+  expiresBefore?: Date | null;
+  @Field(() => [ContractStatus], { nullable: true, description: 'Contracts with any of these statuses (at least one), as Contract.status shows them at the instant of the request.' })
+  statuses?: ContractStatus[] | null;
 }
 
 @InputType({ description: 'A new DRAFT contract.' })

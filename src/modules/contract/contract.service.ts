@@ -1,5 +1,5 @@
 import { ContractStatus } from '../../common/enums';
-import { idArg } from '../../common/filters';
+import { idArg, instantWindow, nonEmpty } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
 import { ListQuery, Sql, sql, sqlAnd, sqlIn } from '../../common/sql';
 import { listPage } from '../../context/loaders';
@@ -59,6 +59,8 @@ export async function listContracts(ctx: RequestContext, filter: ContractFilter 
         filter?.distributorId ? sql('e.distributorId = ?', idArg('Organization', filter.distributorId, 'filter.distributorId')) : null,
         filter?.type ? sql('e.type = ?', filter.type) : null,
         inForce,
+        instantWindow('e.expiresAt', filter?.expiresAfter, filter?.expiresBefore, ['filter.expiresAfter', 'filter.expiresBefore']),
+        filter?.statuses ? statusIn(ctx.now, nonEmpty(filter.statuses, 'filter.statuses')) : null,
       ],
     },
     page,
@@ -68,4 +70,21 @@ export async function listContracts(ctx: RequestContext, filter: ContractFilter 
 /** Every term of inForceSql is true or false, never NULL, so NOT is its exact complement. */
 function notSql(s: Sql): Sql {
   return { sql: `NOT (${s.sql})`, params: s.params };
+}
+
+/** contractStatusAt() (transfer-gate.ts) as a SQL expression on `e`: the status Contract.status shows at `now`. */
+export function contractStatusSql(now: Date): Sql {
+  return sql(
+    "CASE WHEN e.status NOT IN ('SIGNED', 'TERMINATED') THEN e.status " +
+      "WHEN e.status = 'TERMINATED' AND e.terminatedAt IS NULL THEN 'TERMINATED' " +
+      "WHEN e.terminatedAt IS NOT NULL AND e.terminatedAt <= ? THEN 'TERMINATED' " +
+      "WHEN e.signedAt IS NOT NULL AND ? < e.signedAt THEN 'DRAFT' ELSE 'SIGNED' END",
+    now,
+    now,
+  );
+}
+
+function statusIn(now: Date, statuses: readonly ContractStatus[]): Sql {
+  const status = contractStatusSql(now);
+  return { sql: `(${status.sql}) IN (${statuses.map(() => '?').join(', ')})`, params: [...status.params, ...statuses] };
 }

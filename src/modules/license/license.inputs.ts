@@ -8,8 +8,16 @@ export class LicenseFilter {
   @Field(() => ID, { nullable: true, description: 'Licenses of this product.' }) productId?: string | null;
   @Field(() => ID, { nullable: true, description: 'Licenses allocated to this customer.' }) customerId?: string | null;
   @Field(() => ID, { nullable: true, description: 'Licenses held by this distributor.' }) distributorId?: string | null;
-  @Field(() => Date, { nullable: true, description: 'Licenses with a validUntil before this instant.' })
+  @Field(() => Date, { nullable: true, description: 'Licenses with a validUntil before this instant, including those already expired (see validUntilAfter for a window).' })
   expiringBefore?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Licenses with a validUntil strictly after this instant (perpetual licenses never match).' })
+  validUntilAfter?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Licenses with a validUntil strictly before this instant; must be later than validUntilAfter.' })
+  validUntilBefore?: Date | null;
+  @Field(() => [LicenseStatus], { nullable: true, description: 'Licenses with any of these statuses (at least one), evaluated at the instant of the request.' })
+  statuses?: LicenseStatus[] | null;
+  @Field(() => [ID], { nullable: true, description: 'Licenses of any of these products (1 to 100 ids).' })
+  productIds?: string[] | null;
 }
 
 @InputType({ description: 'New licenses of one product for one distributor.' })

@@ -1,7 +1,7 @@
 import { LicenseStatus, OrganizationKind } from '../../common/enums';
-import { idArg } from '../../common/filters';
+import { idArg, idListArg, instantWindow, nonEmpty } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
-import { ListQuery, Sql, sql, sqlAnd, sqlIn } from '../../common/sql';
+import { ListQuery, Sql, sql, sqlAnd, sqlIn, sqlOr } from '../../common/sql';
 import { listPage } from '../../context/loaders';
 import { RequestContext } from '../../context/request-context';
 import { reachable, rowScopeAs } from '../../policy/reachable';
@@ -45,6 +45,14 @@ function statusCondition(status: LicenseStatus, now: Date): Sql {
   }
 }
 
+/** licenseStatus() as a SQL expression on `e`: the status a user sees at instant `now`. */
+export function licenseStatusSql(now: Date): Sql {
+  return sql(
+    `CASE WHEN e.state IN ('REVOKED', 'LAPSED') THEN e.state WHEN e.validUntil IS NOT NULL AND e.validUntil <= ? THEN 'EXPIRED' ELSE e.state END`,
+    now,
+  );
+}
+
 export function licenseFilterConditions(ctx: RequestContext, filter: LicenseFilter | null | undefined): (Sql | null)[] {
   if (!filter) return [];
   return [
@@ -53,6 +61,9 @@ export function licenseFilterConditions(ctx: RequestContext, filter: LicenseFilt
     filter.customerId ? sql('e.customerId = ?', idArg('Organization', filter.customerId, 'filter.customerId')) : null,
     filter.distributorId ? sql('e.distributorId = ?', idArg('Organization', filter.distributorId, 'filter.distributorId')) : null,
     filter.expiringBefore ? sql('e.validUntil IS NOT NULL AND e.validUntil < ?', filter.expiringBefore) : null,
+    instantWindow('e.validUntil', filter.validUntilAfter, filter.validUntilBefore, ['filter.validUntilAfter', 'filter.validUntilBefore']),
+    filter.statuses ? sqlOr(nonEmpty(filter.statuses, 'filter.statuses').map((s) => statusCondition(s, ctx.now))) : null,
+    filter.productIds ? sqlIn('e.productId', idListArg('Product', filter.productIds, 'filter.productIds')) : null,
   ];
 }
 

@@ -42,8 +42,14 @@ export class OrganizationResolver {
     @Arg('kind', () => OrganizationKind, { nullable: true, description: 'Only organizations of this kind.' }) kind: OrganizationKind | null,
     @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('transferBasisAllowed', () => Boolean, {
+      nullable: true,
+      description:
+        "Only distributors whose transfer gate is open (true) or closed (false) at the instant of the request, decided as Organization.transferBasis is. CONTRACT data: FORBIDDEN for customers and API keys without contracts:read.",
+    })
+    transferBasisAllowed: boolean | null,
   ) {
-    return listOrganizations(ctx, kind, search, pageArgs(page.first, page.after, BY_NAME.length));
+    return listOrganizations(ctx, kind, search, pageArgs(page.first, page.after, BY_NAME.length), transferBasisAllowed);
   }
 
   @Query(() => OrganizationConnection, { description: "A distributor's customers, by name; every customer for vendor roles; FORBIDDEN for customers (CUSTOMER_LIST: API keys need customers:read)." })

@@ -1,10 +1,12 @@
 import { OrganizationKind } from '../../common/enums';
 import { nameSearch } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
-import { ListQuery, sql } from '../../common/sql';
+import { ListQuery, Sql, sql, sqlIn } from '../../common/sql';
+import { DomainError, ErrorCode } from '../../common/errors';
+import { transferDecisionFor } from '../../policy/gate.service';
 import { listPage } from '../../context/loaders';
 import { RequestContext } from '../../context/request-context';
-import { BY_NAME, reachable } from '../../policy/reachable';
+import { BY_NAME, hasScope, reachable } from '../../policy/reachable';
 import { servedCompanion } from '../../policy/policy-facts';
 import { Organization } from './organization.entity';
 
@@ -25,10 +27,45 @@ export function organizationById(ctx: RequestContext) {
   return ctx.loaders.byId(Organization, () => organizationQuery(ctx));
 }
 
-export function listOrganizations(ctx: RequestContext, kind: OrganizationKind | null | undefined, search: string | null | undefined, page: PageArgs) {
+export async function listOrganizations(
+  ctx: RequestContext,
+  kind: OrganizationKind | null | undefined,
+  search: string | null | undefined,
+  page: PageArgs,
+  transferBasisAllowed?: boolean | null,
+) {
   const base = organizationQuery(ctx);
-  return listPage(ctx.sql, { ...base, where: [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch(search)] }, page);
+  const where = [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch(search)];
+  if (transferBasisAllowed != null) where.push(await distributorsByGate(ctx, { ...base, where }, transferBasisAllowed));
+  return listPage(ctx.sql, { ...base, where }, page);
 }
+
+/**
+ * Distributors whose transfer gate, decided now by the gate's own function, is (or is not)
+ * open, as a condition on ids: the candidates are read in one statement, their contracts in
+ * one more (transferDecisionFor batches them), and the page, its cursors and totalCount are
+ * then those of an ordinary list. The gate is CONTRACT data: who may not read
+ * Organization.transferBasis may not filter by it either.
+ */
+async function distributorsByGate(ctx: RequestContext, list: ListQuery<Organization>, allowed: boolean): Promise<Sql> {
+  const { actor } = ctx;
+  const vendor = actor.organizationKind === OrganizationKind.VENDOR;
+  if (!hasScope(actor, 'contracts:read') || !(vendor || actor.organizationKind === OrganizationKind.DISTRIBUTOR)) {
+    throw new DomainError(ErrorCode.FORBIDDEN, 'Not allowed to filter by transferBasisAllowed: the transfer gate is for vendor roles and the distributor itself', {
+      field: 'transferBasisAllowed',
+    });
+  }
+  // A distributor reaches no other distributor (reachable.ts): it filters by its own gate only.
+  const candidates = await ctx.sql.page({ ...list, companions: undefined, onRows: undefined, where: [...list.where, sql('e.kind = ?', OrganizationKind.DISTRIBUTOR)] }, { first: MAX_GATE_CANDIDATES, after: null });
+  if (candidates.length > MAX_GATE_CANDIDATES) {
+    throw new DomainError(ErrorCode.QUERY_TOO_COMPLEX, `transferBasisAllowed decides the gate of at most ${MAX_GATE_CANDIDATES} distributors; narrow the list with search`, { field: 'transferBasisAllowed' });
+  }
+  const decisions = await Promise.all(candidates.map((d) => transferDecisionFor(ctx, d)));
+  return sqlIn('e.id', candidates.filter((_d, i) => decisions[i].allowed === allowed).map((d) => d.id));
+}
+
+/** Distributors are few (tens); a filter over more than this would not be exact, so it is refused. */
+const MAX_GATE_CANDIDATES = 10_000;
 
 /** A distributor's customers (the customer accounts); for vendor roles, every customer. */
 export function listCustomers(ctx: RequestContext, search: string | null | undefined, page: PageArgs) {
