@@ -17,21 +17,7 @@ import { Organization } from './src/modules/organization/organization.entity';
 import { Product } from './src/modules/product/product.entity';
 import { PortalUser } from './src/modules/user/portal-user.entity';
 
-export const ENTITIES = [
-  Organization,
-  CustomerAccount,
-  PortalUser,
-  ApiKey,
-  Product,
-  License,
-  Computer,
-  Activation,
-  Contract,
-  AuditEvent,
-  JurisdictionRule,
-  TransferMechanism,
-  IdempotencyRecord,
-];
+export const ENTITIES = [Organization, CustomerAccount, PortalUser, ApiKey, Product, License, Computer, Activation, Contract, AuditEvent, JurisdictionRule, TransferMechanism, IdempotencyRecord];
 
 export type Dialect = 'mysql' | 'sqlite';
 

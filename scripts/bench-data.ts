@@ -186,11 +186,121 @@ const ALL_DISTRIBUTORS: DistributorSpec[] = [
 ];
 
 // Word lists: accents on purpose (the name key folds them; the order is the folded, binary one).
-const NAME_HEADS = ['Nord', 'Süd', 'Ost', 'West', 'Rhein', 'Main', 'Alpen', 'Küsten', 'Hafen', 'Stadt', 'Land', 'Berg', 'Tal', 'Wald', 'See', 'Brücken', 'Markt', 'Ring', 'Park', 'Turm', 'Élan', 'Öko', 'Über', 'Zentral', 'Äquator', 'Ålesund', 'Isar', 'Elb', 'Oder', 'Donau'];
-const NAME_CORES = ['logistik', 'handel', 'parkhaus', 'klinik', 'schule', 'hotel', 'bau', 'energie', 'wasser', 'bahn', 'lager', 'werk', 'bäckerei', 'brauerei', 'verkehr', 'museum', 'stadion', 'apotheke', 'galerie', 'zentrum'];
+const NAME_HEADS = [
+  'Nord',
+  'Süd',
+  'Ost',
+  'West',
+  'Rhein',
+  'Main',
+  'Alpen',
+  'Küsten',
+  'Hafen',
+  'Stadt',
+  'Land',
+  'Berg',
+  'Tal',
+  'Wald',
+  'See',
+  'Brücken',
+  'Markt',
+  'Ring',
+  'Park',
+  'Turm',
+  'Élan',
+  'Öko',
+  'Über',
+  'Zentral',
+  'Äquator',
+  'Ålesund',
+  'Isar',
+  'Elb',
+  'Oder',
+  'Donau',
+];
+const NAME_CORES = [
+  'logistik',
+  'handel',
+  'parkhaus',
+  'klinik',
+  'schule',
+  'hotel',
+  'bau',
+  'energie',
+  'wasser',
+  'bahn',
+  'lager',
+  'werk',
+  'bäckerei',
+  'brauerei',
+  'verkehr',
+  'museum',
+  'stadion',
+  'apotheke',
+  'galerie',
+  'zentrum',
+];
 const NAME_FORMS = ['GmbH', 'AG', 'KG', 'GmbH & Co. KG', 'e.K.', 'SE', 'OHG', 'UG', 'S.A.', 'Ltd'];
-const FIRST_NAMES = ['Anna', 'Jürgen', 'Zoë', 'Łukasz', 'Émile', 'Søren', 'Ana', 'Björn', 'Chloé', 'Dāvis', 'Élodie', 'Françoise', 'Gökhan', 'Håkon', 'Inès', 'José', 'Kübra', 'Leoš', 'Mónica', 'Nuño', 'Olga', 'Pål', 'Renée', 'Şebnem', 'Tomáš', 'Uwe', 'Vítor', 'Wiebke', 'Xénia', 'Yusuf', 'Priya', 'Arjun'];
-const LAST_NAMES = ['Müller', 'Schröder', 'Nováková', 'García', 'Øster', 'Çelik', 'Dubois', 'Kowalski', 'Rossi', 'Jansen', 'Lindqvist', 'Papadopoulos', 'Horváth', 'Sánchez', 'Weiß', 'Kühn', 'Fernández', 'Nagy', 'Mehta', 'Iyer', 'O\u2019Brien', 'Van der Berg', 'Dąbrowski', 'Šimić'];
+const FIRST_NAMES = [
+  'Anna',
+  'Jürgen',
+  'Zoë',
+  'Łukasz',
+  'Émile',
+  'Søren',
+  'Ana',
+  'Björn',
+  'Chloé',
+  'Dāvis',
+  'Élodie',
+  'Françoise',
+  'Gökhan',
+  'Håkon',
+  'Inès',
+  'José',
+  'Kübra',
+  'Leoš',
+  'Mónica',
+  'Nuño',
+  'Olga',
+  'Pål',
+  'Renée',
+  'Şebnem',
+  'Tomáš',
+  'Uwe',
+  'Vítor',
+  'Wiebke',
+  'Xénia',
+  'Yusuf',
+  'Priya',
+  'Arjun',
+];
+const LAST_NAMES = [
+  'Müller',
+  'Schröder',
+  'Nováková',
+  'García',
+  'Øster',
+  'Çelik',
+  'Dubois',
+  'Kowalski',
+  'Rossi',
+  'Jansen',
+  'Lindqvist',
+  'Papadopoulos',
+  'Horváth',
+  'Sánchez',
+  'Weiß',
+  'Kühn',
+  'Fernández',
+  'Nagy',
+  'Mehta',
+  'Iyer',
+  'O\u2019Brien',
+  'Van der Berg',
+  'Dąbrowski',
+  'Šimić',
+];
 const OS = ['Windows Server 2022', 'Ubuntu 24.04 LTS', 'Windows 11 Pro', 'Debian 12'];
 const COMPUTER_ROLES = ['VMS', 'REC', 'NVR', 'WS', 'GW', 'AI'];
 const PRODUCTS = [
@@ -262,24 +372,52 @@ class Generator {
     const at = DATES.distributorCreated;
     const id = seedId(`bench:org:${d.slug}`, at);
     b.organization.push({
-      id, kind: OrganizationKind.DISTRIBUTOR, name: d.name, nameKey: organizationNameKey(d.name), country: d.country,
-      processingCountries: d.processingCountries, street: 'Hauptstraße 1', postalCode: '10115', city: d.cities[0], addressCountry: d.country,
-      phone: `${d.phone} 5550-0`, email: `info@${d.slug}.bench.example`, createdAt: at,
+      id,
+      kind: OrganizationKind.DISTRIBUTOR,
+      name: d.name,
+      nameKey: organizationNameKey(d.name),
+      country: d.country,
+      processingCountries: d.processingCountries,
+      street: 'Hauptstraße 1',
+      postalCode: '10115',
+      city: d.cities[0],
+      addressCountry: d.country,
+      phone: `${d.phone} 5550-0`,
+      email: `info@${d.slug}.bench.example`,
+      createdAt: at,
     });
-    for (const [local, role] of [['admin', Role.DISTRIBUTOR_ADMIN], ['user', Role.DISTRIBUTOR_USER]] as const) {
+    for (const [local, role] of [
+      ['admin', Role.DISTRIBUTOR_ADMIN],
+      ['user', Role.DISTRIBUTOR_USER],
+    ] as const) {
       const email = `${local}@${d.slug}.bench.example`;
       const userId = seedId(`bench:user:${email}`, at);
       if (role === Role.DISTRIBUTOR_ADMIN) this.distributorAdmins.set(id, userId);
       b.portal_user.push({
-        id: userId, organizationId: id, name: `${this.pick(FIRST_NAMES)} ${this.pick(LAST_NAMES)}`, email, phone: `${d.phone} 5550-${local === 'admin' ? 11 : 12}`,
-        role, status: UserStatus.ACTIVE, consentGivenAt: DATES.consentGiven, consentWithdrawnAt: null, createdAt: at,
+        id: userId,
+        organizationId: id,
+        name: `${this.pick(FIRST_NAMES)} ${this.pick(LAST_NAMES)}`,
+        email,
+        phone: `${d.phone} 5550-${local === 'admin' ? 11 : 12}`,
+        role,
+        status: UserStatus.ACTIVE,
+        consentGivenAt: DATES.consentGiven,
+        consentWithdrawnAt: null,
+        createdAt: at,
       });
     }
     if (d.contract) {
       const c = d.contract;
       b.contract.push({
-        id: seedId(`bench:contract:${d.slug}`, c.effectiveFrom), distributorId: id, type: c.type, status: c.status, signedAt: c.signedAt,
-        effectiveFrom: c.effectiveFrom, expiresAt: c.expiresAt, terminatedAt: c.terminatedAt, documentRef: `C-${d.slug.toUpperCase()}-${c.effectiveFrom.getUTCFullYear()}`,
+        id: seedId(`bench:contract:${d.slug}`, c.effectiveFrom),
+        distributorId: id,
+        type: c.type,
+        status: c.status,
+        signedAt: c.signedAt,
+        effectiveFrom: c.effectiveFrom,
+        expiresAt: c.expiresAt,
+        terminatedAt: c.terminatedAt,
+        documentRef: `C-${d.slug.toUpperCase()}-${c.effectiveFrom.getUTCFullYear()}`,
         createdAt: c.signedAt ?? c.effectiveFrom,
       });
     }
@@ -299,9 +437,19 @@ class Generator {
       const name = `${this.pick(NAME_HEADS)}${this.pick(NAME_CORES)} ${this.pick(d.cities)} ${this.pick(NAME_FORMS)}`;
       const city = this.pick(d.cities);
       b.organization.push({
-        id, kind: OrganizationKind.CUSTOMER, name, nameKey: organizationNameKey(name), country: d.country, processingCountries: [d.country],
-        street: `${this.pick(NAME_HEADS)}straße ${1 + this.int(200)}`, postalCode: this.digits(5), city, addressCountry: d.country,
-        phone: `${d.phone} ${this.digits(7)}`, email: `office@c${c}.${d.slug}.bench.example`, createdAt: created,
+        id,
+        kind: OrganizationKind.CUSTOMER,
+        name,
+        nameKey: organizationNameKey(name),
+        country: d.country,
+        processingCountries: [d.country],
+        street: `${this.pick(NAME_HEADS)}straße ${1 + this.int(200)}`,
+        postalCode: this.digits(5),
+        city,
+        addressCountry: d.country,
+        phone: `${d.phone} ${this.digits(7)}`,
+        email: `office@c${c}.${d.slug}.bench.example`,
+        createdAt: created,
       });
       b.customer_account.push({ id: seedId(`bench:ca:${key}`, created), distributorId, customerId: id, createdAt: plus(created, 30 * MINUTE) });
 
@@ -313,21 +461,36 @@ class Generator {
         users.push(uid);
         this.customerUsers.push({ id: uid, distributorId, actorId: this.distributorAdmins.get(distributorId)! });
         b.portal_user.push({
-          id: uid, organizationId: id, name: `${this.pick(FIRST_NAMES)} ${this.pick(LAST_NAMES)}`, email, phone: `${d.phone} ${this.digits(7)}`,
-          role: u === 0 ? Role.CUSTOMER_ADMIN : Role.CUSTOMER_USER, status: UserStatus.ACTIVE, consentGivenAt: DATES.consentGiven, consentWithdrawnAt: null, createdAt: userCreated,
+          id: uid,
+          organizationId: id,
+          name: `${this.pick(FIRST_NAMES)} ${this.pick(LAST_NAMES)}`,
+          email,
+          phone: `${d.phone} ${this.digits(7)}`,
+          role: u === 0 ? Role.CUSTOMER_ADMIN : Role.CUSTOMER_USER,
+          status: UserStatus.ACTIVE,
+          consentGivenAt: DATES.consentGiven,
+          consentWithdrawnAt: null,
+          createdAt: userCreated,
         });
       }
 
       const computers: string[] = [];
-      const prefix = name.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase();
+      const prefix = name
+        .replace(/[^A-Za-z]/g, '')
+        .slice(0, 3)
+        .toUpperCase();
       for (let k = 0; k < o.computersPerCustomer; k++) {
         const computerCreated = plus(created, (10 + k) * MINUTE);
         const cid = seedId(`bench:computer:${key}:${k}`, computerCreated);
         computers.push(cid);
         const host = createHash('sha256').update(`bench-host:${key}:${k}`).digest('hex').toUpperCase();
         b.computer.push({
-          id: cid, organizationId: id, name: `${prefix}-${COMPUTER_ROLES[k % COMPUTER_ROLES.length]}-${String(k + 1).padStart(2, '0')}`,
-          hostId: `${host.slice(0, 4)}-${host.slice(4, 8)}-${host.slice(8, 12)}-${host.slice(12, 16)}`, os: this.pick(OS), createdAt: computerCreated,
+          id: cid,
+          organizationId: id,
+          name: `${prefix}-${COMPUTER_ROLES[k % COMPUTER_ROLES.length]}-${String(k + 1).padStart(2, '0')}`,
+          hostId: `${host.slice(0, 4)}-${host.slice(4, 8)}-${host.slice(8, 12)}-${host.slice(12, 16)}`,
+          os: this.pick(OS),
+          createdAt: computerCreated,
         });
       }
 
@@ -347,18 +510,33 @@ class Generator {
           const deactivatedAt = revoked ? DATES.revoked : this.random() < 0.1 ? DATES.deactivated : null;
           if (!deactivatedAt) active++;
           b.activation.push({
-            id: seedId(`bench:activation:${lkey}:${a}`, activatedAt), licenseId: lid, computerId: computers[(start + a) % computers.length],
-            activatedAt, deactivatedAt, activatedById: users[(l + a) % users.length],
+            id: seedId(`bench:activation:${lkey}:${a}`, activatedAt),
+            licenseId: lid,
+            computerId: computers[(start + a) % computers.length],
+            activatedAt,
+            deactivatedAt,
+            activatedById: users[(l + a) % users.length],
           });
         }
         const key20 = activationKey(lkey);
         const iv = createHash('sha256').update(`bench-activation-key-iv:${lkey}`).digest().subarray(0, 12);
         b.license.push({
-          id: lid, productId: product.id, seats: Math.max(active, this.pick([2, 4, 5, 8, 10])),
-          state: revoked ? LicenseStatus.REVOKED : LicenseStatus.ALLOCATED, validFrom: licenseCreated, validUntil, distributorId, customerId: id,
-          licenseeId: this.random() < 0.1 ? users[0] : null, activationKeyCipher: this.secrets.seal(key20, iv),
-          activationKeyDigest: this.secrets.digest(normalizeActivationKey(key20)), allocatedAt: DATES.allocated,
-          revokedAt: revoked ? DATES.revoked : null, revokeReason: revoked ? 'Order cancelled by the distributor' : null, lapsedAt: null, createdAt: licenseCreated,
+          id: lid,
+          productId: product.id,
+          seats: Math.max(active, this.pick([2, 4, 5, 8, 10])),
+          state: revoked ? LicenseStatus.REVOKED : LicenseStatus.ALLOCATED,
+          validFrom: licenseCreated,
+          validUntil,
+          distributorId,
+          customerId: id,
+          licenseeId: this.random() < 0.1 ? users[0] : null,
+          activationKeyCipher: this.secrets.seal(key20, iv),
+          activationKeyDigest: this.secrets.digest(normalizeActivationKey(key20)),
+          allocatedAt: DATES.allocated,
+          revokedAt: revoked ? DATES.revoked : null,
+          revokeReason: revoked ? 'Order cancelled by the distributor' : null,
+          lapsedAt: null,
+          createdAt: licenseCreated,
         });
       }
     }
@@ -373,9 +551,19 @@ class Generator {
       const subject = users[this.int(users.length)];
       const at = plus(DATES.auditFrom, n * 30_000);
       rows.push({
-        id: seedId(`bench:audit:${n}`, at), at, requestId: `bench-history-${Math.floor(n / 150)}`, actorType: ActorType.USER, actorId: subject.actorId,
-        actorOrganizationId: subject.distributorId, action: 'personal_data.read', subjectType: 'PortalUser', subjectId: subject.id,
-        fields: ['PortalUser.email', 'PortalUser.name'], purpose: 'LICENSE_MANAGEMENT', outcome: AuditOutcome.ALLOWED, detail: null,
+        id: seedId(`bench:audit:${n}`, at),
+        at,
+        requestId: `bench-history-${Math.floor(n / 150)}`,
+        actorType: ActorType.USER,
+        actorId: subject.actorId,
+        actorOrganizationId: subject.distributorId,
+        action: 'personal_data.read',
+        subjectType: 'PortalUser',
+        subjectId: subject.id,
+        fields: ['PortalUser.email', 'PortalUser.name'],
+        purpose: 'LICENSE_MANAGEMENT',
+        outcome: AuditOutcome.ALLOWED,
+        detail: null,
       });
     }
     return rows;

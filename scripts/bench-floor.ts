@@ -172,7 +172,9 @@ class Floor {
     if (!token) return null;
     let sub: string | undefined;
     try {
-      ({ payload: { sub } } = await jwtVerify(token, this.secret, { issuer: this.jwt.issuer, audience: this.jwt.audience, algorithms: ['HS256'], currentDate: now }));
+      ({
+        payload: { sub },
+      } = await jwtVerify(token, this.secret, { issuer: this.jwt.issuer, audience: this.jwt.audience, algorithms: ['HS256'], currentDate: now }));
     } catch {
       return null;
     }
@@ -182,7 +184,16 @@ class Floor {
     );
     const r = rows[0];
     if (!r || r.status !== 'ACTIVE') return null;
-    return { userId: sub!, orgId: r.id, kind: r.kind, name: r.name, country: r.country, processingCountries: String(r.processingCountries ?? '').split(',').filter(Boolean) };
+    return {
+      userId: sub!,
+      orgId: r.id,
+      kind: r.kind,
+      name: r.name,
+      country: r.country,
+      processingCountries: String(r.processingCountries ?? '')
+        .split(',')
+        .filter(Boolean),
+    };
   }
 
   /** The distributor's transfer decision now: its contracts and the facts of its countries, one statement. */
@@ -225,10 +236,7 @@ class Floor {
 
   /** One customer by id, if the distributor serves it. */
   customer(actor: Actor, id: string): Promise<CustomerRow[]> {
-    return this.q(
-      "SELECT o.id, o.name FROM `organization` o JOIN `customer_account` ca ON ca.customerId = o.id AND ca.distributorId = ? WHERE o.id = ? AND o.kind = 'CUSTOMER'",
-      [actor.orgId, id],
-    );
+    return this.q("SELECT o.id, o.name FROM `organization` o JOIN `customer_account` ca ON ca.customerId = o.id AND ca.distributorId = ? WHERE o.id = ? AND o.kind = 'CUSTOMER'", [actor.orgId, id]);
   }
 
   /** For each customer: its users (first 5 by id), its licenses (first 20 by id) held by the distributor. */
@@ -296,8 +304,18 @@ class Floor {
     const rows: unknown[][] = [];
     for (const e of answer.audit.values()) {
       rows.push([
-        newId(now), at, requestId, 'USER', actor.userId, actor.orgId, e.allowed ? 'personal_data.read' : 'personal_data.denied',
-        e.type, e.id, [...e.fields].sort().join(','), 'LICENSE_MANAGEMENT', e.allowed ? 'ALLOWED' : 'DENIED',
+        newId(now),
+        at,
+        requestId,
+        'USER',
+        actor.userId,
+        actor.orgId,
+        e.allowed ? 'personal_data.read' : 'personal_data.denied',
+        e.type,
+        e.id,
+        [...e.fields].sort().join(','),
+        'LICENSE_MANAGEMENT',
+        e.allowed ? 'ALLOWED' : 'DENIED',
       ]);
     }
     await this.q('INSERT INTO `audit_event` (id, at, requestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ?', [rows]);
@@ -317,7 +335,13 @@ class Floor {
       if (vars.after != null && !after) return { status: 200, payload: { errors: [{ message: 'after: is not a cursor of this list', extensions: { code: 'BAD_USER_INPUT' } }], data: null } };
       const [gate, page] = await Promise.all([this.gate(actor, nowDate), this.customersPage(actor, first, after)]);
       const answer = new Answer(gate);
-      const nested = await this.nested(actor, page.map((c) => c.id), answer, now, (i) => ['customers', 'nodes', i]);
+      const nested = await this.nested(
+        actor,
+        page.map((c) => c.id),
+        answer,
+        now,
+        (i) => ['customers', 'nodes', i],
+      );
       const nodes = page.map((c, i) => ({ id: gid('Organization', c.id), name: c.name, ...nested[i] }));
       await this.writeAudit(actor, answer, requestId, nowDate);
       const data = { customers: { nodes } };
@@ -362,7 +386,10 @@ function main(): void {
     charset: 'utf8mb4_unicode_ci',
   });
   const floor = new Floor(pool, { secret, issuer: process.env.JWT_ISSUER ?? 'license-portal', audience: process.env.JWT_AUDIENCE ?? 'partner-hub' });
-  installProbe(() => floor.statements, (on) => floor.record(on));
+  installProbe(
+    () => floor.statements,
+    (on) => floor.record(on),
+  );
   const server = http.createServer((req, res) => {
     if (req.url === '/health') return send(res, 200, { status: 'ok' });
     if (req.url !== '/graphql' || req.method !== 'POST') return send(res, 404, { error: 'not found' });

@@ -40,32 +40,88 @@ async function addCustomers(ds: DataSource, distributor: string, count: number, 
   const [{ id: product }] = await ds.query<{ id: string }[]>('SELECT id FROM product ORDER BY sku LIMIT 1');
   for (let c = 0; c < count; c++) {
     const id = newId(at);
-    await ds.query('INSERT INTO organization (id, kind, name, nameKey, country, processingCountries, street, postalCode, city, addressCountry, phone, email, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-      id, OrganizationKind.CUSTOMER, `Bench Customer ${String(c).padStart(3, '0')}`, `bench customer ${String(c).padStart(3, '0')}`, 'BR', 'BR', 'Rua 1', '01000', 'São Paulo', 'BR', '+55 11 0000', `office${c}@bench.example`, '2026-01-01 00:00:00.000',
-    ]);
+    await ds.query(
+      'INSERT INTO organization (id, kind, name, nameKey, country, processingCountries, street, postalCode, city, addressCountry, phone, email, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+      [
+        id,
+        OrganizationKind.CUSTOMER,
+        `Bench Customer ${String(c).padStart(3, '0')}`,
+        `bench customer ${String(c).padStart(3, '0')}`,
+        'BR',
+        'BR',
+        'Rua 1',
+        '01000',
+        'São Paulo',
+        'BR',
+        '+55 11 0000',
+        `office${c}@bench.example`,
+        '2026-01-01 00:00:00.000',
+      ],
+    );
     await ds.query('INSERT INTO customer_account (id, distributorId, customerId, createdAt) VALUES (?,?,?,?)', [newId(at), distributor, id, '2026-01-01 00:00:00.000']);
     const users: string[] = [];
     for (let u = 0; u < 3; u++) {
       const uid = newId(at);
       users.push(uid);
       await ds.query('INSERT INTO portal_user (id, organizationId, name, email, phone, role, status, consentGivenAt, consentWithdrawnAt, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?)', [
-        uid, id, `Person ${c}-${u}`, `p${c}-${u}@bench.example`, '+55 11 1111', u === 0 ? Role.CUSTOMER_ADMIN : Role.CUSTOMER_USER, UserStatus.ACTIVE, '2026-01-01 00:00:00.000', null, '2026-01-01 00:00:00.000',
+        uid,
+        id,
+        `Person ${c}-${u}`,
+        `p${c}-${u}@bench.example`,
+        '+55 11 1111',
+        u === 0 ? Role.CUSTOMER_ADMIN : Role.CUSTOMER_USER,
+        UserStatus.ACTIVE,
+        '2026-01-01 00:00:00.000',
+        null,
+        '2026-01-01 00:00:00.000',
       ]);
     }
     const computers: string[] = [];
     for (let k = 0; k < 2; k++) {
       const cid = newId(at);
       computers.push(cid);
-      await ds.query('INSERT INTO computer (id, organizationId, name, hostId, os, createdAt) VALUES (?,?,?,?,?,?)', [cid, id, `PC-${c}-${k}`, `HOST-${c}-${k}`, 'Windows 11', '2026-01-01 00:00:00.000']);
+      await ds.query('INSERT INTO computer (id, organizationId, name, hostId, os, createdAt) VALUES (?,?,?,?,?,?)', [
+        cid,
+        id,
+        `PC-${c}-${k}`,
+        `HOST-${c}-${k}`,
+        'Windows 11',
+        '2026-01-01 00:00:00.000',
+      ]);
     }
     for (let l = 0; l < 4; l++) {
       const lid = newId(at);
       const key = `BENCH-${c}-${l}`;
-      await ds.query('INSERT INTO license (id, productId, seats, state, validFrom, validUntil, distributorId, customerId, licenseeId, activationKeyCipher, activationKeyDigest, allocatedAt, revokedAt, revokeReason, lapsedAt, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-        lid, product, 4, LicenseStatus.ALLOCATED, '2026-01-01 00:00:00.000', null, distributor, id, null, secrets.seal(key), secrets.digest(key), '2026-01-01 00:00:00.000', null, null, null, '2026-01-01 00:00:00.000',
-      ]);
+      await ds.query(
+        'INSERT INTO license (id, productId, seats, state, validFrom, validUntil, distributorId, customerId, licenseeId, activationKeyCipher, activationKeyDigest, allocatedAt, revokedAt, revokeReason, lapsedAt, createdAt) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+        [
+          lid,
+          product,
+          4,
+          LicenseStatus.ALLOCATED,
+          '2026-01-01 00:00:00.000',
+          null,
+          distributor,
+          id,
+          null,
+          secrets.seal(key),
+          secrets.digest(key),
+          '2026-01-01 00:00:00.000',
+          null,
+          null,
+          null,
+          '2026-01-01 00:00:00.000',
+        ],
+      );
       for (const comp of computers) {
-        await ds.query('INSERT INTO activation (id, licenseId, computerId, activatedAt, deactivatedAt, activatedById) VALUES (?,?,?,?,?,?)', [newId(at), lid, comp, '2026-01-02 00:00:00.000', null, users[1]]);
+        await ds.query('INSERT INTO activation (id, licenseId, computerId, activatedAt, deactivatedAt, activatedById) VALUES (?,?,?,?,?,?)', [
+          newId(at),
+          lid,
+          comp,
+          '2026-01-02 00:00:00.000',
+          null,
+          users[1],
+        ]);
       }
     }
   }
@@ -88,7 +144,9 @@ async function main(): Promise<void> {
   const customers = arg('customers', 50);
   const iterations = arg('iterations', 200);
   if (process.env.DATABASE_URL) await recreateMysqlDatabase(process.env.DATABASE_URL);
-  const env = process.env.DATABASE_URL ? { ...process.env, SEED_ON_FIRST_START: 'false' } : { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-')), SEED_ON_FIRST_START: 'false' };
+  const env = process.env.DATABASE_URL
+    ? { ...process.env, SEED_ON_FIRST_START: 'false' }
+    : { ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-')), SEED_ON_FIRST_START: 'false' };
   // Throw-away databases of generated data: keys of their own unless set.
   const config = loadConfig({ SECRETS_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'), ...env });
   const { dataSource } = await openDatabase(config, env);
@@ -103,7 +161,17 @@ async function main(): Promise<void> {
     createRequestContext({
       requestId: 'bench',
       now,
-      actor: { type: ActorType.USER, id: userId('admin@vigilancia.example'), userId: userId('admin@vigilancia.example'), apiKeyId: null, organizationId: distributor, organizationKind: OrganizationKind.DISTRIBUTOR, role: Role.DISTRIBUTOR_ADMIN, scopes: null, organization },
+      actor: {
+        type: ActorType.USER,
+        id: userId('admin@vigilancia.example'),
+        userId: userId('admin@vigilancia.example'),
+        apiKeyId: null,
+        organizationId: distributor,
+        organizationKind: OrganizationKind.DISTRIBUTOR,
+        role: Role.DISTRIBUTOR_ADMIN,
+        scopes: null,
+        organization,
+      },
       config,
       dataSource,
       secrets,
@@ -120,7 +188,11 @@ async function main(): Promise<void> {
   const offSample = await run('off', false);
   if (JSON.stringify(sample.data) !== JSON.stringify(offSample.data)) throw new Error('policy on and off answer different data');
   // Interleaved rounds, median of the rounds: machine noise hits all three variants alike.
-  const all: [string, 'on' | 'off', boolean][] = [['off', 'off', false], ['on', 'on', false], ['onAudited', 'on', true]];
+  const all: [string, 'on' | 'off', boolean][] = [
+    ['off', 'off', false],
+    ['on', 'on', false],
+    ['onAudited', 'on', true],
+  ];
   // --only on|off|onAudited: one variant, for a CPU profile (node --cpu-prof).
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
   const variants = only ? all.filter(([name]) => name === only) : all;

@@ -80,8 +80,38 @@ const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,3
 function parseOptions(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
   const o: Options = smoke
-    ? { smoke, warmup: 0, duration: 0.5, connections: [2], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 6, page: 3, profileSeconds: 0, profileQueries: ['Q1'], sequential: 1, reuseServers: true, out: null, json: null }
-    : { smoke, warmup: 10, duration: 20, connections: [1, 32], queries: ALL_QUERIES, variants: ALL_VARIANTS, first: 50, page: 30, profileSeconds: 15, profileQueries: ['Q1'], sequential: 3, reuseServers: false, out: path.join(ROOT, 'docs', 'benchmarks.md'), json: null };
+    ? {
+        smoke,
+        warmup: 0,
+        duration: 0.5,
+        connections: [2],
+        queries: ALL_QUERIES,
+        variants: ALL_VARIANTS,
+        first: 6,
+        page: 3,
+        profileSeconds: 0,
+        profileQueries: ['Q1'],
+        sequential: 1,
+        reuseServers: true,
+        out: null,
+        json: null,
+      }
+    : {
+        smoke,
+        warmup: 10,
+        duration: 20,
+        connections: [1, 32],
+        queries: ALL_QUERIES,
+        variants: ALL_VARIANTS,
+        first: 50,
+        page: 30,
+        profileSeconds: 15,
+        profileQueries: ['Q1'],
+        sequential: 3,
+        reuseServers: false,
+        out: path.join(ROOT, 'docs', 'benchmarks.md'),
+        json: null,
+      };
   const num = (i: number) => {
     const n = Number(argv[i]);
     if (!Number.isFinite(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative number\n${USAGE}`);
@@ -91,22 +121,50 @@ function parseOptions(argv: string[]): Options {
     switch (argv[i]) {
       case '--smoke':
         break;
-      case '--warmup': o.warmup = num(++i); break;
-      case '--duration': o.duration = num(++i); break;
-      case '--first': o.first = num(++i); break;
-      case '--page': o.page = num(++i); break;
-      case '--profile-seconds': o.profileSeconds = num(++i); break;
-      case '--profile-queries': o.profileQueries = argv[++i].split(',') as QueryName[]; break;
-      case '--sequential': o.sequential = Math.max(1, num(++i)); break;
-      case '--reuse-servers': o.reuseServers = true; break;
-      case '--connections': o.connections = argv[++i].split(',').map(Number); break;
-      case '--queries': o.queries = argv[++i].split(',') as QueryName[]; break;
-      case '--variants': o.variants = argv[++i].split(',') as VariantName[]; break;
-      case '--out': o.out = argv[++i] === '-' ? null : path.resolve(argv[i]); break;
-      case '--json': o.json = path.resolve(argv[++i]); break;
+      case '--warmup':
+        o.warmup = num(++i);
+        break;
+      case '--duration':
+        o.duration = num(++i);
+        break;
+      case '--first':
+        o.first = num(++i);
+        break;
+      case '--page':
+        o.page = num(++i);
+        break;
+      case '--profile-seconds':
+        o.profileSeconds = num(++i);
+        break;
+      case '--profile-queries':
+        o.profileQueries = argv[++i].split(',') as QueryName[];
+        break;
+      case '--sequential':
+        o.sequential = Math.max(1, num(++i));
+        break;
+      case '--reuse-servers':
+        o.reuseServers = true;
+        break;
+      case '--connections':
+        o.connections = argv[++i].split(',').map(Number);
+        break;
+      case '--queries':
+        o.queries = argv[++i].split(',') as QueryName[];
+        break;
+      case '--variants':
+        o.variants = argv[++i].split(',') as VariantName[];
+        break;
+      case '--out':
+        o.out = argv[++i] === '-' ? null : path.resolve(argv[i]);
+        break;
+      case '--json':
+        o.json = path.resolve(argv[++i]);
+        break;
       // The measured requests accept compressed answers (the hub compresses above 1 KB): the
       // CPU it costs shows in CPU ms/req, the bytes it saves in the log's wire bytes per response.
-      case '--accept-encoding': acceptEncoding = argv[++i]; break;
+      case '--accept-encoding':
+        acceptEncoding = argv[++i];
+        break;
       default:
         throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
     }
@@ -352,8 +410,7 @@ function countPersonal(data: unknown): { present: number; nulls: number } {
   return out;
 }
 
-const errorKeys = (r: GqlResponse) =>
-  (r.json.errors ?? []).map((e) => `${JSON.stringify(e.path ?? [])} ${e.extensions?.code ?? ''} ${e.message}`).sort();
+const errorKeys = (r: GqlResponse) => (r.json.errors ?? []).map((e) => `${JSON.stringify(e.path ?? [])} ${e.extensions?.code ?? ''} ${e.message}`).sort();
 
 interface Agreement {
   query: QueryName;
@@ -443,7 +500,8 @@ async function drive(server: Server, request: Request, connections: number, seco
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
   const result = await instance;
-  if (acceptEncoding && latencies.length) process.stdout.write(`       accept-encoding ${acceptEncoding}: ${Math.round(wireBytes / latencies.length)} bytes per response on the wire (headers included)\n`);
+  if (acceptEncoding && latencies.length)
+    process.stdout.write(`       accept-encoding ${acceptEncoding}: ${Math.round(wireBytes / latencies.length)} bytes per response on the wire (headers included)\n`);
   return { latencies, failed: result.errors + result.timeouts + result.non2xx, seconds: result.duration };
 }
 
@@ -547,8 +605,7 @@ const MAX_WINDOW_SECONDS = 120;
 async function measure(server: Server, request: Request, query: QueryName, connections: number, o: Options, dbPid: number | null, sequentialMs: number): Promise<Run> {
   const warm = o.warmup > 0 ? await drive(server, request, connections, o.warmup) : null;
   // A warm-up that saw fewer responses than connections saw only the early ones: too optimistic.
-  const estimate =
-    warm && warm.latencies.length >= connections ? mean(warm.latencies) : Math.max(connections * sequentialMs, warm ? o.warmup * 1000 : 0);
+  const estimate = warm && warm.latencies.length >= connections ? mean(warm.latencies) : Math.max(connections * sequentialMs, warm ? o.warmup * 1000 : 0);
   const seconds = Math.min(MAX_WINDOW_SECONDS, Math.max(o.duration, Math.ceil((WINDOW_LATENCIES * estimate) / 1000)));
   const before = await server.idle();
   const dbBefore = databaseCpuMs(dbPid);
@@ -691,9 +748,7 @@ function summarizeProfile(file: string, fromUs: number, toUs: number): Omit<Prof
       .sort((a, b) => b.us - a.us)
       .slice(0, 25)
       .map((e) => ({ fn: e.fn, where: e.where, selfMs: e.us / 1000, percent: (e.us / busy) * 100 })),
-    byComponent: [...perComponent.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([c, us]) => ({ component: c, selfMs: us / 1000, percent: (us / busy) * 100 })),
+    byComponent: [...perComponent.entries()].sort((a, b) => b[1] - a[1]).map(([c, us]) => ({ component: c, selfMs: us / 1000, percent: (us / busy) * 100 })),
   };
 }
 
@@ -712,7 +767,10 @@ async function profileHub(env: NodeJS.ProcessEnv, query: QueryName, request: Req
   } finally {
     await server.stop();
   }
-  const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))[0];
+  const file = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))[0];
   if (!file) throw new Error(`no .cpuprofile in ${dir}:\n${server.log()}`);
   const kept = path.join(os.tmpdir(), `hub-bench-${query}-c${connections}.cpuprofile`);
   fs.copyFileSync(file, kept);
@@ -836,7 +894,9 @@ function evaluateTargets(report: Report, o: Options): Target[] {
     targets.push({
       target: `p99 ≤ 3 × p50 at ${high} connections (hub)`,
       met: tails.every((r) => r.p99 <= 3 * r.p50),
-      measured: tails.map((r) => `${r.query} ${f0(r.p50)} / ${f0(r.p99)} ms (×${(r.p99 / r.p50).toFixed(2)})`).join(', ') + (worstTail.p99 > 3 * worstTail.p50 ? `: worst ${worstTail.query}, ${(worstTail.p99 / worstTail.p50 - 3).toFixed(2)} over` : ''),
+      measured:
+        tails.map((r) => `${r.query} ${f0(r.p50)} / ${f0(r.p99)} ms (×${(r.p99 / r.p50).toFixed(2)})`).join(', ') +
+        (worstTail.p99 > 3 * worstTail.p50 ? `: worst ${worstTail.query}, ${(worstTail.p99 / worstTail.p50 - 3).toFixed(2)} over` : ''),
     });
   }
   const hubRuns = report.runs.filter((r) => r.variant === 'hub');
@@ -858,9 +918,21 @@ function causes(report: Report, o: Options): void {
   const low = Math.min(...o.connections);
   const profileAt = (c: number) => report.profiles.find((p) => p.connections === c) ?? null;
   const share = (p: ProfileSummary | null, name: string) => p?.byComponent.filter((c) => c.component.startsWith(name)).reduce((a, c) => a + c.percent, 0) ?? NaN;
-  const components = (p: ProfileSummary | null) => (p ? p.byComponent.slice(0, 8).map((c) => `${c.component} ${c.percent.toFixed(0)}%`).join(', ') : 'no profile');
+  const components = (p: ProfileSummary | null) =>
+    p
+      ? p.byComponent
+          .slice(0, 8)
+          .map((c) => `${c.component} ${c.percent.toFixed(0)}%`)
+          .join(', ')
+      : 'no profile';
   const topFns = (p: ProfileSummary | null, n: number) =>
-    p ? p.top.filter((t) => !t.fn.startsWith('(')).slice(0, n).map((t) => `\`${t.fn}\` (${t.where.split('/').slice(-2).join('/')}) ${t.percent.toFixed(1)}%`).join(', ') : '';
+    p
+      ? p.top
+          .filter((t) => !t.fn.startsWith('('))
+          .slice(0, n)
+          .map((t) => `\`${t.fn}\` (${t.where.split('/').slice(-2).join('/')}) ${t.percent.toFixed(1)}%`)
+          .join(', ')
+      : '';
   for (const t of report.targets) {
     if (t.met) continue;
     if (t.target.startsWith('SQL statements')) {
@@ -899,8 +971,9 @@ function describeStatement(sql: string): string {
 
 const VARIANT_NOTES: Record<VariantName, string> = {
   hub: `The product as \`npm start\` runs it: \`node ${PRODUCT_NODE_FLAGS.join(' ')} dist/src/main.js\`, the probe preloaded (\`--require dist/scripts/bench-hub.js\`), nothing else changed. Every variant runs with these Node.js flags.`,
-  bare: 'The same entry point and HTTP pipeline (authentication, limits, rate limit, Apollo, audit batch) on `buildBareSchema()`: the same resolvers, loaders and row scoping, no field rules, hence no transfer gate and no audit of reads. scripts/bench-hub.ts points the schema module\'s buildHubSchema at buildBareSchema in its own process before the hub loads; the product has no switch for it.',
-  floor: 'node:http + mysql2 + hand-written SQL + JSON.stringify (scripts/bench-floor.ts), keeping the hub\'s obligations: the JWT verified and the user read, rows scoped to the distributor, the transfer gate decided per request from the database (the same pure decideTransfer()), denied fields null with their errors, the reads recorded in audit_event with one INSERT.',
+  bare: "The same entry point and HTTP pipeline (authentication, limits, rate limit, Apollo, audit batch) on `buildBareSchema()`: the same resolvers, loaders and row scoping, no field rules, hence no transfer gate and no audit of reads. scripts/bench-hub.ts points the schema module's buildHubSchema at buildBareSchema in its own process before the hub loads; the product has no switch for it.",
+  floor:
+    "node:http + mysql2 + hand-written SQL + JSON.stringify (scripts/bench-floor.ts), keeping the hub's obligations: the JWT verified and the user read, rows scoped to the distributor, the transfer gate decided per request from the database (the same pure decideTransfer()), denied fields null with their errors, the reads recorded in audit_event with one INSERT.",
 };
 
 const ANALYSIS_START = '<!-- analysis:start -->';
@@ -949,7 +1022,11 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
     '',
     `Server, database and load generator (autocannon, in the benchmark's own process) share these ${m.nproc} CPUs; the CPU columns show who used them.`,
     '',
-    `Servers' environment: ${Object.entries(report.environment).map(([k, v]) => `\`${k}=${v}\``).join(', ')}. Requests carry \`X-Forwarded-Proto: https\`. The rate limit and the execution limit are lifted so that they do not cut the measurement; responses slower than the product's default limit of 10 s are counted in the column "> 10 s" (in production they would be \`503 TIMEOUT\`).`,
+    `Servers' environment: ${Object.entries(report.environment)
+      .map(([k, v]) => `\`${k}=${v}\``)
+      .join(
+        ', ',
+      )}. Requests carry \`X-Forwarded-Proto: https\`. The rate limit and the execution limit are lifted so that they do not cut the measurement; responses slower than the product's default limit of 10 s are counted in the column "> 10 s" (in production they would be \`503 TIMEOUT\`).`,
     '',
     '## Data',
     '',
@@ -969,7 +1046,7 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
     '',
     ...o.variants.map((v) => `- **${v}**: ${VARIANT_TITLES[v]}. ${VARIANT_NOTES[v]}`),
     '',
-    `**How it is measured.** For each query, connection count and variant: ${o.reuseServers ? '' : 'a fresh server process, '}a warm-up run (autocannon), then the measured run, each followed by waiting until the server has no request in flight. The measured run lasts the configured seconds, or longer when that would not hold 2.5 mean latencies (the saturated hub answers its 32 requests together, in waves several seconds apart; a window must hold more than one wave). **req/s** is the closed-loop throughput by Little's law, connections ÷ mean latency of the 2xx responses of the measured run (the responses counted over the window, which start cold, are in the JSON as \`countedPerSec\`); **p50/p99** are nearest-rank percentiles of those latencies, **n** their number. **SQL/req** and **CPU ms/req** are the server's own statement counter and \`process.cpuUsage()\`, read over IPC by the probe (scripts/bench-hub.ts, preloaded into the hub; the floor counts its own statements), divided by the requests the server ended in the window from idle to idle, so every request is counted whole; **DB ms/req** the same for the mariadbd process (/proc/&lt;pid&gt;/stat); **CPU %** is of one core over that window; **peak RSS** is the server's VmHWM at the end of the run${o.reuseServers ? ' (the servers were reused across runs: the peak so far)' : '; every run (warm-up and measurement) has a fresh server process of its own, so it is that run\'s peak'}. The SQL counts in the next table come from sequential requests and are exact.`,
+    `**How it is measured.** For each query, connection count and variant: ${o.reuseServers ? '' : 'a fresh server process, '}a warm-up run (autocannon), then the measured run, each followed by waiting until the server has no request in flight. The measured run lasts the configured seconds, or longer when that would not hold 2.5 mean latencies (the saturated hub answers its 32 requests together, in waves several seconds apart; a window must hold more than one wave). **req/s** is the closed-loop throughput by Little's law, connections ÷ mean latency of the 2xx responses of the measured run (the responses counted over the window, which start cold, are in the JSON as \`countedPerSec\`); **p50/p99** are nearest-rank percentiles of those latencies, **n** their number. **SQL/req** and **CPU ms/req** are the server's own statement counter and \`process.cpuUsage()\`, read over IPC by the probe (scripts/bench-hub.ts, preloaded into the hub; the floor counts its own statements), divided by the requests the server ended in the window from idle to idle, so every request is counted whole; **DB ms/req** the same for the mariadbd process (/proc/&lt;pid&gt;/stat); **CPU %** is of one core over that window; **peak RSS** is the server's VmHWM at the end of the run${o.reuseServers ? ' (the servers were reused across runs: the peak so far)' : "; every run (warm-up and measurement) has a fresh server process of its own, so it is that run's peak"}. The SQL counts in the next table come from sequential requests and are exact.`,
     '',
     '## Agreement',
     '',
@@ -1033,7 +1110,7 @@ function markdown(report: Report, o: Options, preserved: string | null): string 
     push(
       `## Profile: the hub under ${p.query} at ${p.connections} connection${p.connections > 1 ? 's' : ''}`,
       '',
-      `\`node --cpu-prof\` of the hub (\`dist/src/main.js\`) under ${p.query} at ${p.connections} connection${p.connections > 1 ? 's' : ''} for ${o.profileSeconds} s after a warm-up: ${f1(p.seconds)} s of samples ${p.windowed ? 'in the measured window (up to the server being idle again)' : '(the whole process: the window could not be matched to the profile\'s clock)'}, idle time excluded. File: \`${p.file}\` (Chrome DevTools or speedscope).`,
+      `\`node --cpu-prof\` of the hub (\`dist/src/main.js\`) under ${p.query} at ${p.connections} connection${p.connections > 1 ? 's' : ''} for ${o.profileSeconds} s after a warm-up: ${f1(p.seconds)} s of samples ${p.windowed ? 'in the measured window (up to the server being idle again)' : "(the whole process: the window could not be matched to the profile's clock)"}, idle time excluded. File: \`${p.file}\` (Chrome DevTools or speedscope).`,
       '',
       '| component (self time) | ms | share |',
       '|---|---:|---:|',
@@ -1087,7 +1164,9 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       if (!found.length) throw new Error(`${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first`);
       ids[who] = found[0].id;
     }
-    const [tables] = (await conn.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ? ORDER BY TABLE_NAME', ['migrations'])) as unknown as [{ t: string }[]];
+    const [tables] = (await conn.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ? ORDER BY TABLE_NAME', ['migrations'])) as unknown as [
+      { t: string }[],
+    ];
     for (const { t } of tables) rows[t] = Number(((await conn.query(`SELECT COUNT(*) AS n FROM \`${t}\``)) as unknown as [{ n: number }[]])[0][0].n);
     const [[v]] = (await conn.query('SELECT VERSION() AS v, @@innodb_buffer_pool_size AS bp, @@innodb_flush_log_at_trx_commit AS fl')) as unknown as [{ v: string; bp: number; fl: number }[]];
     machine = {
@@ -1169,7 +1248,9 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     log(`page ${o.page} cursor found; Q3 customer ${customer}`);
 
     const agreement = await checkAgreement(servers, requests, o.queries);
-    log(`agreement: every variant answers the same data for ${o.queries.join(', ')}${agreement.some((a) => a.notes.length) ? ` (${agreement.flatMap((a) => a.notes.map((n) => `${a.query}: ${n}`)).join('; ')})` : ''}`);
+    log(
+      `agreement: every variant answers the same data for ${o.queries.join(', ')}${agreement.some((a) => a.notes.length) ? ` (${agreement.flatMap((a) => a.notes.map((n) => `${a.query}: ${n}`)).join('; ')})` : ''}`,
+    );
 
     const statements = {} as Report['statements'];
     const sequentialMs = {} as Report['sequentialMs'];
@@ -1206,7 +1287,9 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
             servers.delete(v);
           }
           runs.push(r);
-          log(`${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`);
+          log(
+            `${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`,
+          );
         }
       }
     }
@@ -1219,7 +1302,12 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
           log(`profiling the hub under ${q} at ${c} connection(s) for ${o.profileSeconds} s`);
           const p = await profileHub(env, q, requests[q], c, o);
           profiles.push(p);
-          log(`profile of ${q} at ${c}: ${p.byComponent.slice(0, 6).map((x) => `${x.component} ${x.percent.toFixed(0)}%`).join(', ')}`);
+          log(
+            `profile of ${q} at ${c}: ${p.byComponent
+              .slice(0, 6)
+              .map((x) => `${x.component} ${x.percent.toFixed(0)}%`)
+              .join(', ')}`,
+          );
         }
       }
     }

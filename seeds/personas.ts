@@ -6,19 +6,7 @@ import { seedId } from '../src/common/ids';
  */
 
 /** One distributor per case of the transfer gate, in the order of the scenario's table. */
-export const DISTRIBUTOR_SLUGS = [
-  'rhein',
-  'alpen',
-  'liberty',
-  'oldglory',
-  'vigilancia',
-  'mumbai',
-  'lioncity',
-  'gulf',
-  'bosphorus',
-  'andes',
-  'nordlicht',
-] as const;
+export const DISTRIBUTOR_SLUGS = ['rhein', 'alpen', 'liberty', 'oldglory', 'vigilancia', 'mumbai', 'lioncity', 'gulf', 'bosphorus', 'andes', 'nordlicht'] as const;
 export type DistributorSlug = (typeof DISTRIBUTOR_SLUGS)[number];
 
 /** What the transfer gate answers for each distributor at the scenario's "today" (late 2026). */
@@ -41,10 +29,7 @@ export const HARBOR = 'harbor';
 export const HARBOR_DISTRIBUTORS: readonly DistributorSlug[] = ['rhein', 'mumbai'];
 
 /** Customer slugs: `<distributor>-c1`, `<distributor>-c2` for each distributor, then `harbor`. */
-export const CUSTOMER_SLUGS: readonly string[] = [
-  ...DISTRIBUTOR_SLUGS.flatMap((d) => [`${d}-c1`, `${d}-c2`]),
-  HARBOR,
-];
+export const CUSTOMER_SLUGS: readonly string[] = [...DISTRIBUTOR_SLUGS.flatMap((d) => [`${d}-c1`, `${d}-c2`]), HARBOR];
 
 function distributorPersonas(): Record<DistributorSlug, { admin: string; user: string }> {
   const out = {} as Record<DistributorSlug, { admin: string; user: string }>;

@@ -27,10 +27,7 @@ export async function main(): Promise<void> {
       counts[repo.metadata.tableName] = await repo.count();
     }
     printCounts(counts);
-    process.stdout.write(
-      `\nGet a token for any seeded user, e.g.:\n  npm run token -- ${PERSONAS.vendorAdmin}\n` +
-        `  npm run token -- ${PERSONAS.distributors.mumbai.admin}\n`,
-    );
+    process.stdout.write(`\nGet a token for any seeded user, e.g.:\n  npm run token -- ${PERSONAS.vendorAdmin}\n` + `  npm run token -- ${PERSONAS.distributors.mumbai.admin}\n`);
   } finally {
     await dataSource.destroy();
   }
@@ -50,7 +47,7 @@ function printCounts(counts: Record<string, number>): void {
 
 if (require.main === module) {
   main().catch((err) => {
-    process.stderr.write(`seed failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`seed failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
 }

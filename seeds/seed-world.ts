@@ -12,22 +12,7 @@ import { CustomerAccount } from '../src/modules/organization/customer-account.en
 import { Organization, organizationNameKey } from '../src/modules/organization/organization.entity';
 import { Product } from '../src/modules/product/product.entity';
 import { PortalUser } from '../src/modules/user/portal-user.entity';
-import {
-  computerId,
-  contractId,
-  DistributorSlug,
-  HARBOR,
-  HARBOR_DISTRIBUTORS,
-  LICENSE_CASES,
-  licenseId,
-  orgId,
-  PERSONAS,
-  PRODUCT_SKUS,
-  productId,
-  SEED_DATES,
-  userId,
-  VENDOR_SLUG,
-} from './personas';
+import { computerId, contractId, DistributorSlug, HARBOR, HARBOR_DISTRIBUTORS, LICENSE_CASES, licenseId, orgId, PERSONAS, PRODUCT_SKUS, productId, SEED_DATES, userId, VENDOR_SLUG } from './personas';
 
 /**
  * The seed world of docs/seed-world.md: the vendor, one distributor per case of
@@ -170,12 +155,7 @@ function distributor(
   };
 }
 
-function contract(
-  slug: string,
-  type: ContractType,
-  status: ContractStatus,
-  dates: { signedAt: string | null; effectiveFrom: string; expiresAt?: string; terminatedAt?: string },
-): ContractSpec {
+function contract(slug: string, type: ContractType, status: ContractStatus, dates: { signedAt: string | null; effectiveFrom: string; expiresAt?: string; terminatedAt?: string }): ContractSpec {
   const year = dates.effectiveFrom.slice(0, 4);
   return {
     type,
@@ -295,8 +275,15 @@ export const DISTRIBUTORS: DistributorSpec[] = [
 
 /** Served by rhein (ungated) and mumbai (gated): the same people seen through an open and a closed gate. */
 export const HARBOR_CUSTOMER: CustomerSpec = customer(
-  HARBOR, 'Harbor Logistics BV', 'NL', ['Waalhaven Zuidzijde 21', '3089 JH', 'Rotterdam'], '+31 10 555 40',
-  'Pieter de Vries', 'Sanne Bakker', 'HL', ['B0A1-C2D3-E4F5-0601', 'B0A1-C2D3-E4F5-0602'],
+  HARBOR,
+  'Harbor Logistics BV',
+  'NL',
+  ['Waalhaven Zuidzijde 21', '3089 JH', 'Rotterdam'],
+  '+31 10 555 40',
+  'Pieter de Vries',
+  'Sanne Bakker',
+  'HL',
+  ['B0A1-C2D3-E4F5-0601', 'B0A1-C2D3-E4F5-0602'],
 );
 
 const PRODUCTS: { sku: string; name: string; licenseModel: LicenseModel }[] = [
@@ -502,13 +489,7 @@ function addLicenses(w: World, secrets: SecretBox, d: DistributorSpec): void {
     validFrom,
     allocatedAt,
   });
-  const activate = (
-    n: number,
-    customerSlug: string,
-    computer: 1 | 2,
-    activatedAt: Date = T.activatedAt,
-    deactivatedAt: Date | null = null,
-  ) =>
+  const activate = (n: number, customerSlug: string, computer: 1 | 2, activatedAt: Date = T.activatedAt, deactivatedAt: Date | null = null) =>
     w.activation.push({
       id: seedId(`activation:${d.slug}:${n}:${computer}`),
       licenseId: licenseId(d.slug, n),

@@ -54,8 +54,7 @@ let bare: GraphQLSchema | undefined;
 
 /** The root types' descriptions (type-graphql makes the roots itself and takes none). */
 const ROOT_DESCRIPTIONS = {
-  Query:
-    'Reads. Every list and lookup holds only the rows the viewer reaches (an unreachable row is the same as a missing one: NOT_FOUND); each field of a row is ruled by its permission category.',
+  Query: 'Reads. Every list and lookup holds only the rows the viewer reaches (an unreachable row is the same as a missing one: NOT_FOUND); each field of a row is ruled by its permission category.',
   Mutation:
     'Writes. Each takes one input and returns a payload read back after the write; an Idempotency-Key header makes a retry safe. Refusals: FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (naming the field), CONFLICT (naming the rule).',
 };
@@ -71,13 +70,15 @@ let guarded: GraphQLSchema | undefined;
 /** The schema without the permission layer: for the SDL, the permission check, and the policy benchmark only. */
 export function buildBareSchema(): GraphQLSchema {
   bare ??= installGlobalIds(
-    describeRoots(buildSchemaSync({
-      resolvers: RESOLVERS,
-      orphanedTypes: [Node],
-      // Inputs are validated in the services (each problem named with its field); class-validator
-      // on every resolver call was measurable garbage on large lists.
-      validate: false,
-    })),
+    describeRoots(
+      buildSchemaSync({
+        resolvers: RESOLVERS,
+        orphanedTypes: [Node],
+        // Inputs are validated in the services (each problem named with its field); class-validator
+        // on every resolver call was measurable garbage on large lists.
+        validate: false,
+      }),
+    ),
   );
   return bare;
 }

@@ -27,11 +27,7 @@ const CLIENT_CODES = new Set<string>([
  * SQL, no path. Automatic persisted queries are on when the hub gives the store it resolves
  * hashes from before the limits (src/http/persisted-queries.ts); without one, a hash is refused.
  */
-export function createGraphQLServer(
-  config: HubConfig,
-  onInternalError: (error: unknown, requestId: string) => void,
-  persistedQueries?: PersistedQueryStore,
-): ApolloServer<RequestContext> {
+export function createGraphQLServer(config: HubConfig, onInternalError: (error: unknown, requestId: string) => void, persistedQueries?: PersistedQueryStore): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     schema: countResolvedFields(buildHubSchema()),
     persistedQueries: persistedQueries ? { cache: persistedQueries } : false,

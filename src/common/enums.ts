@@ -86,14 +86,7 @@ export enum AuditOutcome {
 }
 
 /** API key scopes (docs/access-policy.md, API keys); exposed as strings because GraphQL enum names cannot hold ':'. */
-export const API_KEY_SCOPES = [
-  'customers:read',
-  'licenses:read',
-  'licenses:write',
-  'personal_data:read',
-  'activation_keys:read',
-  'contracts:read',
-] as const;
+export const API_KEY_SCOPES = ['customers:read', 'licenses:read', 'licenses:write', 'personal_data:read', 'activation_keys:read', 'contracts:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 // The descriptions are what integrators read in their generated clients (tests/unit/schema-descriptions.test.ts).
@@ -121,7 +114,7 @@ registerEnumType(Role, {
 });
 registerEnumType(UserStatus, {
   name: 'UserStatus',
-  description: "Whether a person can sign in; only ACTIVE people can.",
+  description: 'Whether a person can sign in; only ACTIVE people can.',
   valuesConfig: {
     ACTIVE: { description: 'Signs in and acts by their role.' },
     DISABLED: { description: "Disabled by their organization's admin or VENDOR_ADMIN (disableUser); their API keys are revoked." },
@@ -131,7 +124,7 @@ registerEnumType(UserStatus, {
 });
 registerEnumType(LicenseModel, {
   name: 'LicenseModel',
-  description: "How a product is licensed.",
+  description: 'How a product is licensed.',
   valuesConfig: {
     PERPETUAL: { description: 'Bought once; a license may have no end (validUntil null).' },
     SUBSCRIPTION: { description: 'Paid per term; a license ends at validUntil.' },
@@ -144,7 +137,7 @@ registerEnumType(LicenseStatus, {
     REGISTERED: { description: 'Held by a distributor, not yet allocated to a customer.' },
     ALLOCATED: { description: 'Allocated to a customer (and maybe a licensee); can be activated within its seats.' },
     REVOKED: { description: 'Revoked by VENDOR_ADMIN; its activations ended. Final.' },
-    LAPSED: { description: "Its licensee withdrew consent: lapsed from the instant the withdrawal was received." },
+    LAPSED: { description: 'Its licensee withdrew consent: lapsed from the instant the withdrawal was received.' },
     EXPIRED: { description: 'validUntil has passed (derived at the instant of the request, never stored).' },
   },
 });
@@ -180,7 +173,7 @@ registerEnumType(TransferBasis, {
     DPF_CERTIFICATION: { description: 'A Data Privacy Framework certification in force (the U.S.).' },
     PRIVACY_SHIELD: { description: 'A Privacy Shield contract in force (only before 2020-07-16).' },
     NOT_REQUIRED: { description: 'No transfer happens: the viewer is the vendor, or reads its own organization.' },
-    NONE: { description: "No basis: the data is withheld (allowed is false; reason says why)." },
+    NONE: { description: 'No basis: the data is withheld (allowed is false; reason says why).' },
   },
 });
 registerEnumType(ActorType, {

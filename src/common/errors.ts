@@ -62,8 +62,7 @@ function locationsOf(nodes: readonly FieldNode[]): SourceLocation[] | undefined 
 
 export const notFound = (what: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const forbidden = (message = 'Not allowed') => new DomainError(ErrorCode.FORBIDDEN, message);
-export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
-  new DomainError(ErrorCode.CONFLICT, message, extra);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => new DomainError(ErrorCode.CONFLICT, message, extra);
 
 /** One input problem, named by its field path (e.g. "input.seats" or "first"). */
 export interface InputProblem {

@@ -4,9 +4,7 @@ import { NODE_TYPES, NodeType, toGlobalId } from './global-id';
 /** Rewrites `id` of every Node type to its opaque global id; checks NODE_TYPES is complete. */
 export function installGlobalIds(schema: GraphQLSchema): GraphQLSchema {
   const node = schema.getType('Node');
-  const implementers = Object.values(schema.getTypeMap()).filter(
-    (t): t is GraphQLObjectType => isObjectType(t) && t.getInterfaces().some((i) => i === node),
-  );
+  const implementers = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && t.getInterfaces().some((i) => i === node));
   const names = implementers.map((t) => t.name).sort();
   const expected = [...NODE_TYPES].sort();
   if (names.join() !== expected.join()) {

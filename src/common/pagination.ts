@@ -104,12 +104,7 @@ export function ConnectionOf<T extends object>(nodeType: ClassType<T>, name: str
  * when the query reads them: a dashboard asking for `nodes` of nested lists would otherwise
  * encode a cursor for every row of every page.
  */
-export function toConnection<T>(
-  rows: T[],
-  first: number,
-  cursorOf: (row: T) => CursorValues,
-  totalCount: () => Promise<number>,
-): Connection<T> {
+export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => CursorValues, totalCount: () => Promise<number>): Connection<T> {
   const page = rows.length > first ? rows.slice(0, first) : rows;
   return new PageConnection(page, rows.length > first, cursorOf, lazy(totalCount));
 }

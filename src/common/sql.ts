@@ -64,9 +64,7 @@ export interface ListQuery<E extends object = object> {
  * them with {@link companionOf}; a row without them (e.g. loaded by another path) falls back
  * to its loader.
  */
-export type Companion =
-  | { key: string; select: (row: string) => Sql }
-  | { key: string; entity: ClassType<object>; on: (row: string, alias: string) => Sql };
+export type Companion = { key: string; select: (row: string) => Sql } | { key: string; entity: ClassType<object>; on: (row: string, alias: string) => Sql };
 
 /** Companions live on the row under a symbol: invisible to GraphQL, JSON and TypeORM. */
 const COMPANIONS = Symbol('companions');
@@ -138,12 +136,7 @@ export class SqlRunner {
   }
 
   /** The same page for many parents in one statement; `parent` is the SQL expression of the parent id. */
-  async pages<E extends ObjectLiteral>(
-    list: ListQuery<E>,
-    parent: string,
-    parentIds: readonly string[],
-    page: PageArgs,
-  ): Promise<Map<string, E[]>> {
+  async pages<E extends ObjectLiteral>(list: ListQuery<E>, parent: string, parentIds: readonly string[], page: PageArgs): Promise<Map<string, E[]>> {
     const out = new Map<string, E[]>(parentIds.map((id) => [id, []]));
     if (parentIds.length === 0) return out;
     const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after, this.mysql)]);

@@ -74,17 +74,17 @@ export class ActorStatements {
     const org = this.dataSource.getMetadata(Organization);
     const contract = this.dataSource.getMetadata(Contract);
     const q = (name: string) => `\`${name}\``;
-    const columns = (alias: string, meta: EntityMetadata, prefix: string) =>
-      meta.columns.map((c) => `${alias}.${q(c.databaseName)} AS ${q(prefix + c.databaseName)}`).join(', ');
+    const columns = (alias: string, meta: EntityMetadata, prefix: string) => meta.columns.map((c) => `${alias}.${q(c.databaseName)} AS ${q(prefix + c.databaseName)}`).join(', ');
     const array = this.mysql ? 'JSON_ARRAYAGG' : 'json_group_array';
-    const object = (alias: string, names: readonly string[]) =>
-      `${this.mysql ? 'JSON_OBJECT' : 'json_object'}(${names.map((n) => `'${n}', ${alias}.${q(n)}`).join(', ')})`;
+    const object = (alias: string, names: readonly string[]) => `${this.mysql ? 'JSON_OBJECT' : 'json_object'}(${names.map((n) => `'${n}', ${alias}.${q(n)}`).join(', ')})`;
     // The CASE keeps the subqueries to distributors: other actors pay for the join only.
     const forDistributor = (subquery: string) => `CASE WHEN o.${q('kind')} = '${OrganizationKind.DISTRIBUTOR}' THEN (${subquery}) END`;
     const jurisdictions = `SELECT ${array}(${object('j', JURISDICTION_KEYS)}) FROM (${JURISDICTION_ROWS_SQL}) j`;
     const contracts =
-      `SELECT ${array}(${object('c', contract.columns.map((c) => c.databaseName))}) ` +
-      `FROM ${q(contract.tableName)} c WHERE c.${q('distributorId')} = o.${q('id')}`;
+      `SELECT ${array}(${object(
+        'c',
+        contract.columns.map((c) => c.databaseName),
+      )}) ` + `FROM ${q(contract.tableName)} c WHERE c.${q('distributorId')} = o.${q('id')}`;
     return (
       `SELECT ${columns('s', subject, 's__')}, ${columns('o', org, 'o__')}, ` +
       `${forDistributor(jurisdictions)} AS ${q('g__jurisdictions')}, ${forDistributor(contracts)} AS ${q('g__contracts')} ` +

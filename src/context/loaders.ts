@@ -42,31 +42,37 @@ export class Loaders {
 
   /** Rows by id under the list's conditions; an id the conditions exclude loads as null. */
   byId<E extends object>(entity: ClassType<E>, list: () => Omit<ListQuery<E>, 'sort'>, name = entity.name): DataLoader<string, E | null> {
-    return this.get(`byId:${name}`, () =>
-      new DataLoader<string, E | null>(async (ids) => {
-        const found = await this.sql.byIds(list(), ids);
-        return ids.map((id) => found.get(id) ?? null);
-      }),
+    return this.get(
+      `byId:${name}`,
+      () =>
+        new DataLoader<string, E | null>(async (ids) => {
+          const found = await this.sql.byIds(list(), ids);
+          return ids.map((id) => found.get(id) ?? null);
+        }),
     );
   }
 
   /** Rows grouped by a parent id (unpaginated short lists such as contracts or distributors). */
   group<E extends object>(name: string, list: () => ListQuery<E>, parent: string): DataLoader<string, E[]> {
-    return this.get(`group:${name}`, () =>
-      new DataLoader<string, E[]>(async (parentIds) => {
-        const pages = await this.sql.pages(list(), parent, parentIds, { first: 10_000, after: null });
-        return parentIds.map((id) => pages.get(id) ?? []);
-      }),
+    return this.get(
+      `group:${name}`,
+      () =>
+        new DataLoader<string, E[]>(async (parentIds) => {
+          const pages = await this.sql.pages(list(), parent, parentIds, { first: 10_000, after: null });
+          return parentIds.map((id) => pages.get(id) ?? []);
+        }),
     );
   }
 
   /** A value per parent id computed by one grouped query (seatsUsed, for instance). */
   valueOf<V>(name: string, batch: (ids: readonly string[]) => Promise<Map<string, V>>, fallback: V): DataLoader<string, V> {
-    return this.get(`value:${name}`, () =>
-      new DataLoader<string, V>(async (ids) => {
-        const values = await batch(ids);
-        return ids.map((id) => values.get(id) ?? fallback);
-      }),
+    return this.get(
+      `value:${name}`,
+      () =>
+        new DataLoader<string, V>(async (ids) => {
+          const values = await batch(ids);
+          return ids.map((id) => values.get(id) ?? fallback);
+        }),
     );
   }
 
@@ -87,11 +93,13 @@ export class Loaders {
       return Object.assign(loader, { cursorOf: (r: E) => cursorOf(query, r), query });
     }) as DataLoader<string, E[]> & { cursorOf: (r: E) => CursorValues; query: ListQuery<E> };
     const count = () =>
-      this.get(`count:${name}`, () =>
-        new DataLoader<string, number>(async (parentIds) => {
-          const found = await this.sql.counts(pages.query, parent, parentIds);
-          return parentIds.map((id) => found.get(id) ?? 0);
-        }),
+      this.get(
+        `count:${name}`,
+        () =>
+          new DataLoader<string, number>(async (parentIds) => {
+            const found = await this.sql.counts(pages.query, parent, parentIds);
+            return parentIds.map((id) => found.get(id) ?? 0);
+          }),
       ).load(parentId);
     return pages.load(parentId).then((rows) => toConnection(rows, page.first, pages.cursorOf, count));
   }
@@ -100,7 +108,12 @@ export class Loaders {
 /** A top-level list: one statement for the page, one for totalCount when asked. */
 export async function listPage<E extends object>(sql: SqlRunner, list: ListQuery<E>, page: PageArgs): Promise<Connection<E>> {
   const rows = await sql.page(list, page);
-  return toConnection(rows, page.first, (r) => cursorOf(list, r), () => sql.count(list));
+  return toConnection(
+    rows,
+    page.first,
+    (r) => cursorOf(list, r),
+    () => sql.count(list),
+  );
 }
 
 export { encodeCursor };

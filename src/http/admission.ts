@@ -56,7 +56,8 @@ export class Admission {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next.admit(); // the slot passes on: `running` stays
+      if (next)
+        next.admit(); // the slot passes on: `running` stays
       else this.running--;
     };
   }

@@ -144,7 +144,11 @@ function fastifyOptions(config: HubConfig, logger: Logger, transport: { secure: 
 }
 
 /** What the stages work with: authentication, limits, rate limit, turns, Apollo, metrics. */
-async function startServices(options: HubOptions, clock: () => Date, logger: Logger): Promise<PipelineDeps & { metrics: HubMetrics; admission: Admission; rateLimiter: RateLimiter; apollo: ApolloServer<RequestContext> }> {
+async function startServices(
+  options: HubOptions,
+  clock: () => Date,
+  logger: Logger,
+): Promise<PipelineDeps & { metrics: HubMetrics; admission: Admission; rateLimiter: RateLimiter; apollo: ApolloServer<RequestContext> }> {
   const { config, dataSource } = options;
   const metrics = new HubMetrics(dataSource);
   const rateLimiter = new RateLimiter(config.rateLimit);
@@ -186,9 +190,7 @@ async function startServices(options: HubOptions, clock: () => Date, logger: Log
 function purgeIdempotencyRecords(options: HubOptions, clock: () => Date, logger: Logger): () => Promise<unknown> {
   let purging: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    purging = inTransaction(options.dataSource, (manager) => purgeIdempotency(manager, clock())).catch((e) =>
-      logger.error({ err: (e as Error).message }, 'idempotency purge failed'),
-    );
+    purging = inTransaction(options.dataSource, (manager) => purgeIdempotency(manager, clock())).catch((e) => logger.error({ err: (e as Error).message }, 'idempotency purge failed'));
   }, options.idempotencyPurgeMs ?? IDEMPOTENCY_PURGE_MS);
   timer.unref();
   return () => {
@@ -229,7 +231,16 @@ function record(request: FastifyRequest, reply: FastifyReply, metrics: HubMetric
   metrics.duration.observe({ operation: outcome.operation ?? 'unknown' }, seconds);
   for (const code of outcome.codes ?? []) metrics.errors.inc({ code }, outcome.codeCounts?.get(code) ?? 1);
   logger.info(
-    { requestId: x.requestId, clientRequestId: x.clientRequestId ?? undefined, actorId: outcome.actorId, operation: outcome.operation, operationName: outcome.operationName, status, codes: outcome.codes, durationMs: Math.round(seconds * 1000) },
+    {
+      requestId: x.requestId,
+      clientRequestId: x.clientRequestId ?? undefined,
+      actorId: outcome.actorId,
+      operation: outcome.operation,
+      operationName: outcome.operationName,
+      status,
+      codes: outcome.codes,
+      durationMs: Math.round(seconds * 1000),
+    },
     'graphql request',
   );
 }

@@ -36,7 +36,9 @@ export function metricsRefusal(headers: IncomingHttpHeaders, config: Pick<HubCon
     return config.nodeEnv === 'production' ? { status: 403, message: 'metrics are closed in production unless METRICS_TOKEN is set' } : null;
   }
   const match = /^Bearer (\S+)$/i.exec(String(headers.authorization ?? '').trim());
-  const given = createHash('sha256').update(match?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(match?.[1] ?? '')
+    .digest();
   const expected = createHash('sha256').update(config.metricsToken).digest();
   return match && timingSafeEqual(given, expected) ? null : { status: 401, message: 'metrics need the bearer token of METRICS_TOKEN' };
 }

@@ -298,7 +298,7 @@ class EstimateWalk {
           part = this.field(selection, parentType);
           break;
         case Kind.INLINE_FRAGMENT:
-          part = this.selectionSet(selection.selectionSet, selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) ?? undefined : parentType);
+          part = this.selectionSet(selection.selectionSet, selection.typeCondition ? (this.schema.getType(selection.typeCondition.name.value) ?? undefined) : parentType);
           break;
         case Kind.FRAGMENT_SPREAD:
           part = this.fragment(selection.name.value);

@@ -25,6 +25,9 @@ export function createTransport(config: HubConfig, listener: RequestListener): {
 export function arrivedOverHttps(req: Pick<IncomingMessage, 'headers'>, config: HubConfig, secure: boolean): boolean {
   if (secure) return true;
   if (!config.trustProxy) return false;
-  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
+  const proto = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    .trim()
+    .toLowerCase();
   return proto === 'https';
 }

@@ -181,7 +181,10 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
           let erased: Due<PortalUser>[] = due;
           if (!options.dryRun) {
             erased = await erasePeople(manager, options.secrets, due);
-            await forgetIdempotencyAbout(manager, erased.map((d) => d.row.id));
+            await forgetIdempotencyAbout(
+              manager,
+              erased.map((d) => d.row.id),
+            );
           }
           await run.add(manager, erased.length, 0);
           return { last: people.at(-1)?.id, items: erased.map((d) => item('PortalUser', d.row.id, d.deadline)) };
@@ -192,7 +195,10 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
         let erased: Due<Computer>[] = due;
         if (!options.dryRun) {
           erased = await eraseComputers(manager, options.secrets, due);
-          await forgetIdempotencyAbout(manager, erased.map((d) => d.row.id));
+          await forgetIdempotencyAbout(
+            manager,
+            erased.map((d) => d.row.id),
+          );
         }
         await run.add(manager, 0, erased.length);
         return { last: computers.at(-1)?.id, items: erased.map((d) => item('Computer', d.row.id, d.deadline)) };
@@ -228,10 +234,11 @@ function inBatch<T>(options: RetentionOptions, work: (manager: EntityManager) =>
 }
 
 async function nextPeople(manager: EntityManager, after: string, size: number, lock: boolean): Promise<PortalUser[]> {
-  const ids: { id: string }[] = await manager.query(
-    `SELECT id FROM \`portal_user\` WHERE id > ? AND status <> ? ORDER BY id LIMIT ?${lock ? forUpdate(manager) : ''}`,
-    [after, UserStatus.ERASED, size],
-  );
+  const ids: { id: string }[] = await manager.query(`SELECT id FROM \`portal_user\` WHERE id > ? AND status <> ? ORDER BY id LIMIT ?${lock ? forUpdate(manager) : ''}`, [
+    after,
+    UserStatus.ERASED,
+    size,
+  ]);
   if (!ids.length) return [];
   return manager.find(PortalUser, { where: { id: In(ids.map((r) => String(r.id))) }, order: { id: 'ASC' } });
 }
@@ -256,7 +263,10 @@ async function peopleDeadlines(manager: EntityManager, people: PortalUser[], yea
   const byThem = await manager.findBy(Activation, { activatedById: In(ids) });
   // A licensee's perpetual license is in force while any activation of it is active.
   const ofTheirLicenses = asLicensee.length ? await manager.findBy(Activation, { licenseId: In(asLicensee.map((l) => l.id)) }) : [];
-  const licenses = await licensesById(manager, byThem.map((a) => a.licenseId));
+  const licenses = await licensesById(
+    manager,
+    byThem.map((a) => a.licenseId),
+  );
   return people.map((person) => {
     const ties = new Map<string, Tie>();
     for (const l of asLicensee.filter((x) => x.licenseeId === person.id)) {
@@ -278,7 +288,10 @@ async function peopleDeadlines(manager: EntityManager, people: PortalUser[], yea
 async function computerDeadlines(manager: EntityManager, computers: Computer[], years: number): Promise<Due<Computer>[]> {
   if (!computers.length) return [];
   const activations = await manager.findBy(Activation, { computerId: In(computers.map((c) => c.id)) });
-  const licenses = await licensesById(manager, activations.map((a) => a.licenseId));
+  const licenses = await licensesById(
+    manager,
+    activations.map((a) => a.licenseId),
+  );
   return computers.map((computer) => {
     const ties = new Map<string, Tie>();
     for (const a of activations.filter((x) => x.computerId === computer.id)) {
@@ -310,12 +323,7 @@ async function eraseComputers(manager: EntityManager, secrets: SecretBox, due: D
   const done: Due<Computer>[] = [];
   for (const d of due) {
     const alias = pseudonym(secrets, 'Computer', d.row.id);
-    const result = await manager
-      .createQueryBuilder()
-      .update(Computer)
-      .set({ name: alias, hostId: alias })
-      .where('id = :id AND hostId <> :alias', { id: d.row.id, alias })
-      .execute();
+    const result = await manager.createQueryBuilder().update(Computer).set({ name: alias, hostId: alias }).where('id = :id AND hostId <> :alias', { id: d.row.id, alias }).execute();
     if (result.affected) done.push(d);
   }
   return done;
@@ -365,10 +373,7 @@ class RunRecord {
 
   private fields(): string[] {
     if (this.options.dryRun) return [];
-    return [
-      ...(this.people ? ['PortalUser.email', 'PortalUser.name', 'PortalUser.phone'] : []),
-      ...(this.computers ? ['Computer.hostId', 'Computer.name'] : []),
-    ];
+    return [...(this.people ? ['PortalUser.email', 'PortalUser.name', 'PortalUser.phone'] : []), ...(this.computers ? ['Computer.hostId', 'Computer.name'] : [])];
   }
 
   private async save(manager: EntityManager, finishedAt: Date | null): Promise<void> {

@@ -32,10 +32,7 @@ export function policyFacts(ctx: RequestContext): PolicyFacts | Promise<PolicyFa
   const cached = (ctx as WithFacts)[FACTS];
   if (cached) return cached;
   return ctx.once('policy:facts', async () => {
-    const [relations, gate] = await Promise.all([
-      viewerRelations(ctx),
-      ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR ? viewerGate(ctx) : null,
-    ]);
+    const [relations, gate] = await Promise.all([viewerRelations(ctx), ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR ? viewerGate(ctx) : null]);
     const facts = { relations, gate };
     (ctx as WithFacts)[FACTS] = facts;
     return facts;

@@ -99,13 +99,9 @@ function gateClosedMessage(gate: TransferDecision<Contract>): string {
 
 export const PUBLIC = rule('PUBLIC', { cache: 'no_cache' })(() => true);
 
-export const CONTACT = decide<Organization>('CONTACT', (ctx, org, info) =>
-  personalData(ctx, { type: 'Organization', id: org.id, organizationId: org.id, organizationKind: org.kind }, info, true),
-);
+export const CONTACT = decide<Organization>('CONTACT', (ctx, org, info) => personalData(ctx, { type: 'Organization', id: org.id, organizationId: org.id, organizationKind: org.kind }, info, true));
 
-export const PERSONAL_USER = decide<PortalUser>('PERSONAL_USER', (ctx, user, info) =>
-  personalData(ctx, { type: 'PortalUser', id: user.id, organizationId: user.organizationId }, info, false),
-);
+export const PERSONAL_USER = decide<PortalUser>('PERSONAL_USER', (ctx, user, info) => personalData(ctx, { type: 'PortalUser', id: user.id, organizationId: user.organizationId }, info, false));
 
 export const PERSONAL_LICENSEE = decide<License>('PERSONAL_LICENSEE', async (ctx, license, info) => {
   if (!license.licenseeId) return true;
@@ -153,9 +149,7 @@ export const CONTRACT = decide<Contract>('CONTRACT', (ctx, contract, info) => {
 
 /** AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER, as users (an API key acts as VENDOR_STAFF at most). */
 export const AUDIT = decide<unknown>('AUDIT', (ctx, _p, info) =>
-  ctx.actor.scopes === null && (ctx.actor.role === Role.VENDOR_ADMIN || ctx.actor.role === Role.PRIVACY_OFFICER)
-    ? true
-    : forbidden(info, 'the audit record is for VENDOR_ADMIN and PRIVACY_OFFICER'),
+  ctx.actor.scopes === null && (ctx.actor.role === Role.VENDOR_ADMIN || ctx.actor.role === Role.PRIVACY_OFFICER) ? true : forbidden(info, 'the audit record is for VENDOR_ADMIN and PRIVACY_OFFICER'),
 );
 
 /** CREDENTIAL: an organization's admin for its own keys; VENDOR_ADMIN. Never an API key. */
@@ -174,9 +168,7 @@ export const CUSTOMER_LIST = decide<unknown>('CUSTOMER_LIST', (ctx, _p, info) =>
 });
 
 /** Query.licenses: every role reaches its own licenses; keys need licenses:read. */
-export const LICENSE_LIST = decide<unknown>('LICENSE_LIST', (ctx, _p, info) =>
-  hasScope(ctx.actor, 'licenses:read') ? true : forbidden(info, 'the API key lacks the scope licenses:read'),
-);
+export const LICENSE_LIST = decide<unknown>('LICENSE_LIST', (ctx, _p, info) => (hasScope(ctx.actor, 'licenses:read') ? true : forbidden(info, 'the API key lacks the scope licenses:read')));
 
 /** Query.contracts: vendor roles and distributors; a customer can never read contracts. */
 export const CONTRACT_LIST = decide<unknown>('CONTRACT_LIST', (ctx, _p, info) => {
@@ -216,15 +208,18 @@ const isUser = (ctx: RequestContext) => ctx.actor.scopes === null && !!ctx.actor
  * withdrawConsent, exportPersonalData: the person for themself (input.userId omitted or their
  * own), or the PRIVACY_OFFICER for anyone. Users only: an API key never acts for a person.
  */
-export const SELF_OR_PRIVACY_OFFICER = rule('SELF_OR_PRIVACY_OFFICER', { cache: 'no_cache' })(
-  (_p: unknown, args: { input?: { userId?: string | null } }, ctx: RequestContext, info: GraphQLResolveInfo) => {
-    if (!isUser(ctx)) return refuse(info, 'API keys never act for a person');
-    if (ctx.actor.role === Role.PRIVACY_OFFICER) return true;
-    const target = args.input?.userId;
-    if (target == null || fromGlobalIdOf('PortalUser', target) === ctx.actor.userId) return true;
-    return refuse(info, 'only for yourself, or by the PRIVACY_OFFICER');
-  },
-);
+export const SELF_OR_PRIVACY_OFFICER = rule('SELF_OR_PRIVACY_OFFICER', { cache: 'no_cache' })((
+  _p: unknown,
+  args: { input?: { userId?: string | null } },
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+) => {
+  if (!isUser(ctx)) return refuse(info, 'API keys never act for a person');
+  if (ctx.actor.role === Role.PRIVACY_OFFICER) return true;
+  const target = args.input?.userId;
+  if (target == null || fromGlobalIdOf('PortalUser', target) === ctx.actor.userId) return true;
+  return refuse(info, 'only for yourself, or by the PRIVACY_OFFICER');
+});
 
 /** rectifyPersonalData, runRetention: the data protection officer, as a user. */
 export const PRIVACY_OFFICER_ONLY = decide<unknown>('PRIVACY_OFFICER_ONLY', (ctx, _p, info) =>
@@ -233,9 +228,7 @@ export const PRIVACY_OFFICER_ONLY = decide<unknown>('PRIVACY_OFFICER_ONLY', (ctx
 
 /** recordConsent: new consent of a withdrawn person is recorded by the vendor (PRIVACY_OFFICER or VENDOR_ADMIN). */
 export const PRIVACY_OFFICER_OR_VENDOR_ADMIN = decide<unknown>('PRIVACY_OFFICER_OR_VENDOR_ADMIN', (ctx, _p, info) =>
-  isUser(ctx) && (ctx.actor.role === Role.PRIVACY_OFFICER || ctx.actor.role === Role.VENDOR_ADMIN)
-    ? true
-    : refuse(info, 'only the PRIVACY_OFFICER or VENDOR_ADMIN may do this'),
+  isUser(ctx) && (ctx.actor.role === Role.PRIVACY_OFFICER || ctx.actor.role === Role.VENDOR_ADMIN) ? true : refuse(info, 'only the PRIVACY_OFFICER or VENDOR_ADMIN may do this'),
 );
 
 /** updateMyProfile: any user, for themself; never an API key. */
@@ -296,13 +289,11 @@ export const UPDATE_ORGANIZATION = rule('UPDATE_ORGANIZATION', { cache: 'no_cach
 });
 
 /** inviteUser, createApiKey: for input.organizationId, its own admin or VENDOR_ADMIN. */
-export const ORGANIZATION_ADMIN_FOR_OWN = rule('ORGANIZATION_ADMIN_FOR_OWN', { cache: 'no_cache' })(
-  (_p: unknown, args: ManagementArgs, ctx: RequestContext, info: GraphQLResolveInfo) => {
-    if (!isUser(ctx)) return refuse(info, 'API keys never manage users or keys');
-    if (ctx.actor.role === Role.VENDOR_ADMIN) return true;
-    return ORGANIZATION_ADMINS.has(ctx.actor.role) && ownOrganizationArg(ctx, args) ? true : refuse(info, "only VENDOR_ADMIN or the organization's own admin");
-  },
-);
+export const ORGANIZATION_ADMIN_FOR_OWN = rule('ORGANIZATION_ADMIN_FOR_OWN', { cache: 'no_cache' })((_p: unknown, args: ManagementArgs, ctx: RequestContext, info: GraphQLResolveInfo) => {
+  if (!isUser(ctx)) return refuse(info, 'API keys never manage users or keys');
+  if (ctx.actor.role === Role.VENDOR_ADMIN) return true;
+  return ORGANIZATION_ADMINS.has(ctx.actor.role) && ownOrganizationArg(ctx, args) ? true : refuse(info, "only VENDOR_ADMIN or the organization's own admin");
+});
 
 /**
  * updateUser, disableUser, revokeApiKey: VENDOR_ADMIN or an organization's admin. The target is

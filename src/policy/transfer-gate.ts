@@ -37,10 +37,7 @@ export interface GateDistributor {
   processingCountries: string[];
 }
 
-export type GateContract = Pick<
-  Contract,
-  'id' | 'type' | 'status' | 'signedAt' | 'effectiveFrom' | 'expiresAt' | 'terminatedAt' | 'documentRef'
->;
+export type GateContract = Pick<Contract, 'id' | 'type' | 'status' | 'signedAt' | 'effectiveFrom' | 'expiresAt' | 'terminatedAt' | 'documentRef'>;
 
 export interface TransferDecision<C> {
   allowed: boolean;
@@ -78,13 +75,7 @@ export interface JurisdictionJson {
  * DPA, then DPF certification, then the bases that have an end date in law. Among contracts
  * of one type, the one that lasts longest, then the latest effective, then the smallest id.
  */
-export const BASIS_PREFERENCE: readonly ContractType[] = [
-  ContractType.SCC_2021,
-  ContractType.DPA,
-  ContractType.DPF_CERTIFICATION,
-  ContractType.SCC_2010,
-  ContractType.PRIVACY_SHIELD,
-];
+export const BASIS_PREFERENCE: readonly ContractType[] = [ContractType.SCC_2021, ContractType.DPA, ContractType.DPF_CERTIFICATION, ContractType.SCC_2010, ContractType.PRIVACY_SHIELD];
 
 const BASIS_OF_CONTRACT: Record<ContractType, TransferBasis> = {
   [ContractType.SCC_2021]: TransferBasis.SCC_2021,
@@ -144,12 +135,7 @@ export function contractStatusAt(contract: Pick<GateContract, 'status' | 'signed
  * The transfer gate (GDPR Chapter V, policy P4): may personal data flow to this distributor at
  * `at`? Pure: no I/O, no clock; never throws (an unexpected input is a denial).
  */
-export function decideTransfer<C extends GateContract>(
-  distributor: GateDistributor,
-  contracts: C[],
-  data: JurisdictionData,
-  at: Date,
-): TransferDecision<C> {
+export function decideTransfer<C extends GateContract>(distributor: GateDistributor, contracts: C[], data: JurisdictionData, at: Date): TransferDecision<C> {
   try {
     return decide(distributor, contracts, data, at);
   } catch (e) {
@@ -221,19 +207,12 @@ type Outcome<C> =
     }
   | { kind: 'DENIED'; country: string; reason: string; contract: C | null };
 
-function decide<C extends GateContract>(
-  distributor: GateDistributor,
-  contracts: C[],
-  data: JurisdictionData,
-  atDate: Date,
-): TransferDecision<C> {
+function decide<C extends GateContract>(distributor: GateDistributor, contracts: C[], data: JurisdictionData, atDate: Date): TransferDecision<C> {
   const at = ms(atDate);
   if (at === null) return denied<C>('the instant of the request is not a valid date', null);
   const countries = countriesOf(distributor);
   if (countries.length === 0) return denied<C>('no country of the distributor is known', null);
-  const own = (Array.isArray(contracts) ? contracts : []).filter(
-    (c): c is C => !!c && typeof c === 'object' && Object.hasOwn(BASIS_OF_CONTRACT, c.type),
-  );
+  const own = (Array.isArray(contracts) ? contracts : []).filter((c): c is C => !!c && typeof c === 'object' && Object.hasOwn(BASIS_OF_CONTRACT, c.type));
   const outcomes = countries.map((country) => evaluateCountry(country, own, data, at));
 
   const refused = outcomes.filter((o): o is Extract<Outcome<C>, { kind: 'DENIED' }> => o.kind === 'DENIED');
@@ -261,7 +240,10 @@ function denied<C>(reason: string, contract: C | null): TransferDecision<C> {
 /** Domicile plus every processing country, upper-case, deduplicated, sorted. */
 function countriesOf(distributor: GateDistributor): string[] {
   const all = [distributor?.country, ...(Array.isArray(distributor?.processingCountries) ? distributor.processingCountries : [])];
-  const codes = all.filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+  const codes = all
+    .filter((c): c is string => typeof c === 'string')
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c !== '');
   return [...new Set(codes)].sort();
 }
 
@@ -331,9 +313,7 @@ function deniedCountry<C extends GateContract>(
     const ruleText = rule ? windowProblem(rule.validFrom, rule.validUntil, `adequacy decision ${rule.legalAct ?? ''}`.trim(), at) : null;
     return { contract: c, rank: 1, text: ruleText ?? 'is not a valid basis', end: 0 };
   });
-  diagnoses.sort(
-    (a, b) => a.rank - b.rank || b.end - a.end || preference(a.contract) - preference(b.contract) || byEffectiveThenId(a.contract, b.contract),
-  );
+  diagnoses.sort((a, b) => a.rank - b.rank || b.end - a.end || preference(a.contract) - preference(b.contract) || byEffectiveThenId(a.contract, b.contract));
   const closest = diagnoses[0];
   if (closest) {
     return { kind: 'DENIED', country, contract: closest.contract, reason: `${country}: ${closest.contract.type} contract ${refOf(closest.contract)} ${closest.text}` };
@@ -380,7 +360,10 @@ function contractProblem(c: GateContract, at: number | null): Omit<Diagnosis<nev
   if (from === null) return { rank: 4, text: 'has no valid effective date', end: 0 };
   if (at < from) return { rank: 2, text: `is not yet effective (from ${formatDay(new Date(from))})`, end: 0 };
   const ended: { at: number; text: string }[] = [];
-  for (const [value, verb] of [[c.expiresAt, 'expired'], [c.terminatedAt, 'terminated']] as const) {
+  for (const [value, verb] of [
+    [c.expiresAt, 'expired'],
+    [c.terminatedAt, 'terminated'],
+  ] as const) {
     if (value === null || value === undefined) continue;
     const t = ms(value);
     if (t === null) return { rank: 4, text: `has an invalid ${verb === 'expired' ? 'expiry' : 'termination'} date`, end: 0 };
@@ -422,9 +405,7 @@ function covers(m: TransferMechanismData, country: string): boolean {
 }
 
 function preferred<C extends GateContract>(candidates: C[]): C | null {
-  const sorted = [...candidates].sort(
-    (a, b) => preference(a) - preference(b) || endOf(b) - endOf(a) || byEffectiveThenId(a, b),
-  );
+  const sorted = [...candidates].sort((a, b) => preference(a) - preference(b) || endOf(b) - endOf(a) || byEffectiveThenId(a, b));
   return sorted[0] ?? null;
 }
 
@@ -495,8 +476,7 @@ function norm(country: unknown): string {
 /** Epoch milliseconds, or null; accepts a Date of any realm (no instanceof). */
 function ms(d: Date | string | null | undefined): number | null {
   if (d === null || d === undefined) return null;
-  const t =
-    typeof d === 'string' ? Date.parse(d) : typeof (d as Partial<Date>).getTime === 'function' ? Number(d.getTime()) : NaN;
+  const t = typeof d === 'string' ? Date.parse(d) : typeof (d as Partial<Date>).getTime === 'function' ? Number(d.getTime()) : NaN;
   return Number.isFinite(t) ? t : null;
 }
 

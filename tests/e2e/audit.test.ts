@@ -276,7 +276,7 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
   });
 
   describe('filters', () => {
-    it('actorId: only that actor\'s events', async () => {
+    it("actorId: only that actor's events", async () => {
       const rhein = await events({ actorId: userGid(RHEIN) });
       const mumbai = await events({ actorId: userGid(MUMBAI) });
       expect(rhein.length).toBeGreaterThan(0);
@@ -291,9 +291,7 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
       const subject = userGid(PERSONAS.customer(HARBOR).admin);
       const list = await events({ subjectId: subject });
       expect(list.every((e) => e.subjectId === subject)).toBe(true);
-      expect(new Set(list.map((e) => `${e.actorOrganization?.name}:${e.outcome}`))).toEqual(
-        new Set(['Rhein Security GmbH:ALLOWED', 'Mumbai CCTV Pvt Ltd:DENIED', 'MOBOTIX AG:ALLOWED']),
-      );
+      expect(new Set(list.map((e) => `${e.actorOrganization?.name}:${e.outcome}`))).toEqual(new Set(['Rhein Security GmbH:ALLOWED', 'Mumbai CCTV Pvt Ltd:DENIED', 'MOBOTIX AG:ALLOWED']));
       const all = await events();
       expect(list).toHaveLength(all.filter((e) => e.subjectId === subject).length);
     });
@@ -355,9 +353,13 @@ describe(`the audit record of personal-data reads (${ON_MYSQL ? 'MariaDB' : 'emb
       for (const e of rheins) expect({ actorId: e.actorId, clientRequestId: e.clientRequestId }).toEqual({ actorId: userGid(RHEIN), clientRequestId: mumbai.requestId });
     });
 
-    it('write events hold both ids too: updateMyProfile records profile.updated with the response\'s x-request-id and the client\'s id', async () => {
+    it("write events hold both ids too: updateMyProfile records profile.updated with the response's x-request-id and the client's id", async () => {
       const person = await hub.as(PERSONAS.customer('rhein-c2').user);
-      const r = await person.gql(`mutation($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { user { phone } } }`, { input: { phone: '+49 30 555 01-77' } }, { 'x-request-id': 'profile-change-1' });
+      const r = await person.gql(
+        `mutation($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { user { phone } } }`,
+        { input: { phone: '+49 30 555 01-77' } },
+        { 'x-request-id': 'profile-change-1' },
+      );
       expect(r.body.errors).toBeUndefined();
       const written = (await events({ actorId: userGid(PERSONAS.customer('rhein-c2').user), action: 'profile.updated' })).filter((e) => e.clientRequestId === 'profile-change-1');
       expect(written.map((e) => e.requestId)).toEqual([r.headers.get('x-request-id')]);

@@ -86,7 +86,7 @@ describe(`authentication in one statement, with a distributor's gate facts (${ON
     expect(user!.subject).toStrictEqual(await hub.dataSource.getRepository(PortalUser).findOneByOrFail({ id: userId(PERSONAS.distributors.mumbai.admin) }));
   });
 
-  it.each(DISTRIBUTOR_SLUGS)('carries %s\'s gate facts equal, field by field, to what the gate loaded before', async (slug) => {
+  it.each(DISTRIBUTOR_SLUGS)("carries %s's gate facts equal, field by field, to what the gate loaded before", async (slug) => {
     const actor = await authenticator.authenticate(await bearer(PERSONAS.distributors[slug].admin), hub.now);
     const loaded = await factsAsLoaded(slug);
     expect(actor.gateFacts).toStrictEqual(loaded);

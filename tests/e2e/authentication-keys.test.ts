@@ -26,9 +26,7 @@ describe('JWT verification with public keys', () => {
 
   /** A token with exactly these time claims (no exp unless given), for the claim rules on every verification path. */
   async function timed(hub: TestHub, key: KeyObject, alg: string, claims: { iat?: number; exp?: number }, kid?: string): Promise<string> {
-    return new SignJWT({ sub: userId(PERSONAS.vendorAdmin), iss: hub.config.jwt.issuer, aud: hub.config.jwt.audience, ...claims })
-      .setProtectedHeader({ alg, ...(kid ? { kid } : {}) })
-      .sign(key);
+    return new SignJWT({ sub: userId(PERSONAS.vendorAdmin), iss: hub.config.jwt.issuer, aud: hub.config.jwt.audience, ...claims }).setProtectedHeader({ alg, ...(kid ? { kid } : {}) }).sign(key);
   }
 
   /** Without exp, with exp 10^15, issued ten years ahead: 401 UNAUTHENTICATED naming the rule. */

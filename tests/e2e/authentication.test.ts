@@ -57,9 +57,7 @@ describe('authentication over POST /graphql', () => {
   const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
   /** A user token as the product issues it, with parts overridable to break one check at a time. */
-  function signUserToken(
-    opts: { sub?: string | null; iss?: string; aud?: string; exp?: Date; iat?: Date; alg?: string; key?: Uint8Array } = {},
-  ): Promise<string> {
+  function signUserToken(opts: { sub?: string | null; iss?: string; aud?: string; exp?: Date; iat?: Date; alg?: string; key?: Uint8Array } = {}): Promise<string> {
     const iat = opts.iat ?? hub.now;
     let jwt = new SignJWT({})
       .setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT' })

@@ -164,9 +164,13 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
         const r = await ask(mumbai, NODE_QUERY, { id: gid(type, uuid) });
         expect({ type, data: r.body.data, codes: errorCodes(r) }).toEqual({ type, data: { node: null }, codes: ['NOT_FOUND'] });
       }
-      const r = await ask(mumbai, `query($id: ID!) { organization(id: $id) { name distributors { name } licenses { totalCount nodes { distributor { name } } } computers { totalCount nodes { os } } } }`, {
-        id: gid('Organization', orgId(HARBOR)),
-      });
+      const r = await ask(
+        mumbai,
+        `query($id: ID!) { organization(id: $id) { name distributors { name } licenses { totalCount nodes { distributor { name } } } computers { totalCount nodes { os } } } }`,
+        {
+          id: gid('Organization', orgId(HARBOR)),
+        },
+      );
       expect(r.body.errors).toBeUndefined();
       expect(r.body.data.organization.name).toBe(HARBOR_CUSTOMER.name);
       expect(r.body.data.organization.distributors).toEqual([{ name: 'Mumbai CCTV Pvt Ltd' }]);
@@ -226,7 +230,7 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
       expectGated(r, ['nodes.0.email', 'nodes.1.email', 'nodes.2.email']);
     });
 
-    it("node(id) of a gated customer organization: name answers, its contact data (email, phone, address) is gated", async () => {
+    it('node(id) of a gated customer organization: name answers, its contact data (email, phone, address) is gated', async () => {
       const id = gid('Organization', orgId('mumbai-c1'));
       const r = await ask(mumbai, `query($id: ID!) { node(id: $id) { ... on Organization { name kind country email phone address { street city } } } }`, { id });
       expect(r.body.data).toEqual({ node: { name: 'Deccan Retail Pvt Ltd', kind: 'CUSTOMER', country: 'IN', email: null, phone: null, address: null } });
@@ -276,22 +280,18 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     });
 
     it('computer → organization → users → email: gated', async () => {
-      const r = await ask(
-        mumbai,
-        `query($id: ID!) { node(id: $id) { ... on Computer { os organization { name email users { nodes { email phone } } } } } }`,
-        { id: gid('Computer', computerId('mumbai-c1', 1)) },
-      );
+      const r = await ask(mumbai, `query($id: ID!) { node(id: $id) { ... on Computer { os organization { name email users { nodes { email phone } } } } } }`, {
+        id: gid('Computer', computerId('mumbai-c1', 1)),
+      });
       expect(r.body.data.node.organization.name).toBe('Deccan Retail Pvt Ltd');
       expect(r.body.data.node.organization.users.nodes).toHaveLength(2);
       expectGated(r, ['node.organization.email', 'node.organization.users.nodes.0.email', 'node.organization.users.nodes.1.phone']);
     });
 
-    it('computer → activations → activatedBy, and a customer\'s computers → name/hostId: gated', async () => {
-      const r = await ask(
-        mumbai,
-        `query($id: ID!) { organization(id: $id) { computers { totalCount nodes { os name hostId activations { nodes { activatedBy { email } } } } } } }`,
-        { id: gid('Organization', orgId('mumbai-c2')) },
-      );
+    it("computer → activations → activatedBy, and a customer's computers → name/hostId: gated", async () => {
+      const r = await ask(mumbai, `query($id: ID!) { organization(id: $id) { computers { totalCount nodes { os name hostId activations { nodes { activatedBy { email } } } } } } }`, {
+        id: gid('Organization', orgId('mumbai-c2')),
+      });
       expect(r.body.data.organization.computers.totalCount).toBe(2);
       expectGated(r, ['organization.computers.nodes.0.name', 'organization.computers.nodes.0.hostId', 'organization.computers.nodes.0.activations.nodes.0.activatedBy']);
     });
@@ -314,10 +314,7 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     });
 
     it('customers → licenses → activations → computer → organization → email / activatedBy (a long way round): gated', async () => {
-      const r = await ask(
-        mumbai,
-        `{ customers { nodes { licenses { nodes { activations { nodes { activatedBy { email } computer { hostId organization { email phone } } } } } } } } }`,
-      );
+      const r = await ask(mumbai, `{ customers { nodes { licenses { nodes { activations { nodes { activatedBy { email } computer { hostId organization { email phone } } } } } } } } }`);
       expectGated(r, []);
       expect(errorPaths(r, 'TRANSFER_BASIS_REQUIRED').length).toBeGreaterThan(10);
     });
@@ -333,7 +330,7 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
 
   // -------------------------------------------------------------------------------------------
   describe('counts and filters cannot widen the rows (admin@rhein.example)', () => {
-    it('licenses totalCount counts only rhein\'s 10 licenses (not all 110)', async () => {
+    it("licenses totalCount counts only rhein's 10 licenses (not all 110)", async () => {
       const r = await ask(rhein, `{ licenses(first: 100) { totalCount nodes { distributor { name } } } }`);
       expect(r.body.errors).toBeUndefined();
       expect(r.body.data.licenses.totalCount).toBe(10);
@@ -382,11 +379,9 @@ describe(`bypass attempts (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     });
 
     it("nested connections count only reachable rows: the vendor's users and another distributor's customers are not counted", async () => {
-      const r = await ask(
-        rhein,
-        `query($v: ID!) { organization(id: $v) { name users { totalCount } customers { totalCount } licenses { totalCount } } }`,
-        { v: gid('Organization', orgId('mobotix')) },
-      );
+      const r = await ask(rhein, `query($v: ID!) { organization(id: $v) { name users { totalCount } customers { totalCount } licenses { totalCount } } }`, {
+        v: gid('Organization', orgId('mobotix')),
+      });
       expect(r.body.data.organization).toEqual({ name: 'MOBOTIX AG', users: { totalCount: 0 }, customers: { totalCount: 0 }, licenses: { totalCount: 0 } });
     });
   });

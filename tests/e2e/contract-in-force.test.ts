@@ -61,19 +61,41 @@ describe(`"in force": the filter, the field and the gate agree (${ON_MYSQL ? 'Ma
   it('for the 8 seed contracts and rows written by earlier versions (future signature, future termination stored TERMINATED, a type past its cut-off), at every boundary', async () => {
     // Rows the API now refuses or writes differently, as the old code wrote them.
     await distributorWith('MX', 'Legacy Termination SA', {
-      type: ContractType.SCC_2021, status: ContractStatus.TERMINATED, signedAt: D('2026-01-01'), effectiveFrom: D('2026-01-01'), terminatedAt: D('2027-02-01'), documentRef: 'L-TERMINATED-AHEAD',
+      type: ContractType.SCC_2021,
+      status: ContractStatus.TERMINATED,
+      signedAt: D('2026-01-01'),
+      effectiveFrom: D('2026-01-01'),
+      terminatedAt: D('2027-02-01'),
+      documentRef: 'L-TERMINATED-AHEAD',
     });
     await distributorWith('ZA', 'Legacy Signature Pty', {
-      type: ContractType.SCC_2021, status: ContractStatus.SIGNED, signedAt: D('2026-12-20'), effectiveFrom: D('2026-01-01'), documentRef: 'L-SIGNED-AHEAD',
+      type: ContractType.SCC_2021,
+      status: ContractStatus.SIGNED,
+      signedAt: D('2026-12-20'),
+      effectiveFrom: D('2026-01-01'),
+      documentRef: 'L-SIGNED-AHEAD',
     });
     await distributorWith('KE', 'Scheduled End Ltd', {
-      type: ContractType.DPA, status: ContractStatus.SIGNED, signedAt: D('2025-03-01'), effectiveFrom: D('2025-03-01'), terminatedAt: D('2027-01-15'), documentRef: 'L-SCHEDULED',
+      type: ContractType.DPA,
+      status: ContractStatus.SIGNED,
+      signedAt: D('2025-03-01'),
+      effectiveFrom: D('2025-03-01'),
+      terminatedAt: D('2027-01-15'),
+      documentRef: 'L-SCHEDULED',
     });
     await distributorWith('NG', 'Late Old Clauses Ltd', {
-      type: ContractType.SCC_2010, status: ContractStatus.SIGNED, signedAt: D('2023-03-01'), effectiveFrom: D('2023-03-01'), documentRef: 'L-SCC2010-LATE',
+      type: ContractType.SCC_2010,
+      status: ContractStatus.SIGNED,
+      signedAt: D('2023-03-01'),
+      effectiveFrom: D('2023-03-01'),
+      documentRef: 'L-SCC2010-LATE',
     });
     await distributorWith('US', 'Late Shield Inc.', {
-      type: ContractType.PRIVACY_SHIELD, status: ContractStatus.SIGNED, signedAt: D('2021-01-01'), effectiveFrom: D('2021-01-01'), documentRef: 'L-SHIELD-LATE',
+      type: ContractType.PRIVACY_SHIELD,
+      status: ContractStatus.SIGNED,
+      signedAt: D('2021-01-01'),
+      effectiveFrom: D('2021-01-01'),
+      documentRef: 'L-SHIELD-LATE',
     });
 
     // Every date that matters, from the data itself: the contracts' and the mechanisms'.
@@ -109,7 +131,13 @@ describe(`"in force": the filter, the field and the gate agree (${ON_MYSQL ? 'Ma
         expect({ instant, contract: r.documentRef, gate: r.distributor.transferBasis.allowed }).toEqual({ instant, contract: r.documentRef, gate: r.inForce });
         if (r.inForce) expect({ instant, contract: r.documentRef, status: r.status }).toEqual({ instant, contract: r.documentRef, status: 'SIGNED' });
       }
-      inForceAt.set(at.toISOString(), rows.filter((r) => r.inForce).map((r) => r.documentRef).sort());
+      inForceAt.set(
+        at.toISOString(),
+        rows
+          .filter((r) => r.inForce)
+          .map((r) => r.documentRef)
+          .sort(),
+      );
     }
     hub.now = new Date(NOW);
 
@@ -130,9 +158,11 @@ describe(`"in force": the filter, the field and the gate agree (${ON_MYSQL ? 'Ma
     }
   });
 
-  it('follows the operator: moving SCC_2010\'s cut-off in transfer_mechanism moves the field, the filter and the gate together', async () => {
+  it("follows the operator: moving SCC_2010's cut-off in transfer_mechanism moves the field, the filter and the gate together", async () => {
     const ask = async () => {
-      const data = await (await hub.as(PERSONAS.vendorAdmin)).data(
+      const data = await (
+        await hub.as(PERSONAS.vendorAdmin)
+      ).data(
         `query($d: ID!) { contracts(filter: { distributorId: $d }, first: 5) { nodes { inForce distributor { transferBasis { allowed } } } } yes: contracts(filter: { distributorId: $d, inForce: true }, first: 5) { totalCount } }`,
         { d: toGlobalId('Organization', orgId('bosphorus')) },
       );

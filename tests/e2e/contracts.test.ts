@@ -66,7 +66,7 @@ describe(`data-transfer contracts: create, sign, terminate (VENDOR_ADMIN) (${ON_
     expect(events.auditEvents.nodes.map((e: { action: string }) => e.action)).toEqual(['contract.terminated', 'contract.signed', 'contract.created']);
   });
 
-  it('refuses a signature dated in the future (after the request\'s instant) with BAD_USER_INPUT naming input.signedAt, writing nothing; the gate stays closed', async () => {
+  it("refuses a signature dated in the future (after the request's instant) with BAD_USER_INPUT naming input.signedAt, writing nothing; the gate stays closed", async () => {
     const { createContract } = await admin.data(CREATE, { input: { distributorId: gulf, type: 'SCC_2021', effectiveFrom: '2026-11-01T00:00:00Z', documentRef: 'C-GULF-FUTURE' } });
     const id = createContract.contract.id;
     const before = await snapshot(hub.dataSource);

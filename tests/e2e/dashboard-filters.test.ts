@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { DISTRIBUTOR_SLUGS, GATE_TODAY, PERSONAS } from '../../seeds/personas';
 import { DISTRIBUTORS } from '../../seeds/seed-world';
 import { createApiKey } from '../helpers/api-keys';
@@ -142,10 +141,7 @@ describe(`dashboard filters (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, ()
         }
       }
       expectBadInput(await admin.gql(`{ contracts(filter: { statuses: [] }) { totalCount } }`), 'filter.statuses');
-      expectBadInput(
-        await admin.gql(`{ contracts(filter: { expiresAfter: "2027-01-01T00:00:00.000Z", expiresBefore: "2026-01-01T00:00:00.000Z" }) { totalCount } }`),
-        'filter.expiresBefore',
-      );
+      expectBadInput(await admin.gql(`{ contracts(filter: { expiresAfter: "2027-01-01T00:00:00.000Z", expiresBefore: "2026-01-01T00:00:00.000Z" }) { totalCount } }`), 'filter.expiresBefore');
     });
   });
 
@@ -165,7 +161,9 @@ describe(`dashboard filters (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, ()
       const open = await admin.data<{ organizations: { nodes: { name: string }[] } }>(`{ organizations(transferBasisAllowed: true, first: 100) { nodes { name } } }`);
       hub.now = new Date('2099-06-01T00:00:00.000Z');
       try {
-        const later = await (await hub.as(PERSONAS.vendorAdmin)).data<{ organizations: { nodes: { name: string; transferBasis: { allowed: boolean } }[] } }>(
+        const later = await (
+          await hub.as(PERSONAS.vendorAdmin)
+        ).data<{ organizations: { nodes: { name: string; transferBasis: { allowed: boolean } }[] } }>(
           `{ organizations(transferBasisAllowed: true, first: 100) { nodes { name transferBasis { allowed } } } }`,
         );
         expect(later.organizations.nodes.every((o) => o.transferBasis.allowed)).toBe(true);

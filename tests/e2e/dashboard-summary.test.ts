@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-process.env.NODE_ENV = process.env.NODE_ENV ?? 'test';
 import { CountingLogger } from '../../src/common/query-counter';
 import { PERSONAS } from '../../seeds/personas';
 import { createApiKey } from '../helpers/api-keys';
@@ -163,8 +162,7 @@ describe(`licenseSummary (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =>
     const base = (await countStatements(CountingLogger, () => admin.data(`{ viewer { role } }`))).statements;
     const root = await countStatements(CountingLogger, () => admin.data(`{ licenseSummary { total byStatus { count } seats { used } expiringSoon } }`));
     expect(root.statements - base).toBe(1);
-    const page = (n: number) =>
-      countStatements(CountingLogger, () => admin.data(`query($n: Int) { organizations(first: $n) { nodes { licenseSummary { total seats { used } } } } }`, { n }));
+    const page = (n: number) => countStatements(CountingLogger, () => admin.data(`query($n: Int) { organizations(first: $n) { nodes { licenseSummary { total seats { used } } } } }`, { n }));
     const two = await page(2);
     const all = await page(100);
     expect(all.statements).toBe(two.statements);

@@ -153,7 +153,9 @@ describe(`Apollo's defaults (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, ()
       expect(getNoPreflight.status).toBe(400);
       const textPlain = await rawRequest(`${prod.url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: JSON.stringify({ query: QUERY }) });
       expect(textPlain.status).toBe(400);
-      const mutation = await rawRequest(`${prod.url}/graphql?${new URLSearchParams({ query: 'mutation { updateMyProfile(input: { name: "x" }) { user { id } } }' }).toString()}`, { headers: { ...headers, 'apollo-require-preflight': 'true' } });
+      const mutation = await rawRequest(`${prod.url}/graphql?${new URLSearchParams({ query: 'mutation { updateMyProfile(input: { name: "x" }) { user { id } } }' }).toString()}`, {
+        headers: { ...headers, 'apollo-require-preflight': 'true' },
+      });
       expect(mutation.status).toBe(405);
       const batch = await rawRequest(`${prod.url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify([{ query: QUERY }]) });
       expect(batch.status).toBe(400);

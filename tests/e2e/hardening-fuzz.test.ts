@@ -133,26 +133,18 @@ const REAL_IDS = [
 
 const printable = (maxLength: number) => fc.string({ maxLength });
 const anyText = (maxLength: number) =>
-  fc.oneof(
-    fc.string({ maxLength }),
-    fc.string({ unit: 'binary', maxLength }),
-    fc.string({ unit: 'grapheme', maxLength }),
-    fc.string({ unit: 'binary-ascii', maxLength }),
-  );
+  fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }), fc.string({ unit: 'grapheme', maxLength }), fc.string({ unit: 'binary-ascii', maxLength }));
 /** A long run of one unit, `min`..`max` characters. */
-const longRun = (min: number, max: number, units: string[]) =>
-  fc.tuple(fc.integer({ min, max }), fc.constantFrom(...units)).map(([n, u]) => u.repeat(Math.ceil(n / u.length)).slice(0, n));
+const longRun = (min: number, max: number, units: string[]) => fc.tuple(fc.integer({ min, max }), fc.constantFrom(...units)).map(([n, u]) => u.repeat(Math.ceil(n / u.length)).slice(0, n));
 
 const tokenSoup = fc.array(fc.constantFrom(...WORDS, ...PUNCTUATORS), { maxLength: 250 }).map((t) => t.join(' '));
 
 const truncatedValid = fc.tuple(fc.constantFrom(...VALID_DOCUMENTS), fc.nat()).map(([q, n]) => q.slice(0, n % (q.length + 1)));
 
-const mutatedValid = fc
-  .tuple(fc.constantFrom(...VALID_DOCUMENTS), fc.nat(), fc.nat({ max: 4 }), fc.oneof(fc.constantFrom(...PUNCTUATORS), anyText(3)))
-  .map(([q, at, cut, insert]) => {
-    const i = at % (q.length + 1);
-    return q.slice(0, i) + insert + q.slice(i + cut);
-  });
+const mutatedValid = fc.tuple(fc.constantFrom(...VALID_DOCUMENTS), fc.nat(), fc.nat({ max: 4 }), fc.oneof(fc.constantFrom(...PUNCTUATORS), anyText(3))).map(([q, at, cut, insert]) => {
+  const i = at % (q.length + 1);
+  return q.slice(0, i) + insert + q.slice(i + cut);
+});
 
 const unbalanced = fc
   .tuple(fc.constantFrom(...VALID_DOCUMENTS), fc.nat({ max: 50 }), fc.constantFrom('{', '}', '(', ')', '[', ']', '"'), fc.boolean())
@@ -171,15 +163,40 @@ const deep = fc.oneof(
   fc.integer({ min: 1, max: 8000 }).map((d) => '{'.repeat(d)),
   fc.integer({ min: 1, max: 3000 }).map((d) => `{ nodes(ids: ${'['.repeat(d)}"x"${']'.repeat(d)}) { id } }`),
   fc.integer({ min: 1, max: 2000 }).map((d) => `{ licenses(filter: ${'{ status: '.repeat(d)}ACTIVE${' }'.repeat(d)}) { totalCount } }`),
-  fc.integer({ min: 1, max: 2000 }).map((d) => `{ products { ...F0 } } ${range(d).map((i) => `fragment F${i} on Product { id ...F${i + 1} }`).join(' ')} fragment F${d} on Product { sku }`),
+  fc.integer({ min: 1, max: 2000 }).map(
+    (d) =>
+      `{ products { ...F0 } } ${range(d)
+        .map((i) => `fragment F${i} on Product { id ...F${i + 1} }`)
+        .join(' ')} fragment F${d} on Product { sku }`,
+  ),
 );
 
 const manyAliases = fc.oneof(
-  fc.integer({ min: 1, max: 600 }).map((n) => `{ ${range(n).map((i) => `a${i}: __typename`).join(' ')} }`),
-  fc.integer({ min: 1, max: 300 }).map((n) => `{ ${range(n).map((i) => `p${i}: products { sku }`).join(' ')} }`),
-  fc.integer({ min: 1, max: 300 }).map((n) => `{ ${range(n).map((i) => `l${i}: licenses(first: 100) { nodes { id } }`).join(' ')} }`),
+  fc.integer({ min: 1, max: 600 }).map(
+    (n) =>
+      `{ ${range(n)
+        .map((i) => `a${i}: __typename`)
+        .join(' ')} }`,
+  ),
+  fc.integer({ min: 1, max: 300 }).map(
+    (n) =>
+      `{ ${range(n)
+        .map((i) => `p${i}: products { sku }`)
+        .join(' ')} }`,
+  ),
+  fc.integer({ min: 1, max: 300 }).map(
+    (n) =>
+      `{ ${range(n)
+        .map((i) => `l${i}: licenses(first: 100) { nodes { id } }`)
+        .join(' ')} }`,
+  ),
   fc.integer({ min: 1, max: 400 }).map((n) => `{ products { ${'id @include(if: true) @skip(if: false) '.repeat(n)} } }`),
-  fc.integer({ min: 1, max: 400 }).map((n) => `query Q(${range(n).map((i) => `$v${i}: Int`).join(' ')}) { viewer { role } }`),
+  fc.integer({ min: 1, max: 400 }).map(
+    (n) =>
+      `query Q(${range(n)
+        .map((i) => `$v${i}: Int`)
+        .join(' ')}) { viewer { role } }`,
+  ),
   fc.constant('{ products { ...A } } fragment A on Product { ...B } fragment B on Product { ...A }'),
   fc.constant('query A { viewer { role } } query A { products { sku } }'),
 );
@@ -188,14 +205,26 @@ const badDocument = fc.oneof(anyText(300), tokenSoup, truncatedValid, mutatedVal
 
 const nanLike = fc.constantFrom('NaN', 'Infinity', '-Infinity', '1e309', '-0', '0x1F', '١٢', '1_000', ' 1', '1.0', '', 'null', 'undefined', 'true', '[]', '{}');
 const bigNumbers = fc.constantFrom(2 ** 31, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), Number.MAX_VALUE, -Number.MAX_VALUE, 1e21, 101, 100, 0, -1, 1.5, Number.MIN_VALUE);
-const dates = fc.constantFrom('2026-13-45T00:00:00Z', 'yesterday', '0000-00-00T00:00:00Z', '9999-12-31T23:59:59Z', '2026-11-27T12:00:00Z', '2026-11-27', '+275760-09-13T00:00:00.000Z', '1970-01-01T00:00:00Z');
+const dates = fc.constantFrom(
+  '2026-13-45T00:00:00Z',
+  'yesterday',
+  '0000-00-00T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '2026-11-27T12:00:00Z',
+  '2026-11-27',
+  '+275760-09-13T00:00:00.000Z',
+  '1970-01-01T00:00:00Z',
+);
 const enums = fc.constantFrom('ACTIVE', 'REGISTERED', 'DISTRIBUTOR', 'VENDOR', 'distributor', 'NOPE', 'SCC_2021', 'PERPETUAL', '');
 
 const badId = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), maxLength: 80 }),
   fc.base64String({ maxLength: 80 }),
   fc
-    .tuple(fc.constantFrom(...NODE_TYPES, 'Nope', 'license', 'User', 'Node', '', '__proto__'), fc.constantFrom(...REAL_UUIDS, 'not-a-uuid', '', "' OR 1=1 --", '00000000-0000-0000-0000-000000000000', '%', '\u0000'))
+    .tuple(
+      fc.constantFrom(...NODE_TYPES, 'Nope', 'license', 'User', 'Node', '', '__proto__'),
+      fc.constantFrom(...REAL_UUIDS, 'not-a-uuid', '', "' OR 1=1 --", '00000000-0000-0000-0000-000000000000', '%', '\u0000'),
+    )
     .map(([type, id]) => b64url(`${type}:${id}`)),
   fc.constantFrom(...REAL_IDS),
   fc.constant(''),
@@ -219,15 +248,55 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const INPUT_FIELDS = [
-  'licenseId', 'licenseIds', 'customerId', 'licenseeId', 'computer', 'hostId', 'name', 'os', 'reason', 'userId', 'email', 'phone',
-  'givenAt', 'contractId', 'signedAt', 'terminatedAt', 'distributorId', 'productId', 'count', 'seats', 'validFrom', 'validUntil',
-  'type', 'effectiveFrom', 'expiresAt', 'documentRef', 'status', 'expiringBefore', 'subjectId', 'actorId', 'action', 'since', 'until', 'outcome', 'inForce', 'activationId',
+  'licenseId',
+  'licenseIds',
+  'customerId',
+  'licenseeId',
+  'computer',
+  'hostId',
+  'name',
+  'os',
+  'reason',
+  'userId',
+  'email',
+  'phone',
+  'givenAt',
+  'contractId',
+  'signedAt',
+  'terminatedAt',
+  'distributorId',
+  'productId',
+  'count',
+  'seats',
+  'validFrom',
+  'validUntil',
+  'type',
+  'effectiveFrom',
+  'expiresAt',
+  'documentRef',
+  'status',
+  'expiringBefore',
+  'subjectId',
+  'actorId',
+  'action',
+  'since',
+  'until',
+  'outcome',
+  'inForce',
+  'activationId',
 ];
 
 const value: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: leaf },
   { weight: 1, arbitrary: fc.array(leaf, { maxLength: 120 }) },
-  { weight: 2, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...INPUT_FIELDS), printable(10)), fc.oneof(leaf, fc.array(badId, { maxLength: 5 }), fc.dictionary(fc.constantFrom('hostId', 'name', 'os'), leaf)), { maxKeys: 6 }) },
+  {
+    weight: 2,
+    arbitrary: fc.dictionary(
+      fc.oneof(fc.constantFrom(...INPUT_FIELDS), printable(10)),
+      fc.oneof(leaf, fc.array(badId, { maxLength: 5 }), fc.dictionary(fc.constantFrom('hostId', 'name', 'os'), leaf)),
+      { maxKeys: 6 },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
 );
 
@@ -239,9 +308,15 @@ const OPERATIONS: { query: string; variables: string[] }[] = [
   { query: 'query Q($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: ['ids'] },
   { query: 'query Q($id: ID!) { organization(id: $id) { name customers { totalCount } } }', variables: ['id'] },
   { query: 'query Q($id: ID!) { license(id: $id) { status seats product { sku } } }', variables: ['id'] },
-  { query: 'query Q($search: String, $kind: OrganizationKind, $first: Int, $after: String) { organizations(search: $search, kind: $kind, first: $first, after: $after) { nodes { name } } }', variables: ['search', 'kind', 'first', 'after'] },
+  {
+    query: 'query Q($search: String, $kind: OrganizationKind, $first: Int, $after: String) { organizations(search: $search, kind: $kind, first: $first, after: $after) { nodes { name } } }',
+    variables: ['search', 'kind', 'first', 'after'],
+  },
   { query: 'query Q($search: String, $first: Int) { customers(search: $search, first: $first) { totalCount nodes { name } } }', variables: ['search', 'first'] },
-  { query: 'query Q($filter: AuditEventFilter, $first: Int, $after: String) { auditEvents(filter: $filter, first: $first, after: $after) { nodes { id action } } }', variables: ['filter', 'first', 'after'] },
+  {
+    query: 'query Q($filter: AuditEventFilter, $first: Int, $after: String) { auditEvents(filter: $filter, first: $first, after: $after) { nodes { id action } } }',
+    variables: ['filter', 'first', 'after'],
+  },
   { query: 'query Q($filter: ContractFilter, $first: Int) { contracts(filter: $filter, first: $first) { nodes { id } } }', variables: ['filter', 'first'] },
   { query: 'mutation M($input: RevokeLicenseInput!) { revokeLicense(input: $input) { license { id status } } }', variables: ['input'] },
   { query: 'mutation M($input: ActivateLicenseInput!) { activateLicense(input: $input) { activation { id } } }', variables: ['input'] },
@@ -302,7 +377,11 @@ describe(`fuzzing the GraphQL endpoint (${ON_MYSQL ? 'MariaDB' : 'embedded datab
 
   afterAll(async () => {
     await hub?.close();
-    const top = (m: Map<string | number, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(' ');
+    const top = (m: Map<string | number, number>) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ');
     // eslint-disable-next-line no-console
     console.log(
       `fuzz (seed ${SEED}): ${stats.requests} requests; statuses ${top(stats.statuses)}; codes ${top(stats.codes)}; ` +
@@ -438,28 +517,26 @@ describe(`fuzzing the GraphQL endpoint (${ON_MYSQL ? 'MariaDB' : 'embedded datab
 
   it(`invalid ids, inline and as variables (${RUNS.ids} runs)`, async () => {
     const inline = (id: string) => JSON.stringify(id);
-    const attempt = fc
-      .tuple(actor, badId, fc.array(badId, { maxLength: 120 }), fc.nat({ max: 9 }), fc.boolean())
-      .map(([who, id, ids, which, asVariable]) => {
-        const v = asVariable ? '$id' : inline(id);
-        const list = asVariable ? '$ids' : `[${ids.map(inline).join(', ')}]`;
-        const header = (decl: string) => (asVariable ? `(${decl})` : '');
-        const documents = [
-          `query Q${header('$id: ID!')} { node(id: ${v}) { id __typename } }`,
-          `query Q${header('$ids: [ID!]!')} { nodes(ids: ${list}) { id __typename } }`,
-          `query Q${header('$id: ID!')} { license(id: ${v}) { id status } }`,
-          `query Q${header('$id: ID!')} { organization(id: ${v}) { id name } }`,
-          `query Q${header('$id: ID!')} { licenses(filter: { customerId: ${v}, distributorId: ${v}, productId: ${v} }) { totalCount } }`,
-          `query Q${header('$id: ID!')} { auditEvents(filter: { subjectId: ${v}, actorId: ${v} }) { nodes { id } } }`,
-          `mutation M${header('$id: ID!')} { revokeLicense(input: { licenseId: ${v}, reason: "fuzz" }) { license { id } } }`,
-          `mutation M${header('$id: ID!')} { deactivateActivation(input: { activationId: ${v} }) { activation { id } } }`,
-          `mutation M${header('$id: ID!')} { exportPersonalData(input: { userId: ${v} }) { subject { id } } }`,
-          `mutation M${header('$ids: [ID!]!, $id: ID!')} { allocateLicense(input: { licenseIds: ${list}, customerId: ${v} }) { licenses { id } } }`,
-        ];
-        const query = documents[which];
-        const variables = asVariable ? { id, ids } : undefined;
-        return jsonPost(who, { query, variables });
-      });
+    const attempt = fc.tuple(actor, badId, fc.array(badId, { maxLength: 120 }), fc.nat({ max: 9 }), fc.boolean()).map(([who, id, ids, which, asVariable]) => {
+      const v = asVariable ? '$id' : inline(id);
+      const list = asVariable ? '$ids' : `[${ids.map(inline).join(', ')}]`;
+      const header = (decl: string) => (asVariable ? `(${decl})` : '');
+      const documents = [
+        `query Q${header('$id: ID!')} { node(id: ${v}) { id __typename } }`,
+        `query Q${header('$ids: [ID!]!')} { nodes(ids: ${list}) { id __typename } }`,
+        `query Q${header('$id: ID!')} { license(id: ${v}) { id status } }`,
+        `query Q${header('$id: ID!')} { organization(id: ${v}) { id name } }`,
+        `query Q${header('$id: ID!')} { licenses(filter: { customerId: ${v}, distributorId: ${v}, productId: ${v} }) { totalCount } }`,
+        `query Q${header('$id: ID!')} { auditEvents(filter: { subjectId: ${v}, actorId: ${v} }) { nodes { id } } }`,
+        `mutation M${header('$id: ID!')} { revokeLicense(input: { licenseId: ${v}, reason: "fuzz" }) { license { id } } }`,
+        `mutation M${header('$id: ID!')} { deactivateActivation(input: { activationId: ${v} }) { activation { id } } }`,
+        `mutation M${header('$id: ID!')} { exportPersonalData(input: { userId: ${v} }) { subject { id } } }`,
+        `mutation M${header('$ids: [ID!]!, $id: ID!')} { allocateLicense(input: { licenseIds: ${list}, customerId: ${v} }) { licenses { id } } }`,
+      ];
+      const query = documents[which];
+      const variables = asVariable ? { id, ids } : undefined;
+      return jsonPost(who, { query, variables });
+    });
     await fuzz('ids', attempt, RUNS.ids);
   }, 60_000);
 
@@ -535,8 +612,14 @@ describe(`fuzzing the GraphQL endpoint (${ON_MYSQL ? 'MariaDB' : 'embedded datab
         accept: fc.constantFrom('application/json', 'application/graphql-response+json', 'text/html', '*/*', 'image/png', 'application/json;q=0', 'multipart/mixed; deferSpec=20220824'),
         'apollo-require-preflight': fc.constantFrom('true', ''),
         'x-apollo-operation-name': printable(20).map((s) => s.trim()),
-        'idempotency-key': fc.oneof(printable(40).map((s) => s.trim()), longRun(250, 300, ['k'])),
-        'x-request-id': fc.oneof(printable(70).map((s) => s.trim()), fc.uuid()),
+        'idempotency-key': fc.oneof(
+          printable(40).map((s) => s.trim()),
+          longRun(250, 300, ['k']),
+        ),
+        'x-request-id': fc.oneof(
+          printable(70).map((s) => s.trim()),
+          fc.uuid(),
+        ),
       },
       { requiredKeys: [] },
     );
@@ -544,9 +627,15 @@ describe(`fuzzing the GraphQL endpoint (${ON_MYSQL ? 'MariaDB' : 'embedded datab
       .record(
         {
           query: fc.oneof(fc.constantFrom(...VALID_DOCUMENTS), badDocument),
-          variables: fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), anyText(30)),
+          variables: fc.oneof(
+            fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+            anyText(30),
+          ),
           operationName: anyText(20),
-          extensions: fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), anyText(20)),
+          extensions: fc.oneof(
+            fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+            anyText(20),
+          ),
         },
         { requiredKeys: [] },
       )

@@ -75,16 +75,32 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
     beforeAll(async () => {
       log.clear();
       // A user reads personal data of its customers (allowed for rhein: EEA).
-      requests.userQuery = await gql(userToken, { query: 'query CustomerContacts { customers(first: 10) { nodes { name email phone users(first: 5) { nodes { name email phone } } } } }', operationName: 'CustomerContacts' }, 'obs-user-query');
+      requests.userQuery = await gql(
+        userToken,
+        { query: 'query CustomerContacts { customers(first: 10) { nodes { name email phone users(first: 5) { nodes { name email phone } } } } }', operationName: 'CustomerContacts' },
+        'obs-user-query',
+      );
       // An API key reads licenses.
-      requests.keyQuery = await gql(apiKey.secret, { query: 'query KeyLicenses { licenses(first: 5) { totalCount nodes { seats licensee { name email } } } }', operationName: 'KeyLicenses' }, 'obs-key-query');
+      requests.keyQuery = await gql(
+        apiKey.secret,
+        { query: 'query KeyLicenses { licenses(first: 5) { totalCount nodes { seats licensee { name email } } } }', operationName: 'KeyLicenses' },
+        'obs-key-query',
+      );
       // A mutation whose variables hold personal values, and one with them inline.
       requests.mutation = await gql(
         userToken,
-        { query: 'mutation UpdateProfile($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { user { name email phone } } }', operationName: 'UpdateProfile', variables: { input: { email: 'ruth.obs-secret@rhein.example', phone: '+49 30 5550 9911', name: 'Ruth Obs-Secret' } } },
+        {
+          query: 'mutation UpdateProfile($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { user { name email phone } } }',
+          operationName: 'UpdateProfile',
+          variables: { input: { email: 'ruth.obs-secret@rhein.example', phone: '+49 30 5550 9911', name: 'Ruth Obs-Secret' } },
+        },
         'obs-mutation',
       );
-      requests.inlineMutation = await gql(userToken, { query: 'mutation InlineProfile { updateMyProfile(input: { phone: "+49 30 5550 7722" }) { user { phone } } }', operationName: 'InlineProfile' }, 'obs-inline-mutation');
+      requests.inlineMutation = await gql(
+        userToken,
+        { query: 'mutation InlineProfile { updateMyProfile(input: { phone: "+49 30 5550 7722" }) { user { phone } } }', operationName: 'InlineProfile' },
+        'obs-inline-mutation',
+      );
       // Errors: a field the role may not read, an unexpected error, a validation error, a bad token.
       requests.forbidden = await gql(userToken, { query: 'query Audit { auditEvents(first: 1) { totalCount } }', operationName: 'Audit' }, 'obs-forbidden');
       requests.internal = await gql(userToken, { query: 'query Keys { licenses(first: 2) { nodes { activationKey } } }', operationName: 'Keys' }, 'obs-internal');
@@ -166,7 +182,10 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
     });
 
     it("the request id of each response (x-request-id) is the hub's one in its log line, the client's id beside it", () => {
-      for (const [id, r] of [['obs-user-query', requests.userQuery], ['obs-bad-token', requests.badToken]] as const) {
+      for (const [id, r] of [
+        ['obs-user-query', requests.userQuery],
+        ['obs-bad-token', requests.badToken],
+      ] as const) {
         expect(header(r, 'x-request-id')).toBe(lineOf(id).requestId);
         expect(header(r, 'x-request-id')).not.toBe(id);
       }
@@ -234,7 +253,7 @@ describe(`logs and metrics (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () 
       expect(errors(text, 'UNAUTHENTICATED') - errors(start, 'UNAUTHENTICATED')).toBe(1);
     });
 
-    it('hub_transfer_gate_denials_total grows when admin@mumbai.example reads a customer\'s e-mail (gate denied)', async () => {
+    it("hub_transfer_gate_denials_total grows when admin@mumbai.example reads a customer's e-mail (gate denied)", async () => {
       const denials = (text: string) => metric(text, 'hub_transfer_gate_denials_total') ?? 0;
       const start = (await scrape()).text;
       expect(metric(start, 'hub_transfer_gate_denials_total')).toBeDefined();
@@ -309,7 +328,13 @@ describe(`GET /metrics access (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, 
   });
 
   it('in production without METRICS_TOKEN: 403, and health stays open', async () => {
-    const url = await start({ NODE_ENV: 'production', TRUST_PROXY: 'true', DATABASE_URL: db.env.DATABASE_URL || 'mysql://unused@127.0.0.1:1/unused', JWT_SECRET: 'j'.repeat(40), SECRETS_KEY: 's'.repeat(40) });
+    const url = await start({
+      NODE_ENV: 'production',
+      TRUST_PROXY: 'true',
+      DATABASE_URL: db.env.DATABASE_URL || 'mysql://unused@127.0.0.1:1/unused',
+      JWT_SECRET: 'j'.repeat(40),
+      SECRETS_KEY: 's'.repeat(40),
+    });
     const https = { 'x-forwarded-proto': 'https' };
     const closed = await rawRequest(`${url}/metrics`, { headers: https });
     expect(closed.status).toBe(403);

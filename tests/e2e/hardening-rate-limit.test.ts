@@ -92,7 +92,10 @@ describe(`rate limits, in memory (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
       ['a validation error', await client.gql(`{ viewer { nosuchfield } }`)],
       ['a query with wrong variables', await client.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: { not: 'a list' } })],
       ['a parse error', await client.gql(`{ viewer { role `)],
-      ['a query over the node estimate (QUERY_TOO_COMPLEX)', await client.gql(`{ ${[0, 1, 2, 3, 4, 5].map((i) => `o${i}: organizations(first: 100) { nodes { customers(first: 100) { totalCount } } }`).join(' ')} }`)],
+      [
+        'a query over the node estimate (QUERY_TOO_COMPLEX)',
+        await client.gql(`{ ${[0, 1, 2, 3, 4, 5].map((i) => `o${i}: organizations(first: 100) { nodes { customers(first: 100) { totalCount } } }`).join(' ')} }`),
+      ],
     ];
     const missing: string[] = [];
     for (const [what, r] of cases) {
@@ -115,12 +118,12 @@ describe(`rate limits, in memory (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
     expect(await cost(client, DASHBOARD)).toBe(213);
   });
 
-  it("a mutation costs 5 plus the read of its payload selection: 5 + 10,100 nodes / 100 = 106", async () => {
+  it('a mutation costs 5 plus the read of its payload selection: 5 + 10,100 nodes / 100 = 106', async () => {
     const client = await hub.as(PERSONAS.distributors.rhein.user);
     expect(await cost(client, MUTATION_WITH_READ, { name: 'Rhein User' })).toBe(106);
   });
 
-  it('the budget is per actor: two users have their own, and an API key has its own apart from its organization\'s users', async () => {
+  it("the budget is per actor: two users have their own, and an API key has its own apart from its organization's users", async () => {
     const a = await hub.as(PERSONAS.distributors.vigilancia.admin);
     const b = await hub.as(PERSONAS.distributors.vigilancia.user);
     const key = await createApiKey(hub.dataSource, { org: 'vigilancia', scopes: ['licenses:read'] });

@@ -81,10 +81,13 @@ describe(`transport (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
       const handshake = (version: tls.SecureVersion) =>
         new Promise<string>((resolve) => {
           // SECLEVEL=0 lets this client offer the old versions: the refusal must come from the hub.
-          const socket = tls.connect({ host: '127.0.0.1', port: Number(new URL(httpsUrl).port), ca: cert.cert, servername: 'localhost', minVersion: version, maxVersion: version, ciphers: 'DEFAULT:@SECLEVEL=0' }, () => {
-            resolve(`spoke ${socket.getProtocol()}`);
-            socket.end();
-          });
+          const socket = tls.connect(
+            { host: '127.0.0.1', port: Number(new URL(httpsUrl).port), ca: cert.cert, servername: 'localhost', minVersion: version, maxVersion: version, ciphers: 'DEFAULT:@SECLEVEL=0' },
+            () => {
+              resolve(`spoke ${socket.getProtocol()}`);
+              socket.end();
+            },
+          );
           socket.on('error', (e: NodeJS.ErrnoException) => resolve(`refused: ${e.code}`));
         });
       expect(await handshake('TLSv1')).toBe('refused: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');

@@ -13,19 +13,22 @@ import { rawRequest } from '../helpers/hardening';
  * What the hub gets from its server framework (Fastify and its plugins, src/http/web-plugins.ts):
  * compression, security headers, CORS for browser dashboards, the console's static files.
  */
-const DASHBOARD =
-  '{ customers(first: 50) { totalCount nodes { name users(first: 5) { nodes { name email } } licenses(first: 20) { nodes { status seats seatsUsed product { sku } } } } } }';
+const DASHBOARD = '{ customers(first: 50) { totalCount nodes { name users(first: 5) { nodes { name email } } licenses(first: 20) { nodes { status seats seatsUsed product { sku } } } } } }';
 
 /** A POST whose answer comes back as it travelled (no decompression by the client). */
 function post(url: string, token: string, query: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; raw: Buffer }> {
   const body = JSON.stringify({ query });
   return new Promise((resolve, reject) => {
-    const request = http.request(`${url}/graphql`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${token}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const request = http.request(
+      `${url}/graphql`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${token}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -96,7 +99,7 @@ describe('CORS_ORIGINS and STATIC_DIR', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers a listed origin\'s preflight and requests with its own origin and the readable headers', async () => {
+  it("answers a listed origin's preflight and requests with its own origin and the readable headers", async () => {
     const preflight = await rawRequest(`${hub.url}/graphql`, {
       method: 'OPTIONS',
       headers: { origin: 'https://console.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
@@ -117,7 +120,7 @@ describe('CORS_ORIGINS and STATIC_DIR', () => {
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('serves the console\'s files with caching headers (assets a day, HTML revalidated), and /graphql and 404s as before', async () => {
+  it("serves the console's files with caching headers (assets a day, HTML revalidated), and /graphql and 404s as before", async () => {
     const asset = await rawRequest(`${hub.url}/assets/app-1a2b.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=86400');

@@ -26,8 +26,7 @@ describe(`Idempotency-Key records are purged (${ON_MYSQL ? 'MariaDB' : 'embedded
   let admin: Client;
   let dpo: Client;
   /** Records of requests by the person, or whose outcome names them. */
-  const recordsAbout = (email: string) =>
-    rowCount(hub.dataSource, 'idempotency_record', 'actorKey = ? OR subjects LIKE ?', [`USER:${userId(email)}`, `%,${userId(email)},%`]);
+  const recordsAbout = (email: string) => rowCount(hub.dataSource, 'idempotency_record', 'actorKey = ? OR subjects LIKE ?', [`USER:${userId(email)}`, `%,${userId(email)},%`]);
   const recordsWithKey = (key: string) => rowCount(hub.dataSource, 'idempotency_record', 'idempotencyKey = ?', [key]);
 
   beforeAll(async () => {

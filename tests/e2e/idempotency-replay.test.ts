@@ -181,8 +181,7 @@ describe(`Idempotency-Key replays under today's policy (${ON_MYSQL ? 'MariaDB' :
     // The audit holds the first request's reads and the replay's denials, each under its request.
     const subjects = ([...new Set(people.map((p: { id: string }) => p.id))] as string[]).sort((a, b) => (a < b ? -1 : 1));
     expect(subjects).toHaveLength(2);
-    const byRequest = async (r: GraphQLResponse) =>
-      (await auditOfRequest(requestIdOf(r))).filter((e) => e.action.startsWith('personal_data.')).sort((a, b) => (a.subject < b.subject ? -1 : 1));
+    const byRequest = async (r: GraphQLResponse) => (await auditOfRequest(requestIdOf(r))).filter((e) => e.action.startsWith('personal_data.')).sort((a, b) => (a.subject < b.subject ? -1 : 1));
     const fields = 'PortalUser.email,PortalUser.name';
     expect(await byRequest(first)).toEqual(subjects.map((subject) => ({ action: 'personal_data.read', subject, fields, outcome: 'ALLOWED' })));
     expect(await byRequest(retry)).toEqual(subjects.map((subject) => ({ action: 'personal_data.denied', subject, fields, outcome: 'DENIED' })));

@@ -288,4 +288,3 @@ describe(`activateLicense (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     });
   });
 });
-

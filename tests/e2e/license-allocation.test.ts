@@ -247,9 +247,7 @@ describe(`allocateLicense (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
       for (const status of Object.keys(people)) {
         const r = await client.gql(ALLOCATE, { input: { licenseIds: [licenseId], customerId: ids.org('mumbai-c1'), licenseeId: people[status] } });
         const error = onlyError(r, 'allocateLicense');
-        expect(`${who}, ${status}: ${error.extensions?.code} ${error.extensions?.field} ${error.extensions?.rule}`).toBe(
-          `${who}, ${status}: CONFLICT input.licenseeId license.licensee_active`,
-        );
+        expect(`${who}, ${status}: ${error.extensions?.code} ${error.extensions?.field} ${error.extensions?.rule}`).toBe(`${who}, ${status}: CONFLICT input.licenseeId license.licensee_active`);
         const bytes = JSON.stringify(r.body);
         expect(`${who}, ${status}: ${bytes.match(/disabled|withdrawn|erased/i)?.[0] ?? 'no status, no name'}`).toBe(`${who}, ${status}: no status, no name`);
         bodies.add(bytes);
@@ -261,4 +259,3 @@ describe(`allocateLicense (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () =
     expect(await writeCounts(hub.dataSource)).toEqual(before);
   });
 });
-

@@ -166,7 +166,12 @@ describe(`Idempotency-Key on license mutations (${ON_MYSQL ? 'MariaDB' : 'embedd
     for (const r of results) {
       if (r === acted[0]) continue;
       if (replayed(r) === 'true') expect(r.body).toEqual(acted[0].body);
-      else expect({ status: r.status, code: r.body.errors?.[0].extensions?.code, message: r.body.errors?.[0].message }).toEqual({ status: 409, code: 'CONFLICT', message: expect.stringMatching(/^Idempotency-Key: /) });
+      else
+        expect({ status: r.status, code: r.body.errors?.[0].extensions?.code, message: r.body.errors?.[0].message }).toEqual({
+          status: 409,
+          code: 'CONFLICT',
+          message: expect.stringMatching(/^Idempotency-Key: /),
+        });
     }
     for (const id of licenseIds) expect(await auditOf(admin, id, 'license.allocated')).toHaveLength(1);
   });

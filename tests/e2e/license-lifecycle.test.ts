@@ -2,22 +2,7 @@ import { LICENSE_CASES, PERSONAS } from '../../seeds/personas';
 import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, codes, TestHub } from '../helpers/hub';
-import {
-  ACTIVATE,
-  ALLOCATE,
-  allocatedFresh,
-  auditOf,
-  computer,
-  DEACTIVATE,
-  ids,
-  LICENSE,
-  onlyError,
-  REGISTER,
-  REVOKE,
-  requestIdOf,
-  VMS,
-  writeCounts,
-} from '../helpers/licenses';
+import { ACTIVATE, ALLOCATE, allocatedFresh, auditOf, computer, DEACTIVATE, ids, LICENSE, onlyError, REGISTER, REVOKE, requestIdOf, VMS, writeCounts } from '../helpers/licenses';
 
 /**
  * The license lifecycle end to end (issue #4, docs/data-model.md P10): registered to a distributor,

@@ -25,7 +25,6 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
   });
   afterAll(() => hub?.close());
 
-
   it("creates a key for a distributor admin's own organization: the secret works at once, as DISTRIBUTOR_USER narrowed to its scopes", async () => {
     const distributorAdmin = await hub.as(PERSONAS.distributors.alpen.admin);
     const r = await distributorAdmin.gql(CREATE, {
@@ -83,7 +82,7 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
     expect((await auditEventsOf(hub, uuidOf(created.createApiKey.apiKey.id))).map((e) => e.action)).toEqual(['api_key.created', 'api_key.revoked']);
   });
 
-  it('shows the secret in the create payload only: not in the key\'s fields, its audit events, or any row of any table', async () => {
+  it("shows the secret in the create payload only: not in the key's fields, its audit events, or any row of any table", async () => {
     const customerAdmin = await hub.as('admin@alpen-c1.example');
     const r = await customerAdmin.gql(CREATE, { input: { organizationId: org('alpen-c1'), name: 'Only once', scopes: ALL_SCOPES } });
     const { apiKey, secret } = r.body.data.createApiKey;

@@ -18,7 +18,6 @@ const UNLINK = `mutation($input: UnlinkCustomerInput!) { unlinkCustomer(input: $
 const INVITE = `mutation($input: InviteUserInput!) { inviteUser(input: $input) { user { id email } } }`;
 const CUSTOMERS = `query($search: String) { customers(search: $search, first: 50) { totalCount nodes { id name email users(first: 5) { nodes { email } } } } }`;
 
-
 describe(`organizations and customer accounts: createOrganization, updateOrganization, linkCustomer, unlinkCustomer (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let hub: TestHub;
   let admin: Client;
@@ -30,7 +29,6 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     secrets = new SecretBox(hub.config.secretsKey);
   });
   afterAll(() => hub?.close());
-
 
   describe('createOrganization', () => {
     it('lets VENDOR_ADMIN create a distributor, normalized, with nameKey written and the contact fields audited by name only', async () => {
@@ -63,7 +61,12 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       expect(found.organizations.nodes).toEqual([{ id: created.id }]);
 
       const [event] = await writeEventsOf(hub, row.id);
-      expect(event).toMatchObject({ action: 'organization.created', subjectType: 'Organization', actorId: expect.any(String), fields: ['Organization.address', 'Organization.phone', 'Organization.email'] });
+      expect(event).toMatchObject({
+        action: 'organization.created',
+        subjectType: 'Organization',
+        actorId: expect.any(String),
+        fields: ['Organization.address', 'Organization.phone', 'Organization.email'],
+      });
       for (const value of ['Leopoldstraße', '5555', 'kontakt@', 'München']) expect(event.detail ?? '').not.toContain(value);
       expect(JSON.parse(event.detail!)).toMatchObject({ kind: 'DISTRIBUTOR', processingCountries: ['DE', 'AT'], servedBy: null });
     });
@@ -96,7 +99,9 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
 
     it("puts a gated distributor's new customer behind its closed gate: mumbai creates it, and reads neither its e-mail nor its users' (TRANSFER_BASIS_REQUIRED)", async () => {
       const mumbai = await hub.as(PERSONAS.distributors.mumbai.admin);
-      const r = await mumbai.gql(CREATE, { input: { kind: 'CUSTOMER', name: 'Pune Cold Storage Pvt Ltd', country: 'IN', email: 'office@pune-cold.example', address: { city: 'Pune', country: 'IN' } } });
+      const r = await mumbai.gql(CREATE, {
+        input: { kind: 'CUSTOMER', name: 'Pune Cold Storage Pvt Ltd', country: 'IN', email: 'office@pune-cold.example', address: { city: 'Pune', country: 'IN' } },
+      });
       const created = r.body.data.createOrganization.organization;
       expect(created).toMatchObject({ kind: 'CUSTOMER', name: 'Pune Cold Storage Pvt Ltd', email: null, address: null });
       expect(errorPaths(r, 'TRANSFER_BASIS_REQUIRED')).toEqual(['createOrganization.organization.address', 'createOrganization.organization.email', 'createOrganization.organization.phone']);
@@ -145,7 +150,11 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       }
       // Every problem is named at once.
       const many = await admin.gql(CREATE, { input: { ...base, name: '', country: 'x', phone: 'nope' } });
-      expect(soleError(many).extensions!.problems.map((p: { field: string }) => p.field).sort()).toEqual(['input.country', 'input.name', 'input.phone']);
+      expect(
+        soleError(many)
+          .extensions!.problems.map((p: { field: string }) => p.field)
+          .sort(),
+      ).toEqual(['input.country', 'input.name', 'input.phone']);
       expect(await snapshot(hub.dataSource)).toEqual(before);
     });
 
@@ -181,7 +190,8 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     });
 
     it('refuses everyone else, a distributor admin anything but a customer, and API keys: FORBIDDEN, nothing written', async () => {
-      const refused = await clientsOf(hub, 
+      const refused = await clientsOf(
+        hub,
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.rhein.user, 'admin@rhein-c1.example', 'user@rhein-c1.example'],
         ['mobotix', 'rhein', 'rhein-c1'],
       );
@@ -205,7 +215,13 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
       const customerAdmin = await hub.as('admin@alpen-c1.example');
       const old = await hub.dataSource.getRepository(Organization).findOneByOrFail({ id: orgId('alpen-c1') });
       const r = await customerAdmin.gql(UPDATE, {
-        input: { organizationId: org('alpen-c1'), name: 'Alpen Kunde Eins AG (Engadin)', phone: '+41 81 833 99', email: 'Empfang@Alpen-C1.example', address: { street: 'Via Serlas 1', postalCode: '7500', city: 'St. Moritz', country: 'ch' } },
+        input: {
+          organizationId: org('alpen-c1'),
+          name: 'Alpen Kunde Eins AG (Engadin)',
+          phone: '+41 81 833 99',
+          email: 'Empfang@Alpen-C1.example',
+          address: { street: 'Via Serlas 1', postalCode: '7500', city: 'St. Moritz', country: 'ch' },
+        },
       });
       expect(r.body.errors).toBeUndefined();
       expect(r.body.data.updateOrganization.organization).toMatchObject({
@@ -294,7 +310,8 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     });
 
     it("refuses everyone but VENDOR_ADMIN and the organization's own admin, and API keys: FORBIDDEN, nothing written", async () => {
-      const refused = await clientsOf(hub, 
+      const refused = await clientsOf(
+        hub,
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.alpen.admin, PERSONAS.distributors.alpen.user, 'admin@alpen-c1.example', 'user@alpen-c2.example'],
         ['mobotix', 'alpen', 'alpen-c2'],
       );
@@ -346,10 +363,9 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
 
       const pair = { distributorId: org('lioncity'), customerId: org('alpen-c1') };
       await admin.data(LINK, { input: pair });
-      const registered = await admin.data(
-        `mutation($input: RegisterLicensesInput!) { registerLicenses(input: $input) { licenses { id } } }`,
-        { input: { productId: toGlobalId('Product', productId(PRODUCT_SKUS.vms)), distributorId: org('lioncity'), count: 1, seats: 2, validFrom: '2026-01-01T00:00:00Z' } },
-      );
+      const registered = await admin.data(`mutation($input: RegisterLicensesInput!) { registerLicenses(input: $input) { licenses { id } } }`, {
+        input: { productId: toGlobalId('Product', productId(PRODUCT_SKUS.vms)), distributorId: org('lioncity'), count: 1, seats: 2, validFrom: '2026-01-01T00:00:00Z' },
+      });
       const licenseId = registered.registerLicenses.licenses[0].id;
       await admin.data(`mutation($input: AllocateLicenseInput!) { allocateLicense(input: $input) { licenses { id status } } }`, { input: { licenseIds: [licenseId], customerId: org('alpen-c1') } });
       const held = await admin.gql(UNLINK, { input: pair });
@@ -383,7 +399,8 @@ describe(`organizations and customer accounts: createOrganization, updateOrganiz
     });
 
     it('refuses everyone but VENDOR_ADMIN, distributor admins included, and API keys: FORBIDDEN, nothing written', async () => {
-      const refused = await clientsOf(hub, 
+      const refused = await clientsOf(
+        hub,
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.alpen.admin, PERSONAS.distributors.alpen.user, 'admin@alpen-c1.example', 'user@alpen-c1.example'],
         ['mobotix', 'alpen'],
       );

@@ -17,7 +17,6 @@ const DISABLE = `mutation($input: DisableUserInput!) { disableUser(input: $input
 const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret } }`;
 const VIEWER = `{ viewer { actorType role user { email } } }`;
 
-
 describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
   let hub: TestHub;
   let admin: Client;
@@ -30,9 +29,8 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
   });
   afterAll(() => hub?.close());
 
-
   describe('inviteUser', () => {
-    it("lets a customer admin invite a person into its own organization, normalized, ACTIVE, without a consent nobody gave; audited by field names", async () => {
+    it('lets a customer admin invite a person into its own organization, normalized, ACTIVE, without a consent nobody gave; audited by field names', async () => {
       const customerAdmin = await hub.as('admin@vigilancia-c1.example');
       const r = await customerAdmin.gql(INVITE, {
         input: { organizationId: org('vigilancia-c1'), name: '  Ana Souza ', email: ' Ana.Souza@Vigilancia-C1.example ', phone: '+55 11 5555 0101', role: 'CUSTOMER_USER' },
@@ -67,13 +65,17 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       const distributorAdmin = await hub.as(PERSONAS.distributors.vigilancia.admin);
       const own = await distributorAdmin.data(INVITE, { input: { organizationId: org('vigilancia'), name: 'Carla Dias', email: 'carla.dias@vigilancia.example', role: 'DISTRIBUTOR_ADMIN' } });
       expect(own.inviteUser.user).toMatchObject({ role: 'DISTRIBUTOR_ADMIN', organization: { id: org('vigilancia') } });
-      for (const [slug, role] of [['mobotix', 'PRIVACY_OFFICER'], ['gulf', 'DISTRIBUTOR_USER'], ['gulf-c2', 'CUSTOMER_ADMIN']] as const) {
+      for (const [slug, role] of [
+        ['mobotix', 'PRIVACY_OFFICER'],
+        ['gulf', 'DISTRIBUTOR_USER'],
+        ['gulf-c2', 'CUSTOMER_ADMIN'],
+      ] as const) {
         const r = await admin.data(INVITE, { input: { organizationId: org(slug), name: `New ${role}`, email: `new.${role.toLowerCase()}@${slug}.example`, role } });
         expect(r.inviteUser.user).toMatchObject({ role, status: 'ACTIVE', organization: { id: org(slug) } });
       }
     });
 
-    it("refuses a role of another kind of organization (BAD_USER_INPUT naming input.role) and bad contact data, naming each field, writing nothing", async () => {
+    it('refuses a role of another kind of organization (BAD_USER_INPUT naming input.role) and bad contact data, naming each field, writing nothing', async () => {
       const customerAdmin = await hub.as('admin@vigilancia-c2.example');
       const before = await snapshot(hub.dataSource);
       for (const [client, slug, role] of [
@@ -102,7 +104,7 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       expect(await snapshot(hub.dataSource)).toEqual(before);
     });
 
-    it("refuses an address already used in the same organization (CONFLICT naming input.email), in any case, without saying whose, writing nothing", async () => {
+    it('refuses an address already used in the same organization (CONFLICT naming input.email), in any case, without saying whose, writing nothing', async () => {
       const customerAdmin = await hub.as('admin@vigilancia-c2.example');
       const before = await snapshot(hub.dataSource);
       for (const email of ['user@vigilancia-c2.example', 'USER@Vigilancia-C2.example', 'admin@vigilancia-c2.example']) {
@@ -122,7 +124,10 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
       const taken = await invite(elsewhere.email);
       const free = await invite('nobody.has.this@gulf-c2-free.example');
       // The same answer but for the new person's id and the address given.
-      const shape = (r: GraphQLResponse, email: string) => JSON.stringify(r.body).replace(r.body.data?.inviteUser?.user?.id ?? '-', '<id>').replace(email, '<email>');
+      const shape = (r: GraphQLResponse, email: string) =>
+        JSON.stringify(r.body)
+          .replace(r.body.data?.inviteUser?.user?.id ?? '-', '<id>')
+          .replace(email, '<email>');
       expect(taken.body.errors).toBeUndefined();
       expect(shape(taken, elsewhere.email)).toBe(shape(free, 'nobody.has.this@gulf-c2-free.example'));
       for (const value of [elsewhere.person.name, uid(elsewhere.email), org('andes-c1'), 'andes-c1.example']) expect(shape(taken, elsewhere.email)).not.toContain(value);
@@ -135,7 +140,8 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
     });
 
     it('refuses non-admins, admins of other organizations, a distributor admin for its customers, and API keys: FORBIDDEN, nothing written', async () => {
-      const refused = await clientsOf(hub, 
+      const refused = await clientsOf(
+        hub,
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.liberty.admin, PERSONAS.distributors.liberty.user, 'admin@liberty-c2.example', 'user@liberty-c1.example'],
         ['mobotix', 'liberty', 'liberty-c1'],
       );
@@ -218,7 +224,8 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
     });
 
     it("refuses non-admins, a distributor admin for its customers' people, and API keys: FORBIDDEN, nothing written", async () => {
-      const refused = await clientsOf(hub, 
+      const refused = await clientsOf(
+        hub,
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.lioncity.admin, PERSONAS.distributors.lioncity.user, 'user@lioncity-c2.example'],
         ['mobotix', 'lioncity', 'lioncity-c2'],
       );
@@ -289,7 +296,8 @@ describe(`portal users: inviteUser, updateUser, disableUser (${ON_MYSQL ? 'Maria
     });
 
     it("refuses non-admins, a distributor admin for its customers' people, admins of other organizations, and API keys; nothing written", async () => {
-      const refused = await clientsOf(hub, 
+      const refused = await clientsOf(
+        hub,
         [PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.bosphorus.admin, PERSONAS.distributors.bosphorus.user, 'admin@bosphorus-c2.example', 'user@bosphorus-c1.example'],
         ['mobotix', 'bosphorus', 'bosphorus-c1'],
       );

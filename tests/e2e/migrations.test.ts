@@ -6,7 +6,7 @@ describe(`migrations on ${ON_MYSQL ? 'MariaDB' : 'the embedded database'}`, () =
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    dataSource = await openDataSource(await freshEnv("migrations"));
+    dataSource = await openDataSource(await freshEnv('migrations'));
   });
   afterAll(() => dataSource.destroy());
 

@@ -152,8 +152,7 @@ describe(`statements per request do not grow with the page (${ON_MYSQL ? 'MariaD
     for (const slug of ['rhein', 'mumbai'] as const) {
       const distributor = await hub.as(PERSONAS.distributors[slug].admin);
       await distributor.data(`{ viewer { role } }`);
-      const counted = async (n: number) =>
-        countStatements(CountingLogger, () => distributor.gql(DISTRIBUTOR_DASHBOARD, { n }));
+      const counted = async (n: number) => countStatements(CountingLogger, () => distributor.gql(DISTRIBUTOR_DASHBOARD, { n }));
       CountingLogger.trace = [];
       const one = await counted(1);
       // eslint-disable-next-line no-console -- the statements, to see which one went over the budget
@@ -201,11 +200,7 @@ describe(`statements per request do not grow with the page (${ON_MYSQL ? 'MariaD
     // depends on when the database answers, so the count may vary by a statement or two, never by N.
     const Q = `query($n: Int) { organizations(kind: CUSTOMER, first: $n) { nodes { name users { totalCount nodes { email organization { name } } } licenses { totalCount nodes { customer { name } distributor { name } licensee { email } } } computers { nodes { activations { nodes { license { seats } } } } } distributors { name } personalDataAccess { allowed } } } }`;
     const few = await run<{ organizations: { nodes: unknown[] } }>('customers with computers n=3', Q, 3);
-    const all = await run<{ organizations: { nodes: { computers: { nodes: { activations: { nodes: unknown[] } }[] }; distributors: unknown[] }[] } }>(
-      'customers with computers n=23',
-      Q,
-      23,
-    );
+    const all = await run<{ organizations: { nodes: { computers: { nodes: { activations: { nodes: unknown[] } }[] }; distributors: unknown[] }[] } }>('customers with computers n=23', Q, 23);
     expect(few.organizations.nodes).toHaveLength(3);
     expect(all.organizations.nodes).toHaveLength(23);
     expect(all.organizations.nodes.flatMap((c) => c.computers.nodes)).toHaveLength(46);

@@ -7,21 +7,7 @@ import { ApiKey } from '../../src/modules/api-key/api-key.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { PERMISSIONS } from '../../src/policy/permission-table';
 import { buildBareSchema } from '../../src/schema';
-import {
-  computerId,
-  contractId,
-  GATE_TODAY,
-  HARBOR,
-  HARBOR_DISTRIBUTORS,
-  licenseId,
-  orgId,
-  PERSONAS,
-  PRODUCT_SKUS,
-  productId,
-  SEED_COUNTS,
-  userId,
-  VENDOR_SLUG,
-} from '../../seeds/personas';
+import { computerId, contractId, GATE_TODAY, HARBOR, HARBOR_DISTRIBUTORS, licenseId, orgId, PERSONAS, PRODUCT_SKUS, productId, SEED_COUNTS, userId, VENDOR_SLUG } from '../../seeds/personas';
 import { DISTRIBUTORS } from '../../seeds/seed-world';
 import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
@@ -116,8 +102,7 @@ for (const d of DISTRIBUTORS) {
   // Products: 1, 2, 5, 8, 9 perpetual VMS; 3, 6 analytics; 4, 7, 10 cloud recording.
   const skuOf = (n: number) => ([3, 6].includes(n) ? PRODUCT_SKUS.analytics : [4, 7, 10].includes(n) ? PRODUCT_SKUS.cloudRecording : PRODUCT_SKUS.vms);
   for (let n = 1; n <= 10; n++) LICENSES.push({ type: 'License', d: d.slug, n, sku: skuOf(n), customer: customerOf(n), licensee: n === 5 ? `user@${c1}.example` : null });
-  const act = (n: number, customer: string, pc: number, active = true) =>
-    ACTIVATIONS.push({ type: 'Activation', d: d.slug, n, customer, pc, by: `user@${customer}.example`, active });
+  const act = (n: number, customer: string, pc: number, active = true) => ACTIVATIONS.push({ type: 'Activation', d: d.slug, n, customer, pc, by: `user@${customer}.example`, active });
   act(5, c1, 1);
   act(6, c1, 1);
   act(6, c1, 2);
@@ -210,7 +195,13 @@ const ACTORS: Actor[] = [
   ...['rhein', 'mumbai'].flatMap((d) => [
     key(d, SCOPES, `API key of ${gateLabel(d)} with all scopes`),
     key(d, [], `API key of ${gateLabel(d)} with no scopes`),
-    ...SCOPES.map((s) => key(d, SCOPES.filter((x) => x !== s), `API key of ${gateLabel(d)} without ${s}`)),
+    ...SCOPES.map((s) =>
+      key(
+        d,
+        SCOPES.filter((x) => x !== s),
+        `API key of ${gateLabel(d)} without ${s}`,
+      ),
+    ),
   ]),
   key(VENDOR_SLUG, SCOPES, 'API key of the vendor with all scopes'),
   key(HARBOR, SCOPES, 'API key of harbor (customer) with all scopes'),
@@ -264,7 +255,10 @@ function rowsTable(a: Actor, r: Row): boolean {
       return !isKey(a) && (a.role === 'VENDOR_ADMIN' || ((a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && r.org === a.org));
   }
 }
-const reach = (r: Row) => (a: Actor): Outcome => (rowsTable(a, r) ? 'allowed' : 'NOT_FOUND');
+const reach =
+  (r: Row) =>
+  (a: Actor): Outcome =>
+    rowsTable(a, r) ? 'allowed' : 'NOT_FOUND';
 
 type Category =
   | 'PUBLIC'
@@ -644,7 +638,12 @@ const TARGETS: Record<string, Target[]> = {
   SeatUsage: [summaryTarget('SeatUsage', ['seats'])],
   ProductLicenseSummary: [summaryTarget('ProductLicenseSummary', ['byProduct', 0])],
   PageInfo: [listTarget('PageInfo', 'Organization', 'pageInfo')],
-  ...Object.fromEntries(CONNECTED.flatMap((n) => [[`${n}Connection`, [listTarget(`${n}Connection`, n, 'connection')]], [`${n}Edge`, [listTarget(`${n}Edge`, n, 'edge')]]])),
+  ...Object.fromEntries(
+    CONNECTED.flatMap((n) => [
+      [`${n}Connection`, [listTarget(`${n}Connection`, n, 'connection')]],
+      [`${n}Edge`, [listTarget(`${n}Edge`, n, 'edge')]],
+    ]),
+  ),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -670,20 +669,33 @@ interface FieldSpec {
 }
 
 const show = (v: unknown) => JSON.stringify(v);
-const equals = (expected: unknown): ValueCheck => ({ value }) => (isDeepStrictEqual(value, expected) ? null : `expected ${show(expected)}, got ${show(value)}`);
+const equals =
+  (expected: unknown): ValueCheck =>
+  ({ value }) =>
+    isDeepStrictEqual(value, expected) ? null : `expected ${show(expected)}, got ${show(value)}`;
 /** A reference to another object: its id when the actor reaches it, else null. */
-const refTo = (pick: (t: Target) => Row | null): ValueCheck => (c) => {
-  const r = pick(c.t);
-  return equals(r && rowsTable(c.a, r) ? { id: gid(r) } : null)(c);
-};
+const refTo =
+  (pick: (t: Target) => Row | null): ValueCheck =>
+  (c) => {
+    const r = pick(c.t);
+    return equals(r && rowsTable(c.a, r) ? { id: gid(r) } : null)(c);
+  };
 /** A connection: totalCount = the reachable rows. */
-const countTo = (count: (a: Actor, t: Target) => number): ValueCheck => (c) => equals({ totalCount: count(c.a, c.t) })(c);
+const countTo =
+  (count: (a: Actor, t: Target) => number): ValueCheck =>
+  (c) =>
+    equals({ totalCount: count(c.a, c.t) })(c);
 /** A plain list of objects: exactly the reachable ones. */
-const idsOf = (rows: (t: Target) => Row[]): ValueCheck => (c) => {
-  const expected = rows(c.t).filter((r) => rowsTable(c.a, r)).map(gid).sort();
-  const got = Array.isArray(c.value) ? (c.value as { id: string }[]).map((x) => x?.id).sort() : c.value;
-  return isDeepStrictEqual(got, expected) ? null : `expected ids ${show(expected)}, got ${show(c.value)}`;
-};
+const idsOf =
+  (rows: (t: Target) => Row[]): ValueCheck =>
+  (c) => {
+    const expected = rows(c.t)
+      .filter((r) => rowsTable(c.a, r))
+      .map(gid)
+      .sort();
+    const got = Array.isArray(c.value) ? (c.value as { id: string }[]).map((x) => x?.id).sort() : c.value;
+    return isDeepStrictEqual(got, expected) ? null : `expected ids ${show(expected)}, got ${show(c.value)}`;
+  };
 const nonNull: ValueCheck = ({ value }) => (value === null || value === undefined ? 'expected a value, got null' : null);
 const anything: ValueCheck = () => null;
 
@@ -801,9 +813,18 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     address: of('CONTACT', undefined, ' { street postalCode city country }'),
     phone: of('CONTACT'),
     email: of('CONTACT'),
-    users: pub(countTo((a, t) => countOf(USERS, a, (u) => u.org === orgOf(t).slug)), '(first: 1) { totalCount }'),
-    customers: pub(countTo((a, t) => countOf([...ORGS.keys()].map(ORG), a, (r) => serves(orgOf(t).slug, r.slug))), '(first: 1) { totalCount }'),
-    distributors: pub(idsOf((t) => orgOf(t).servedBy.map(ORG)), ' { id }'),
+    users: pub(
+      countTo((a, t) => countOf(USERS, a, (u) => u.org === orgOf(t).slug)),
+      '(first: 1) { totalCount }',
+    ),
+    customers: pub(
+      countTo((a, t) => countOf([...ORGS.keys()].map(ORG), a, (r) => serves(orgOf(t).slug, r.slug))),
+      '(first: 1) { totalCount }',
+    ),
+    distributors: pub(
+      idsOf((t) => orgOf(t).servedBy.map(ORG)),
+      ' { id }',
+    ),
     licenses: pub(
       countTo((a, t) => {
         const o = orgOf(t);
@@ -812,18 +833,27 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
       '(first: 1) { totalCount }',
     ),
     // Counts, PUBLIC: exactly the licenses the list above holds for the actor.
-    licenseSummary: pub(
-      (c) => {
-        const o = orgOf(c.t);
-        return equals({ total: countOf(LICENSES, c.a, (l) => (o.kind === 'DISTRIBUTOR' ? l.d === o.slug : o.kind === 'CUSTOMER' ? l.customer === o.slug : false)) })(c);
-      },
-      ' { total }',
+    licenseSummary: pub((c) => {
+      const o = orgOf(c.t);
+      return equals({ total: countOf(LICENSES, c.a, (l) => (o.kind === 'DISTRIBUTOR' ? l.d === o.slug : o.kind === 'CUSTOMER' ? l.customer === o.slug : false)) })(c);
+    }, ' { total }'),
+    computers: pub(
+      countTo((a, t) => countOf(COMPUTERS, a, (k) => k.customer === orgOf(t).slug)),
+      '(first: 1) { totalCount }',
     ),
-    computers: pub(countTo((a, t) => countOf(COMPUTERS, a, (k) => k.customer === orgOf(t).slug)), '(first: 1) { totalCount }'),
-    contracts: of('CONTRACT', idsOf((t) => CONTRACTS.filter((c) => c.d === orgOf(t).slug)), ' { id }'),
+    contracts: of(
+      'CONTRACT',
+      idsOf((t) => CONTRACTS.filter((c) => c.d === orgOf(t).slug)),
+      ' { id }',
+    ),
     transferBasis: of('CONTRACT', undefined, ' { allowed basis reason }'),
     personalDataAccess: pub(
-      (c) => (has(c.a, 'personal_data:read') ? equals({ allowed: mayReadPersonalDataOf(c.a, orgOf(c.t).slug) })(c) : typeof (c.value as { allowed?: unknown })?.allowed === 'boolean' ? null : 'expected a decision'),
+      (c) =>
+        has(c.a, 'personal_data:read')
+          ? equals({ allowed: mayReadPersonalDataOf(c.a, orgOf(c.t).slug) })(c)
+          : typeof (c.value as { allowed?: unknown })?.allowed === 'boolean'
+            ? null
+            : 'expected a decision',
       ' { allowed }',
     ),
   },
@@ -837,7 +867,10 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
   },
   PortalUser: {
     id: pub(),
-    organization: pub(refTo((t) => ORG(rowOf(t, 'PortalUser').org)), ' { id }'),
+    organization: pub(
+      refTo((t) => ORG(rowOf(t, 'PortalUser').org)),
+      ' { id }',
+    ),
     name: of('PERSONAL'),
     email: of('PERSONAL'),
     phone: of('PERSONAL'),
@@ -848,7 +881,11 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
   },
   ApiKey: {
     id: of('CREDENTIAL'),
-    organization: of('CREDENTIAL', refTo((t) => ORG(rowOf(t, 'ApiKey').org)), ' { id }'),
+    organization: of(
+      'CREDENTIAL',
+      refTo((t) => ORG(rowOf(t, 'ApiKey').org)),
+      ' { id }',
+    ),
     name: of('CREDENTIAL'),
     prefix: of('CREDENTIAL'),
     scopes: of('CREDENTIAL'),
@@ -860,37 +897,73 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
   Product: { id: pub(), sku: pub(), name: pub(), licenseModel: pub() },
   License: {
     id: pub(),
-    product: pub(refTo((t) => ({ type: 'Product', sku: rowOf(t, 'License').sku })), ' { id }'),
+    product: pub(
+      refTo((t) => ({ type: 'Product', sku: rowOf(t, 'License').sku })),
+      ' { id }',
+    ),
     seats: pub(),
     seatsUsed: pub(),
     status: pub(),
     validFrom: pub(),
     validUntil: pub(),
-    distributor: pub(refTo((t) => ORG(rowOf(t, 'License').d)), ' { id }'),
-    customer: pub(refTo((t) => (rowOf(t, 'License').customer ? ORG(rowOf(t, 'License').customer!) : null)), ' { id }'),
-    activations: pub(countTo((a, t) => countOf(ACTIVATIONS, a, (x) => x.d === rowOf(t, 'License').d && x.n === rowOf(t, 'License').n)), '(first: 1) { totalCount }'),
-    licensee: of('PERSONAL', refTo((t) => (rowOf(t, 'License').licensee ? USER(rowOf(t, 'License').licensee!) : null)), ' { id }'),
+    distributor: pub(
+      refTo((t) => ORG(rowOf(t, 'License').d)),
+      ' { id }',
+    ),
+    customer: pub(
+      refTo((t) => (rowOf(t, 'License').customer ? ORG(rowOf(t, 'License').customer!) : null)),
+      ' { id }',
+    ),
+    activations: pub(
+      countTo((a, t) => countOf(ACTIVATIONS, a, (x) => x.d === rowOf(t, 'License').d && x.n === rowOf(t, 'License').n)),
+      '(first: 1) { totalCount }',
+    ),
+    licensee: of(
+      'PERSONAL',
+      refTo((t) => (rowOf(t, 'License').licensee ? USER(rowOf(t, 'License').licensee!) : null)),
+      ' { id }',
+    ),
     activationKey: of('SECRET'),
   },
   Computer: {
     id: pub(),
     os: pub(),
-    organization: pub(refTo((t) => ORG(rowOf(t, 'Computer').customer)), ' { id }'),
-    activations: pub(countTo((a, t) => countOf(ACTIVATIONS, a, (x) => x.customer === rowOf(t, 'Computer').customer && x.pc === rowOf(t, 'Computer').n)), '(first: 1) { totalCount }'),
+    organization: pub(
+      refTo((t) => ORG(rowOf(t, 'Computer').customer)),
+      ' { id }',
+    ),
+    activations: pub(
+      countTo((a, t) => countOf(ACTIVATIONS, a, (x) => x.customer === rowOf(t, 'Computer').customer && x.pc === rowOf(t, 'Computer').n)),
+      '(first: 1) { totalCount }',
+    ),
     name: of('PERSONAL'),
     hostId: of('PERSONAL'),
   },
   Activation: {
     id: pub(),
-    license: pub(refTo((t) => LICENSE(rowOf(t, 'Activation').d, rowOf(t, 'Activation').n)), ' { id }'),
-    computer: pub(refTo((t) => COMPUTER(rowOf(t, 'Activation').customer, rowOf(t, 'Activation').pc)), ' { id }'),
+    license: pub(
+      refTo((t) => LICENSE(rowOf(t, 'Activation').d, rowOf(t, 'Activation').n)),
+      ' { id }',
+    ),
+    computer: pub(
+      refTo((t) => COMPUTER(rowOf(t, 'Activation').customer, rowOf(t, 'Activation').pc)),
+      ' { id }',
+    ),
     activatedAt: pub(),
     deactivatedAt: pub(),
-    activatedBy: of('PERSONAL', refTo((t) => USER(rowOf(t, 'Activation').by)), ' { id }'),
+    activatedBy: of(
+      'PERSONAL',
+      refTo((t) => USER(rowOf(t, 'Activation').by)),
+      ' { id }',
+    ),
   },
   Contract: {
     id: of('CONTRACT'),
-    distributor: of('CONTRACT', refTo((t) => ORG(rowOf(t, 'Contract').d)), ' { id }'),
+    distributor: of(
+      'CONTRACT',
+      refTo((t) => ORG(rowOf(t, 'Contract').d)),
+      ' { id }',
+    ),
     type: of('CONTRACT'),
     status: of('CONTRACT'),
     signedAt: of('CONTRACT'),
@@ -907,7 +980,11 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     clientRequestId: of('AUDIT'),
     actorType: of('AUDIT'),
     actorId: of('AUDIT'),
-    actorOrganization: of('AUDIT', refTo((t) => ORG(rowOf(t, 'AuditEvent').actorOrg)), ' { id }'),
+    actorOrganization: of(
+      'AUDIT',
+      refTo((t) => ORG(rowOf(t, 'AuditEvent').actorOrg)),
+      ' { id }',
+    ),
     action: of('AUDIT'),
     subjectType: of('AUDIT'),
     subjectId: of('AUDIT'),
@@ -935,7 +1012,12 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     hasNextPage: pub(({ a, t, value }) => (isDeepStrictEqual(value, (t.size!(a) as number) > 1) ? null : `expected ${(t.size!(a) as number) > 1}, got ${show(value)}`)),
     endCursor: pub(({ a, t, value }) => ((typeof value === 'string') === (t.size!(a) as number) > 0 ? null : `expected ${(t.size!(a) as number) > 0 ? 'a cursor' : 'null'}, got ${show(value)}`)),
   },
-  ...Object.fromEntries(CONNECTED.flatMap((n) => [[`${n}Connection`, connection()], [`${n}Edge`, edge()]])),
+  ...Object.fromEntries(
+    CONNECTED.flatMap((n) => [
+      [`${n}Connection`, connection()],
+      [`${n}Edge`, edge()],
+    ]),
+  ),
 };
 
 // =============================================================================================
@@ -960,7 +1042,9 @@ function typesReachableFromQuery(): Set<string> {
 }
 const READ_TYPES = typesReachableFromQuery();
 const SKIPPED_TYPE = (type: string) => type === 'Mutation' || type === 'Subscription' || type.endsWith('Payload') || !READ_TYPES.has(type);
-const MATRIX_TYPES = Object.keys(PERMISSIONS).filter((t) => !SKIPPED_TYPE(t)).sort();
+const MATRIX_TYPES = Object.keys(PERMISSIONS)
+  .filter((t) => !SKIPPED_TYPE(t))
+  .sort();
 const fieldsOf = (type: string) => Object.keys(PERMISSIONS[type]).sort();
 
 function getPath(data: unknown, path: Path): unknown {
@@ -1061,7 +1145,11 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
 
   describe('the matrix covers the permission table', () => {
     it('the oracle knows every (type, field) of PERMISSIONS (a field added to the table needs a rule here first)', () => {
-      const unknown = MATRIX_TYPES.flatMap((t) => fieldsOf(t).filter((f) => !CATEGORY[t]?.[f]).map((f) => `${t}.${f}`));
+      const unknown = MATRIX_TYPES.flatMap((t) =>
+        fieldsOf(t)
+          .filter((f) => !CATEGORY[t]?.[f])
+          .map((f) => `${t}.${f}`),
+      );
       expect(unknown).toEqual([]);
     });
 
@@ -1074,7 +1162,11 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
     });
 
     it('the oracle names nothing that the table does not hold', () => {
-      const stale = Object.entries(CATEGORY).flatMap(([t, fs]) => Object.keys(fs).filter((f) => !PERMISSIONS[t]?.[f]).map((f) => `${t}.${f}`));
+      const stale = Object.entries(CATEGORY).flatMap(([t, fs]) =>
+        Object.keys(fs)
+          .filter((f) => !PERMISSIONS[t]?.[f])
+          .map((f) => `${t}.${f}`),
+      );
       expect(stale).toEqual([]);
     });
 

@@ -29,7 +29,7 @@ describe('withdrawConsent and recordConsent (P9, GDPR Art. 7(3))', () => {
   const user = (email: string) => hub.dataSource.getRepository(PortalUser).findOneByOrFail({ id: userId(email) });
   const events = (subjectId: string) => hub.dataSource.getRepository(AuditEvent).find({ where: { subjectId }, order: { id: 'ASC' } });
 
-  it("refuses the withdrawn person's token on the very next request: 401 UNAUTHENTICATED \"consent withdrawn\"", async () => {
+  it('refuses the withdrawn person\'s token on the very next request: 401 UNAUTHENTICATED "consent withdrawn"', async () => {
     const person = await hub.as('user@rhein-c1.example');
     expect((await person.gql(`{ viewer { role } }`)).status).toBe(200);
 

@@ -64,7 +64,14 @@ describe('exportPersonalData (GDPR Art. 15): everything held about a person, and
     const { subject, document } = r.exportPersonalData;
     expect(subject).toEqual({ id: uid('user@rhein-c1.example'), name: 'Sabine Fischer', email: 'user@rhein-c1.example', status: 'ACTIVE' });
     expect(Object.keys(document)).toEqual(['profile', 'organization', 'consent', 'licenses', 'activations', 'computers', 'recipients']);
-    expect(document.profile).toMatchObject({ id: uid('user@rhein-c1.example'), name: 'Sabine Fischer', email: 'user@rhein-c1.example', phone: '+49 6131 2240-12', role: 'CUSTOMER_USER', status: 'ACTIVE' });
+    expect(document.profile).toMatchObject({
+      id: uid('user@rhein-c1.example'),
+      name: 'Sabine Fischer',
+      email: 'user@rhein-c1.example',
+      phone: '+49 6131 2240-12',
+      role: 'CUSTOMER_USER',
+      status: 'ACTIVE',
+    });
     expect(document.organization).toEqual({ id: toGlobalId('Organization', orgId('rhein-c1')), name: 'Rhein Kunde Eins GmbH', kind: 'CUSTOMER', country: 'DE' });
     expect(document.consent).toEqual({ givenAt: '2024-01-15T09:00:00.000Z', withdrawnAt: null, history: [] });
     // Licensee of rhein's license 5 only; activated 5 on computer 1 and 6 on both computers.
@@ -110,7 +117,7 @@ describe('exportPersonalData (GDPR Art. 15): everything held about a person, and
     expect(recipients[2]).toMatchObject({ fields: ['PortalUser.phone'], firstReadAt: hub.now.toISOString() });
   });
 
-  it("shows the consent history of a person who withdrew and came back, and their lapsed license", async () => {
+  it('shows the consent history of a person who withdrew and came back, and their lapsed license', async () => {
     const receivedAt = new Date(hub.now.getTime() - 2 * HOUR);
     const WITHDRAW = `mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { user { status } } }`;
     const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { user { status } } }`;
@@ -210,4 +217,3 @@ describe('exportPersonalData (GDPR Art. 15): everything held about a person, and
     for (const value of [known.name, known.hostId, 'Secret Lab PC', 'MUMBAI-C2-LAB-7F21']) expect(byOfficer).toContain(value);
   });
 });
-

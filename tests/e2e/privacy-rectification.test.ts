@@ -89,10 +89,7 @@ describe('updateMyProfile and rectifyPersonalData (GDPR Art. 16)', () => {
     ];
     const before = await written();
     for (const [fields, field] of cases) {
-      for (const r of [
-        await dpo.gql(RECTIFY, { input: { userId: target, ...fields } }),
-        await (await hub.as('user@bosphorus-c1.example')).gql(UPDATE, { input: fields }),
-      ]) {
+      for (const r of [await dpo.gql(RECTIFY, { input: { userId: target, ...fields } }), await (await hub.as('user@bosphorus-c1.example')).gql(UPDATE, { input: fields })]) {
         expect(`${JSON.stringify(fields).slice(0, 60)}: ${codes(r)} ${r.body.errors?.[0].extensions?.field}`).toBe(`${JSON.stringify(fields).slice(0, 60)}: BAD_USER_INPUT ${field}`);
         expect(r.body.errors![0].message).toContain(field);
       }
@@ -128,7 +125,8 @@ describe('updateMyProfile and rectifyPersonalData (GDPR Art. 16)', () => {
     expect(taken.body).toEqual({ data: { updateMyProfile: { user: expect.objectContaining({ id: uid('user@nordlicht-c1.example'), email: 'admin@lioncity-c2.example' }) } } });
     const free = await person.gql(UPDATE, { input: { email: 'nobody.has.this@nordlicht-c1-free.example' } });
     expect(shape(taken, 'admin@lioncity-c2.example')).toBe(shape(free, 'nobody.has.this@nordlicht-c1-free.example'));
-    for (const value of [other.name, uid('admin@lioncity-c2.example'), toGlobalId('Organization', other.organizationId), 'lioncity']) expect(shape(taken, 'admin@lioncity-c2.example')).not.toContain(value);
+    for (const value of [other.name, uid('admin@lioncity-c2.example'), toGlobalId('Organization', other.organizationId), 'lioncity'])
+      expect(shape(taken, 'admin@lioncity-c2.example')).not.toContain(value);
 
     const byOfficer = await dpo.gql(RECTIFY, { input: { userId: uid('user@nordlicht-c1.example'), email: 'ADMIN@lioncity-c2.example' } });
     const freeByOfficer = await dpo.gql(RECTIFY, { input: { userId: uid('user@nordlicht-c1.example'), email: 'nobody.has.this@nordlicht-c1-free.example' } });
@@ -144,7 +142,15 @@ describe('updateMyProfile and rectifyPersonalData (GDPR Art. 16)', () => {
   });
 
   it('lets every role update its own profile, never an API key; rectification only the PRIVACY_OFFICER: FORBIDDEN otherwise', async () => {
-    const people = [PERSONAS.vendorAdmin, PERSONAS.vendorStaff, PERSONAS.privacyOfficer, PERSONAS.distributors.andes.admin, PERSONAS.distributors.andes.user, 'admin@andes-c2.example', 'user@andes-c2.example'];
+    const people = [
+      PERSONAS.vendorAdmin,
+      PERSONAS.vendorStaff,
+      PERSONAS.privacyOfficer,
+      PERSONAS.distributors.andes.admin,
+      PERSONAS.distributors.andes.user,
+      'admin@andes-c2.example',
+      'user@andes-c2.example',
+    ];
     for (const [i, email] of people.entries()) {
       const r = await (await hub.as(email)).gql(UPDATE, { input: { phone: `+56 2 2555 99-0${i}` } });
       expect(`${email}: ${JSON.stringify(r.body.errors ?? null)}`).toBe(`${email}: null`);

@@ -34,7 +34,11 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number;
 
 const person = (email: string) => toGlobalId('PortalUser', userId(email));
 const computer = (cslug: string, n: number) => toGlobalId('Computer', computerId(cslug, n));
-const sorted = (items: Item[], type: string) => items.filter((i) => i.subjectType === type).map((i) => i.subjectId).sort();
+const sorted = (items: Item[], type: string) =>
+  items
+    .filter((i) => i.subjectType === type)
+    .map((i) => i.subjectId)
+    .sort();
 
 /**
  * Who is due when, counted from the seed world (seeds/personas.ts, LICENSE_CASES) with the
@@ -157,13 +161,19 @@ describe('retention (P7): runRetention and npm run retention', () => {
 
     // Exactly those rows changed, to pseudonyms; licenses, activations and keys not at all.
     const users = await hub.dataSource.getRepository(PortalUser).find();
-    const erasedUsers = users.filter((u) => u.status === 'ERASED').map((u) => toGlobalId('PortalUser', u.id)).sort();
+    const erasedUsers = users
+      .filter((u) => u.status === 'ERASED')
+      .map((u) => toGlobalId('PortalUser', u.id))
+      .sort();
     expect(erasedUsers).toEqual([...due.people, person('admin@alpen-c2.example')].sort());
     for (const u of users.filter((x) => due.people.includes(toGlobalId('PortalUser', x.id)))) {
       expect(u).toMatchObject({ name: pseudonym(secrets, 'PortalUser', u.id), email: pseudonymEmail(secrets, u.id), phone: null });
     }
     const machines = await hub.dataSource.getRepository(Computer).find();
-    const changed = machines.filter((c) => c.hostId.startsWith('erased-')).map((c) => toGlobalId('Computer', c.id)).sort();
+    const changed = machines
+      .filter((c) => c.hostId.startsWith('erased-'))
+      .map((c) => toGlobalId('Computer', c.id))
+      .sort();
     expect(changed).toEqual(due.computers);
     for (const c of machines.filter((x) => due.computers.includes(toGlobalId('Computer', x.id)))) {
       expect(c).toMatchObject({ name: pseudonym(secrets, 'Computer', c.id), hostId: pseudonym(secrets, 'Computer', c.id) });

@@ -137,10 +137,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
     const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(d) } };
     expect((await post({ query: d, operationName: 'A', extensions })).body).toEqual({ data: { __typename: 'Query' } });
 
-    const answers = await Promise.all([
-      ...Array.from({ length: 4 }, () => post({ operationName: 'B', extensions })),
-      ...Array.from({ length: 4 }, () => post({ query: DASHBOARD })),
-    ]);
+    const answers = await Promise.all([...Array.from({ length: 4 }, () => post({ operationName: 'B', extensions })), ...Array.from({ length: 4 }, () => post({ query: DASHBOARD }))]);
     for (const r of answers.slice(0, 4)) {
       expect(r.status).toBe(400);
       expect(r.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDepth' });

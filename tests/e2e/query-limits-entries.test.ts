@@ -65,11 +65,28 @@ const CASES: Case[] = [
   },
   { limit: 'maxRepeatedFields', max: 10, document: (withOk) => both(withOk, `query Bad { products { ${'sku '.repeat(11)} } }`), actual: () => 11, documentWide: true },
   { limit: 'maxDepth', max: 12, document: (withOk) => both(withOk, `query Bad { organization(id: "x") { ${chain(11)} } }`), actual: () => 13 },
-  { limit: 'maxAliases', max: 20, document: (withOk) => both(withOk, `query Bad { ${range(21).map((i) => `t${i}: __typename`).join(' ')} }`), actual: () => 21 },
+  {
+    limit: 'maxAliases',
+    max: 20,
+    document: (withOk) =>
+      both(
+        withOk,
+        `query Bad { ${range(21)
+          .map((i) => `t${i}: __typename`)
+          .join(' ')} }`,
+      ),
+    actual: () => 21,
+  },
   {
     limit: 'maxDirectives',
     max: 10,
-    document: (withOk) => both(withOk, `query Bad { products { ${range(11).map((i) => `f${i}: sku @include(if: true)`).join(' ')} } }`),
+    document: (withOk) =>
+      both(
+        withOk,
+        `query Bad { products { ${range(11)
+          .map((i) => `f${i}: sku @include(if: true)`)
+          .join(' ')} } }`,
+      ),
     actual: () => 11,
   },
   { limit: 'maxIds', max: 100, document: (withOk) => both(withOk, `query Bad { nodes(ids: ${JSON.stringify(range(101).map((i) => `id-${i}`))}) { id } }`), actual: () => 101 },

@@ -58,22 +58,18 @@ describe(`query limits over HTTP (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
   /** A POST as the vendor admin over node:http, written in chunks without a content-length (chunked encoding), on `agent`. */
   function postChunked(agent: http.Agent, chunks: string[]): Promise<{ status: number; body: GraphQLResponse['body'] }> {
     return new Promise((resolve, reject) => {
-      const req = http.request(
-        `${hub.url}/graphql`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (text += d));
-          res.on('end', () => {
-            try {
-              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-            } catch {
-              reject(new Error(`not JSON (HTTP ${res.statusCode}): ${text.slice(0, 200)}`));
-            }
-          });
-        },
-      );
+      const req = http.request(`${hub.url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          } catch {
+            reject(new Error(`not JSON (HTTP ${res.statusCode}): ${text.slice(0, 200)}`));
+          }
+        });
+      });
       req.on('error', reject);
       req.setTimeout(3000, () => req.destroy(new Error('no answer within 3 s')));
       for (const chunk of chunks) req.write(chunk);
@@ -111,7 +107,9 @@ describe(`query limits over HTTP (${ON_MYSQL ? 'MariaDB' : 'embedded database'})
   });
 
   it('rejects more than 20 aliases (maxAliases), __typename aliases included', async () => {
-    const typenames = `{ ${range(21).map((i) => `t${i}: __typename`).join(' ')} }`;
+    const typenames = `{ ${range(21)
+      .map((i) => `t${i}: __typename`)
+      .join(' ')} }`;
     expectTooComplex(await admin.gql(typenames), 'maxAliases', 20, 21, 'query with 21 aliases exceeds the limit of 20');
   });
 

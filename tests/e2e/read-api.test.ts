@@ -5,17 +5,7 @@ import { isWellFormedActivationKey } from '../../src/common/activation-key';
 import { SecretBox } from '../../src/common/secret-box';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { License } from '../../src/modules/license/license.entity';
-import {
-  DISTRIBUTOR_SLUGS,
-  DistributorSlug,
-  GATE_TODAY,
-  HARBOR,
-  orgId,
-  PERSONAS,
-  PRODUCT_SKUS,
-  productId,
-  userId,
-} from '../../seeds/personas';
+import { DISTRIBUTOR_SLUGS, DistributorSlug, GATE_TODAY, HARBOR, orgId, PERSONAS, PRODUCT_SKUS, productId, userId } from '../../seeds/personas';
 import { DISTRIBUTORS, HARBOR_CUSTOMER } from '../../seeds/seed-world';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, TestHub } from '../helpers/hub';
@@ -161,10 +151,10 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       // Newest first across pages too.
       const first = (await admin.data(AUDIT, { filter: window, first: 1 })).auditEvents;
       expect(first.pageInfo.hasNextPage).toBe(true);
-      const second = await admin.data(
-        `query($filter: AuditEventFilter, $after: String) { auditEvents(filter: $filter, first: 1, after: $after) { nodes { requestId } pageInfo { hasNextPage } } }`,
-        { filter: window, after: first.pageInfo.endCursor },
-      );
+      const second = await admin.data(`query($filter: AuditEventFilter, $after: String) { auditEvents(filter: $filter, first: 1, after: $after) { nodes { requestId } pageInfo { hasNextPage } } }`, {
+        filter: window,
+        after: first.pageInfo.endCursor,
+      });
       expect(requestIds(first)).toEqual(['e2e-audit-newer']);
       expect(second.auditEvents).toEqual({ nodes: [{ requestId: 'e2e-audit-older' }], pageInfo: { hasNextPage: false } });
     });
@@ -211,12 +201,7 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       // MariaDB's utf8mb4_unicode_ci); a binary collation puts "MOBOTIX AG" first.
       const data = await admin.data(`{ organizations(first: 100) { nodes { name } } }`);
       const names: string[] = data.organizations.nodes.map((o: { name: string }) => o.name);
-      expect(names.filter((n) => n.startsWith('M'))).toEqual([
-        'Marina Bay Facilities Pte Ltd',
-        'Mercado Paulista Ltda',
-        'MOBOTIX AG',
-        'Mumbai CCTV Pvt Ltd',
-      ]);
+      expect(names.filter((n) => n.startsWith('M'))).toEqual(['Marina Bay Facilities Pte Ltd', 'Mercado Paulista Ltda', 'MOBOTIX AG', 'Mumbai CCTV Pvt Ltd']);
       expect(names).toEqual([...names].sort(byName));
     });
 
@@ -249,18 +234,14 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
         expectBadInput(r, 'after');
       }
       // …and the other way round: an organizations cursor on licenses.
-      expectBadInput(
-        await admin.gql(`query($after: String) { licenses(first: 5, after: $after) { nodes { id } } }`, { after: orgCursor }),
-        'after',
-      );
+      expectBadInput(await admin.gql(`query($after: String) { licenses(first: 5, after: $after) { nodes { id } } }`, { after: orgCursor }), 'after');
     });
 
-    it('rejects a forged cursor of the right length whose values are not of the list\'s sort keys (numbers for a name and an id) as BAD_USER_INPUT naming `after`', async () => {
+    it("rejects a forged cursor of the right length whose values are not of the list's sort keys (numbers for a name and an id) as BAD_USER_INPUT naming `after`", async () => {
       const forged = (values: unknown[]) => Buffer.from(JSON.stringify(['c1', ...values]), 'utf8').toString('base64url');
       const orgs = await admin.gql(ORGS, { first: 5, after: forged([1, 2]) });
       const licenses = await admin.gql(`query($after: String) { licenses(first: 5, after: $after) { nodes { id } } }`, { after: forged([5]) });
-      const outcome = (r: typeof orgs, list: string) =>
-        r.body.errors?.[0]?.extensions?.code ?? `answered a page of ${r.body.data?.[list]?.nodes?.length} rows`;
+      const outcome = (r: typeof orgs, list: string) => r.body.errors?.[0]?.extensions?.code ?? `answered a page of ${r.body.data?.[list]?.nodes?.length} rows`;
       expect({ organizations: outcome(orgs, 'organizations'), licenses: outcome(licenses, 'licenses') }).toEqual({
         organizations: 'BAD_USER_INPUT',
         licenses: 'BAD_USER_INPUT',
@@ -474,10 +455,7 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
     });
 
     it('organization(id) returns the organization with its address and contact data', async () => {
-      const data = await admin.data(
-        `query($id: ID!) { organization(id: $id) { id kind name country processingCountries address { street postalCode city country } phone email } }`,
-        { id: ID.rhein },
-      );
+      const data = await admin.data(`query($id: ID!) { organization(id: $id) { id kind name country processingCountries address { street postalCode city country } phone email } }`, { id: ID.rhein });
       expect(data.organization).toEqual({
         id: ID.rhein,
         kind: 'DISTRIBUTOR',
@@ -502,7 +480,11 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       expect(data.d.totalCount).toBe(11);
       expect(data.c.totalCount).toBe(23);
       expect(data.d.nodes.map((o: { name: string }) => o.name).sort()).toEqual(DISTRIBUTORS.map((d) => d.name).sort());
-      for (const [conn, kind] of [[data.v, 'VENDOR'], [data.d, 'DISTRIBUTOR'], [data.c, 'CUSTOMER']] as const) {
+      for (const [conn, kind] of [
+        [data.v, 'VENDOR'],
+        [data.d, 'DISTRIBUTOR'],
+        [data.c, 'CUSTOMER'],
+      ] as const) {
         expect(new Set(conn.nodes.map((o: { kind: string }) => o.kind))).toEqual(new Set([kind]));
       }
     });
@@ -564,10 +546,7 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
     });
 
     it('license(id) shows product, distributor, customer, licensee, seats, seatsUsed, status, a well-formed activation key and its activations', async () => {
-      const list = await admin.data(
-        `query($d: ID!) { licenses(filter: { distributorId: $d }, first: 20) { nodes { id licensee { email } } } }`,
-        { d: ID.rhein },
-      );
+      const list = await admin.data(`query($d: ID!) { licenses(filter: { distributorId: $d }, first: 20) { nodes { id licensee { email } } } }`, { d: ID.rhein });
       const withLicensee = list.licenses.nodes.filter((l: { licensee: unknown }) => l.licensee);
       expect(withLicensee).toHaveLength(1);
       const data = await admin.data(
@@ -611,12 +590,10 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
     });
 
     it('seatsUsed counts only active activations: a revoked license with a deactivated activation uses 0, the one at its limit uses all', async () => {
-      const data = await admin.data(
-        `query($d: ID!) { licenses(filter: { distributorId: $d }) { nodes { seats seatsUsed status activations { totalCount nodes { deactivatedAt } } } } }`,
-        { d: ID.vigilancia },
-      );
-      const nodes: { seats: number; seatsUsed: number; status: string; activations: { totalCount: number; nodes: { deactivatedAt: string | null }[] } }[] =
-        data.licenses.nodes;
+      const data = await admin.data(`query($d: ID!) { licenses(filter: { distributorId: $d }) { nodes { seats seatsUsed status activations { totalCount nodes { deactivatedAt } } } } }`, {
+        d: ID.vigilancia,
+      });
+      const nodes: { seats: number; seatsUsed: number; status: string; activations: { totalCount: number; nodes: { deactivatedAt: string | null }[] } }[] = data.licenses.nodes;
       const revoked = nodes.filter((l) => l.status === 'REVOKED');
       expect(revoked).toHaveLength(1);
       expect(revoked[0].seatsUsed).toBe(0);
@@ -683,15 +660,9 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
     it('filters by distributorId (rhein: 10), customerId (harbor: 2, one from each distributor) and both', async () => {
       expect((await count({ distributorId: ID.rhein })).totalCount).toBe(10);
       for (const slug of DISTRIBUTOR_SLUGS) expect([slug, (await count({ distributorId: ID[slug] })).totalCount]).toEqual([slug, 10]);
-      const harbor = await admin.data(
-        `query($c: ID!) { licenses(filter: { customerId: $c }) { totalCount nodes { distributor { name } customer { name } } } }`,
-        { c: ID[HARBOR] },
-      );
+      const harbor = await admin.data(`query($c: ID!) { licenses(filter: { customerId: $c }) { totalCount nodes { distributor { name } customer { name } } } }`, { c: ID[HARBOR] });
       expect(harbor.licenses.totalCount).toBe(2);
-      expect(harbor.licenses.nodes.map((l: { distributor: { name: string } }) => l.distributor.name).sort()).toEqual([
-        'Mumbai CCTV Pvt Ltd',
-        'Rhein Security GmbH',
-      ]);
+      expect(harbor.licenses.nodes.map((l: { distributor: { name: string } }) => l.distributor.name).sort()).toEqual(['Mumbai CCTV Pvt Ltd', 'Rhein Security GmbH']);
       expect((await count({ customerId: ID[HARBOR], distributorId: ID.mumbai })).totalCount).toBe(1);
       expect((await count({ customerId: ID[HARBOR], distributorId: ID.alpen })).totalCount).toBe(0);
       expect((await count({ distributorId: ID.rhein, status: 'REGISTERED' })).totalCount).toBe(4);
@@ -741,9 +712,7 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
     const refs = (cs: C[]) => cs.map((c) => c.documentRef).sort();
 
     it('lists the 8 seed contracts and filters them by distributorId and type', async () => {
-      expect(refs(await list(null))).toEqual(
-        ['C-ANDES-2023', 'C-BOSPHORUS-2019', 'C-GULF-2025', 'C-LIBERTY-2024', 'C-LIONCITY-2024', 'C-MUMBAI-2022', 'C-OLDGLORY-2017', 'C-VIGILANCIA-2023'].sort(),
-      );
+      expect(refs(await list(null))).toEqual(['C-ANDES-2023', 'C-BOSPHORUS-2019', 'C-GULF-2025', 'C-LIBERTY-2024', 'C-LIONCITY-2024', 'C-MUMBAI-2022', 'C-OLDGLORY-2017', 'C-VIGILANCIA-2023'].sort());
       const liberty = await list({ distributorId: ID.liberty });
       expect(liberty).toHaveLength(1);
       expect(liberty[0]).toMatchObject({ type: 'DPF_CERTIFICATION', status: 'SIGNED', distributor: { name: 'Liberty Surveillance Inc.' } });
@@ -755,13 +724,13 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       expectBadInput(await admin.gql(CONTRACTS, { filter: { distributorId: 'nope' } }), 'filter.distributorId');
     });
 
-    it('filters inForce at the request instant: today 3 in force (liberty, vigilancia, lioncity), 5 not (oldglory and bosphorus are past their type\'s cut-off)', async () => {
+    it("filters inForce at the request instant: today 3 in force (liberty, vigilancia, lioncity), 5 not (oldglory and bosphorus are past their type's cut-off)", async () => {
       expect(refs(await list({ inForce: true }))).toEqual(['C-LIBERTY-2024', 'C-LIONCITY-2024', 'C-VIGILANCIA-2023']);
       expect(refs(await list({ inForce: false }))).toEqual(['C-ANDES-2023', 'C-BOSPHORUS-2019', 'C-GULF-2025', 'C-MUMBAI-2022', 'C-OLDGLORY-2017']);
       expect(refs(await list({ inForce: true, type: 'SCC_2021' }))).toEqual(['C-VIGILANCIA-2023']);
     });
 
-    it('the inForce filter (SQL) agrees with each contract\'s inForce field (the gate) for all 8 contracts at many instants', async () => {
+    it("the inForce filter (SQL) agrees with each contract's inForce field (the gate) for all 8 contracts at many instants", async () => {
       const instants = [
         '2017-02-28T23:59:59.999Z',
         '2017-03-01T00:00:00.000Z',
@@ -818,12 +787,10 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
       users(first: 10) { totalCount nodes { email role organization { name } } }
     } }`;
 
-    it("rhein: 3 customers (its two and harbor), 10 licenses, no contracts, no distributors, its 2 users", async () => {
+    it('rhein: 3 customers (its two and harbor), 10 licenses, no contracts, no distributors, its 2 users', async () => {
       const { organization: rhein } = await admin.data(ORG, { id: ID.rhein });
       expect(rhein.customers.totalCount).toBe(3);
-      expect(rhein.customers.nodes.map((c: { name: string }) => c.name).sort()).toEqual(
-        ['Harbor Logistics BV', 'Rhein Kunde Eins GmbH', 'Rhein Kunde Zwei KG'].sort(),
-      );
+      expect(rhein.customers.nodes.map((c: { name: string }) => c.name).sort()).toEqual(['Harbor Logistics BV', 'Rhein Kunde Eins GmbH', 'Rhein Kunde Zwei KG'].sort());
       expect(rhein.licenses.totalCount).toBe(10);
       expect(rhein.licenses.nodes).toHaveLength(10);
       expect(new Set(rhein.licenses.nodes.map((l: { distributor: { name: string } }) => l.distributor.name))).toEqual(new Set(['Rhein Security GmbH']));
@@ -855,13 +822,11 @@ describe(`the read API as the vendor admin (${ON_MYSQL ? 'MariaDB' : 'embedded d
 
     it('mumbai: exactly one contract, SCC_2021, expired and so not in force today', async () => {
       const { organization: mumbai } = await admin.data(ORG, { id: ID.mumbai });
-      expect(mumbai.contracts).toEqual([
-        { type: 'SCC_2021', status: 'SIGNED', documentRef: 'C-MUMBAI-2022', inForce: false, distributor: { name: 'Mumbai CCTV Pvt Ltd' } },
-      ]);
+      expect(mumbai.contracts).toEqual([{ type: 'SCC_2021', status: 'SIGNED', documentRef: 'C-MUMBAI-2022', inForce: false, distributor: { name: 'Mumbai CCTV Pvt Ltd' } }]);
       expect(mumbai.customers.totalCount).toBe(3);
     });
 
-    it("a customer (alpen-c1) has 2 computers, 2 users and its 3 allocated licenses", async () => {
+    it('a customer (alpen-c1) has 2 computers, 2 users and its 3 allocated licenses', async () => {
       const { organization: c } = await admin.data(ORG, { id: ID['alpen-c1'] });
       expect(c.computers.totalCount).toBe(2);
       expect(c.computers.nodes.every((pc: { organization: { name: string } }) => pc.organization.name === 'Alpen Kunde Eins AG')).toBe(true);

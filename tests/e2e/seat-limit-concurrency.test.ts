@@ -25,9 +25,7 @@ describe(`the seat limit under concurrent activations (${ON_MYSQL ? 'MariaDB' : 
     await rhein.data(ALLOCATE, { input: { licenseIds: [licenseId], customerId: toGlobalId('Organization', orgId('rhein-c1')) } });
 
     const customers = await Promise.all(Array.from({ length: 20 }, (_, i) => hub.as(i % 2 ? 'admin@rhein-c1.example' : 'user@rhein-c1.example')));
-    const results = await Promise.all(
-      customers.map((c, i) => c.gql(ACTIVATE, { input: { licenseId, computer: { name: `WS-${i}`, hostId: `CONC-HOST-${i}`, os: 'Windows 11' } } })),
-    );
+    const results = await Promise.all(customers.map((c, i) => c.gql(ACTIVATE, { input: { licenseId, computer: { name: `WS-${i}`, hostId: `CONC-HOST-${i}`, os: 'Windows 11' } } })));
     const ok = results.filter((r) => r.body.data?.activateLicense?.activation);
     const conflicts = results.filter((r) => codes(r)[0] === 'CONFLICT');
     expect(ok).toHaveLength(5);

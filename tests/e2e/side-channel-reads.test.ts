@@ -90,12 +90,16 @@ describe(`side channels of reads through a closed gate (${ON_MYSQL ? 'MariaDB' :
     for (const d of gated) {
       await scanner.refresh(d.raw);
       // The dashboard roots and the lookups of its customers' rows: the transports differ, not the resolvers.
-      const ops = readOperations(schema, fixtures.get(d.raw)!).filter((op) => /^(viewer|customers|node:)/.test(op.label)).slice(0, 3);
+      const ops = readOperations(schema, fixtures.get(d.raw)!)
+        .filter((op) => /^(viewer|customers|node:)/.test(op.label))
+        .slice(0, 3);
       for (const p of personas.get(d.raw)!) {
         for (const op of ops) {
           await scanner.send(d.raw, p.label, `GET ${op.label}`, op.query + JSON.stringify(op.variables ?? {}), () => getRequest(p.client, op.query, op.variables));
           const extensions = apqExtensions(op.query);
-          await scanner.send(d.raw, p.label, `APQ register ${op.label}`, op.query + JSON.stringify(op.variables ?? {}), () => postRequest(p.client, { query: op.query, variables: op.variables, extensions }));
+          await scanner.send(d.raw, p.label, `APQ register ${op.label}`, op.query + JSON.stringify(op.variables ?? {}), () =>
+            postRequest(p.client, { query: op.query, variables: op.variables, extensions }),
+          );
           const byHash = await scanner.send(d.raw, p.label, `APQ by hash (POST) ${op.label}`, JSON.stringify(op.variables ?? {}), () => postRequest(p.client, { variables: op.variables, extensions }));
           expect([op.label, byHash.status]).toEqual([op.label, 200]);
           await scanner.send(d.raw, p.label, `APQ by hash (GET) ${op.label}`, JSON.stringify(op.variables ?? {}), async () => {

@@ -90,7 +90,12 @@ describe(`side channels after a gate closes (${ON_MYSQL ? 'MariaDB' : 'embedded 
   });
 
   it('the clock past the expiry of a contract: no retry and no export gives its customers personal values', async () => {
-    const contracts = (await vendor.data(`{ contracts(first: 100) { nodes { id status expiresAt distributor { id } } } }`)).contracts.nodes as { id: string; status: string; expiresAt: string | null; distributor: { id: string } }[];
+    const contracts = (await vendor.data(`{ contracts(first: 100) { nodes { id status expiresAt distributor { id } } } }`)).contracts.nodes as {
+      id: string;
+      status: string;
+      expiresAt: string | null;
+      distributor: { id: string };
+    }[];
     // A signed contract that expired before the test clock: just before its expiry the gate was open.
     const gates = await gateOfEveryDistributor(vendor);
     const expired = contracts.find((c) => c.status === 'SIGNED' && c.expiresAt && new Date(c.expiresAt) < hub.now && gates.some((g) => g.id === c.distributor.id && !g.allowed));

@@ -129,8 +129,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
   }
 
   /** Every e-mail of the customers' users read in a response of EMAILS_OF_CUSTOMERS. */
-  const emailsOf = (r: GraphQLResponse): (string | null)[] =>
-    (r.body.data?.customers.nodes ?? []).flatMap((c: { users: { nodes: { email: string | null }[] } }) => c.users.nodes.map((u) => u.email));
+  const emailsOf = (r: GraphQLResponse): (string | null)[] => (r.body.data?.customers.nodes ?? []).flatMap((c: { users: { nodes: { email: string | null }[] } }) => c.users.nodes.map((u) => u.email));
 
   beforeAll(async () => {
     hub = await TestHub.start('authz_transfer_gate');
@@ -216,7 +215,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
   });
 
   describe('the gate is decided per request, with the request clock', () => {
-    it('mumbai (SCC_2021 expires at the start of 2026-01-01): reads its customers\' e-mails at 2025-12-31T23:59:59.999Z, TRANSFER_BASIS_REQUIRED at 2026-01-01T00:00:00.000Z', async () => {
+    it("mumbai (SCC_2021 expires at the start of 2026-01-01): reads its customers' e-mails at 2025-12-31T23:59:59.999Z, TRANSFER_BASIS_REQUIRED at 2026-01-01T00:00:00.000Z", async () => {
       const before = await asAt('2025-12-31T23:59:59.999Z', PERSONAS.distributors.mumbai.admin);
       const r1 = await before.gql(`{ viewer { organization { transferBasis { allowed basis } } } }`);
       expect(r1.body.data.viewer.organization.transferBasis).toEqual({ allowed: true, basis: 'SCC_2021' });
@@ -240,7 +239,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
       expect(errorCodes(closed2)).toEqual(['TRANSFER_BASIS_REQUIRED']);
     });
 
-    it('oldglory (Privacy Shield): reads its customers\' e-mails at 2020-07-15T23:59:59.999Z, TRANSFER_BASIS_REQUIRED at 2020-07-16T00:00:00.000Z (Schrems II)', async () => {
+    it("oldglory (Privacy Shield): reads its customers' e-mails at 2020-07-15T23:59:59.999Z, TRANSFER_BASIS_REQUIRED at 2020-07-16T00:00:00.000Z (Schrems II)", async () => {
       const before = await asAt('2020-07-15T23:59:59.999Z', PERSONAS.distributors.oldglory.admin);
       const open = await before.gql(`{ viewer { organization { transferBasis { allowed basis } } } customers(first: 50) { nodes { users(first: 5) { nodes { email } } } } }`);
       expect(open.body.errors).toBeUndefined();
@@ -361,7 +360,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
   });
 
   describe('who is never gated', () => {
-    it('a customer (admin@mumbai-c1.example, user@mumbai-c1.example) reads its own users\' e-mails behind its distributor\'s closed gate', async () => {
+    it("a customer (admin@mumbai-c1.example, user@mumbai-c1.example) reads its own users' e-mails behind its distributor's closed gate", async () => {
       for (const email of [PERSONAS.customer('mumbai-c1').admin, PERSONAS.customer('mumbai-c1').user]) {
         const client = await hub.as(email);
         const r = await client.gql(`{ viewer { organization { name email phone personalDataAccess { allowed basis } users(first: 5) { nodes { name email phone } } } } }`);
@@ -399,7 +398,7 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
   });
 
   describe('the decision is exposed with a reason a human can read', () => {
-    it('mumbai: transferBasis and each customer\'s personalDataAccess say why (IN, expired), the same decision in both', async () => {
+    it("mumbai: transferBasis and each customer's personalDataAccess say why (IN, expired), the same decision in both", async () => {
       const client = await hub.as(PERSONAS.distributors.mumbai.admin);
       const data = await client.data(`{ viewer { organization { transferBasis { allowed basis reason } } } customers(first: 50) { nodes { personalDataAccess { allowed basis reason } } } }`);
       const decision = data.viewer.organization.transferBasis;
@@ -421,8 +420,17 @@ describe(`the transfer gate end to end (${ON_MYSQL ? 'MariaDB' : 'embedded datab
 
     it('every distributor: the reason names one of its countries, and an open gate names its basis', async () => {
       const COUNTRY: Record<DistributorSlug, string> = {
-        rhein: 'DE', alpen: 'CH', liberty: 'US', oldglory: 'US', vigilancia: 'BR', mumbai: 'IN',
-        lioncity: 'SG', gulf: 'AE', bosphorus: 'TR', andes: 'CL', nordlicht: 'US',
+        rhein: 'DE',
+        alpen: 'CH',
+        liberty: 'US',
+        oldglory: 'US',
+        vigilancia: 'BR',
+        mumbai: 'IN',
+        lioncity: 'SG',
+        gulf: 'AE',
+        bosphorus: 'TR',
+        andes: 'CL',
+        nordlicht: 'US',
       };
       for (const slug of DISTRIBUTOR_SLUGS) {
         const client = await hub.as(PERSONAS.distributors[slug].admin);

@@ -78,8 +78,7 @@ export const ids = {
   computer: (cslug: string, n: number) => toGlobalId('Computer', computerId(cslug, n)),
   product: (sku: string) => toGlobalId('Product', productId(sku)),
   /** A well-formed id of this type that names no row. */
-  unknown: (type: 'License' | 'Product' | 'Organization' | 'PortalUser' | 'Activation') =>
-    toGlobalId(type, '01890000-0000-7000-8000-00000000dead'),
+  unknown: (type: 'License' | 'Product' | 'Organization' | 'PortalUser' | 'Activation') => toGlobalId(type, '01890000-0000-7000-8000-00000000dead'),
 };
 
 export const VMS = () => ids.product(PRODUCT_SKUS.vms);

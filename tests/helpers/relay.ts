@@ -22,14 +22,7 @@ export function wellFormedGlobalId(type: string, uuid: string = randomUUID()): s
  * Follows `pageInfo.endCursor` until `hasNextPage` is false. `query` takes `$first` and `$after`;
  * `pick` returns the connection from the response data. Returns every page, in order.
  */
-export async function walkPages<N>(
-  client: Client,
-  query: string,
-  pick: (data: any) => Page<N>,
-  first: number,
-  variables: Record<string, unknown> = {},
-  maxPages = 200,
-): Promise<Page<N>[]> {
+export async function walkPages<N>(client: Client, query: string, pick: (data: any) => Page<N>, first: number, variables: Record<string, unknown> = {}, maxPages = 200): Promise<Page<N>[]> {
   const pages: Page<N>[] = [];
   let after: string | null = null;
   for (let i = 0; i < maxPages; i++) {

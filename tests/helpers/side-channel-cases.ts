@@ -203,7 +203,9 @@ export function readOperations(schema: GraphQLSchema, f: Fixture): Operation[] {
     }
     if (name === 'nodes') {
       // Fragments of types whose fields conflict (name: String! and String) cannot share one selection: groups that validate.
-      const all = Object.values(f.ids).flat().map((c) => c.id);
+      const all = Object.values(f.ids)
+        .flat()
+        .map((c) => c.id);
       const types = Object.keys(f.ids);
       const groups: string[][] = [];
       for (const type of types) {
@@ -211,7 +213,9 @@ export function readOperations(schema: GraphQLSchema, f: Fixture): Operation[] {
         if (fits) fits.push(type);
         else groups.push([type]);
       }
-      for (const g of groups) for (const op of documents(`nodes(every id) as ${g.join(', ')}`, `query N($ids: [ID!]!) { nodes(ids: $ids)`, fragmentsOf(schema, 'Node', 1, g), '}')) ops.push({ ...op, variables: { ids: all } });
+      for (const g of groups)
+        for (const op of documents(`nodes(every id) as ${g.join(', ')}`, `query N($ids: [ID!]!) { nodes(ids: $ids)`, fragmentsOf(schema, 'Node', 1, g), '}'))
+          ops.push({ ...op, variables: { ids: all } });
       continue;
     }
     const required = field.args.filter((a) => isNonNullType(a.type));
@@ -288,7 +292,19 @@ export const BASE_INPUTS: Record<string, Base> = {
   ],
   createApiKey: (f, u) => [{ label: 'a key of its own', input: { organizationId: f.distributor.id, name: `side-channel ${u}`, scopes: ['customers:read', 'licenses:read', 'personal_data:read'] } }],
   createContract: (f) => [{ label: 'a contract of its own', input: { distributorId: f.distributor.id, type: 'SCC_2021', effectiveFrom: NOW_ISH } }],
-  createOrganization: (_f, u) => [{ label: 'a customer of its own', input: { kind: 'CUSTOMER', name: `Side Channel Kunde ${u}`, country: 'DE', email: `office-${u}@side-channel.example`, phone: '+49 1 2345', address: { street: `Probegasse ${u}`, postalCode: '12345', city: 'Teststadt', country: 'DE' } } }],
+  createOrganization: (_f, u) => [
+    {
+      label: 'a customer of its own',
+      input: {
+        kind: 'CUSTOMER',
+        name: `Side Channel Kunde ${u}`,
+        country: 'DE',
+        email: `office-${u}@side-channel.example`,
+        phone: '+49 1 2345',
+        address: { street: `Probegasse ${u}`, postalCode: '12345', city: 'Teststadt', country: 'DE' },
+      },
+    },
+  ],
   deactivateActivation: (f) => [{ label: 'its active activation', input: { activationId: f.activeActivation ?? f.ids.Activation[0].id } }],
   disableUser: (f) => [{ label: "its customer's person", input: { userId: f.customerPerson } }],
   exportPersonalData: (f, _u, self) => [
@@ -324,7 +340,7 @@ export function idFieldsOf(schema: GraphQLSchema, mutation: string): { name: str
   const inputArg = field.args.find((a) => a.name === 'input');
   const inputType = inputArg && getNamedType(inputArg.type);
   if (!inputType || !isInputObjectType(inputType)) return [];
-  return Object.values((inputType).getFields())
+  return Object.values(inputType.getFields())
     .filter((x) => getNamedType(x.type).name === 'ID')
     .map((x) => ({ name: x.name, list: String(x.type).startsWith('[') }));
 }

@@ -31,7 +31,7 @@ function unescapeJson(text: string): string {
 function decodedToken(token: string): string {
   try {
     const text = Buffer.from(token, 'base64url').toString('utf8');
-     
+
     return /^[\x20-\x7e\u00a0-\uffff]+$/.test(text) && !text.includes('\ufffd') ? text : '';
   } catch {
     return '';
@@ -84,7 +84,7 @@ function wordIndex(text: string, word: string): number {
 function headerLines(headers: Headers | Record<string, string>): string {
   const lines: string[] = [];
   if (headers instanceof Headers) {
-    (headers).forEach((value, name) => lines.push(`${name}: ${value}`));
+    headers.forEach((value, name) => lines.push(`${name}: ${value}`));
   } else {
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   }

@@ -1,18 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  buildSchema,
-  getNamedType,
-  GraphQLNamedType,
-  GraphQLObjectType,
-  GraphQLSchema,
-  isInterfaceType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  GraphQLType,
-} from 'graphql';
+import { buildSchema, getNamedType, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, isInterfaceType, isLeafType, isListType, isNonNullType, isObjectType, GraphQLType } from 'graphql';
 
 /**
  * Selections generated from the committed schema (schema/schema.graphql), so that a field added

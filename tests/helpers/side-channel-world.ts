@@ -41,9 +41,7 @@ export interface Persona {
 export async function sharingCustomer(hub: TestHub, gated: GateAnswer[]): Promise<string | undefined> {
   const accounts = await hub.dataSource.getRepository(CustomerAccount).find();
   const closed = new Set(gated.map((g) => g.raw));
-  return gated.find((g) =>
-    accounts.some((a) => a.distributorId === g.raw && accounts.some((b) => b.customerId === a.customerId && !closed.has(b.distributorId))),
-  )?.raw;
+  return gated.find((g) => accounts.some((a) => a.distributorId === g.raw && accounts.some((b) => b.customerId === a.customerId && !closed.has(b.distributorId))))?.raw;
 }
 
 /** Its admin, its user, and an API key of it with every scope (made through the API by its admin). */

@@ -20,7 +20,13 @@ export async function countRows(dataSource: DataSource, table: string): Promise<
 export async function tableRows(dataSource: DataSource, table: string): Promise<string[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM \`${table}\``);
   return rows
-    .map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k] instanceof Date ? (r[k]).toISOString() : r[k]])))
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k] instanceof Date ? r[k].toISOString() : r[k]]),
+      ),
+    )
     .sort();
 }
 

@@ -117,8 +117,8 @@ describe('limits and rate', () => {
   });
 
   it('a query over a limit is refused (400 QUERY_TOO_COMPLEX) after it was charged 1 point', async () => {
-    const x = measured(`{ ${Array.from({ length: 12 }, () => "viewer { role }").join(' ')} }`);
-    expect(x.overLimits).toMatchObject({ status: 400, code: ErrorCode.QUERY_TOO_COMPLEX, extensions: { limit: "maxRepeatedFields" } });
+    const x = measured(`{ ${Array.from({ length: 12 }, () => 'viewer { role }').join(' ')} }`);
+    expect(x.overLimits).toMatchObject({ status: 400, code: ErrorCode.QUERY_TOO_COMPLEX, extensions: { limit: 'maxRepeatedFields' } });
     const { charged, stage } = charge(x);
     expect(await stage(x)).toBe(x.overLimits);
     expect(charged).toEqual([1]);
@@ -136,7 +136,7 @@ describe('limits and rate', () => {
     expect(x.responseHeaders['retry-after']).toBe('12');
   });
 
-  it('an unknown APQ hash: Apollo\'s PERSISTED_QUERY_NOT_FOUND with HTTP 200, charged 1 point', async () => {
+  it("an unknown APQ hash: Apollo's PERSISTED_QUERY_NOT_FOUND with HTTP 200, charged 1 point", async () => {
     const x = measured(undefined, { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } });
     expect(x.source).toEqual({ kind: 'not-found' });
     const { charged, stage } = charge(x);
@@ -151,7 +151,12 @@ describe('admit, execute, audit', () => {
   it('no turn within the time limit: 503 TIMEOUT naming the request', async () => {
     const x = exchange();
     x.context = context();
-    const stage = admit({ config: { executionTimeoutMs: 20, maxResolvedFields: 10 }, admission: { acquire: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))) }, dataSource: {} as never, secrets: {} as never });
+    const stage = admit({
+      config: { executionTimeoutMs: 20, maxResolvedFields: 10 },
+      admission: { acquire: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))) },
+      dataSource: {} as never,
+      secrets: {} as never,
+    });
     expect(await stage(x)).toEqual({ status: 503, code: 'TIMEOUT', message: 'the request took longer than 20 ms and was stopped (request req-1)', extensions: undefined });
     expect(x.abort?.signal.aborted).toBe(true);
   });

@@ -13,8 +13,7 @@ beforeAll(() => {
   schema = buildHubSchema();
 });
 
-const check = (query: unknown, variables?: unknown, operationName?: unknown, limits?: QueryLimits): QueryCheck =>
-  checkQuery(schema, { query, variables, operationName }, limits);
+const check = (query: unknown, variables?: unknown, operationName?: unknown, limits?: QueryLimits): QueryCheck => checkQuery(schema, { query, variables, operationName }, limits);
 
 function expectOk(result: QueryCheck, nodeEstimate?: number): void {
   expect(result).toMatchObject({ kind: 'ok' });
@@ -58,16 +57,25 @@ const chain = (k: number, leaf = 'name') => `${'distributors { '.repeat(k)}${lea
 /** A query of exactly `depth` levels: organization › distributors × (depth − 2) › name. */
 const deepQuery = (depth: number) => `{ organization(id: "x") { ${chain(depth - 2)} } }`;
 /** `n` aliased fields. */
-const aliasQuery = (n: number, field = 'id') => `{ products { ${range(n).map((i) => `a${i}: ${field}`).join(' ')} } }`;
+const aliasQuery = (n: number, field = 'id') =>
+  `{ products { ${range(n)
+    .map((i) => `a${i}: ${field}`)
+    .join(' ')} } }`;
 /** `n` @include directives (on four different fields, so no name repeats more than 10 times). */
 const PRODUCT_FIELDS = ['id', 'sku', 'name', 'licenseModel'];
-const directiveQuery = (n: number) => `{ products { ${range(n).map((i) => `${PRODUCT_FIELDS[i % 4]} @include(if: true)`).join(' ')} } }`;
+const directiveQuery = (n: number) =>
+  `{ products { ${range(n)
+    .map((i) => `${PRODUCT_FIELDS[i % 4]} @include(if: true)`)
+    .join(' ')} } }`;
 /** n tokens: 18 of structure and a default list of n - 18 numbers (no repeated fields, aliases or directives). */
 const tokenQuery = (n: number) => `query($x: [Int] = [${'1 '.repeat(n - 18)}]) { viewer { role } }`;
 /** A small query padded with leading whitespace to exactly `n` characters. */
 const paddedQuery = (n: number, query = '{ viewer { role } }') => ' '.repeat(n - query.length) + query;
 const idList = (n: number) => range(n).map((i) => `id-${i}`);
-const idLiteral = (n: number) => `[${idList(n).map((id) => JSON.stringify(id)).join(', ')}]`;
+const idLiteral = (n: number) =>
+  `[${idList(n)
+    .map((id) => JSON.stringify(id))
+    .join(', ')}]`;
 
 /** The README's distributor dashboard query (issue #6: it must stay well inside every limit). */
 const DASHBOARD =
@@ -158,8 +166,7 @@ describe('query limits: depth (maxDepth, 12), fragments expanded', () => {
   });
 
   it('counts through fragments nested in fragments and inline fragments', () => {
-    const nested = (k: number) =>
-      `{ organization(id: "x") { ...A } } fragment A on Organization { distributors { ... on Organization { ...B } } } fragment B on Organization { ${chain(k)} }`;
+    const nested = (k: number) => `{ organization(id: "x") { ...A } } fragment A on Organization { distributors { ... on Organization { ...B } } } fragment B on Organization { ${chain(k)} }`;
     expectOk(check(nested(9))); // organization 1 + distributors 1 + 9 + name 1 = 12
     expectRejected(check(nested(10)), 'maxDepth', 13);
   });
@@ -184,10 +191,23 @@ describe('query limits: aliases (maxAliases, 20), __typename aliases included', 
   });
 
   it('counts __typename aliases too', () => {
-    const typenames = (n: number) => `{ ${range(n).map((i) => `t${i}: __typename`).join(' ')} }`;
+    const typenames = (n: number) =>
+      `{ ${range(n)
+        .map((i) => `t${i}: __typename`)
+        .join(' ')} }`;
     expectOk(check(typenames(20)));
     expectRejected(check(typenames(21)), 'maxAliases', 21);
-    expectRejected(check(`{ products { ${range(10).map((i) => `a${i}: id`).join(' ')} ${range(11).map((i) => `t${i}: __typename`).join(' ')} } }`), 'maxAliases', 21);
+    expectRejected(
+      check(
+        `{ products { ${range(10)
+          .map((i) => `a${i}: id`)
+          .join(' ')} ${range(11)
+          .map((i) => `t${i}: __typename`)
+          .join(' ')} } }`,
+      ),
+      'maxAliases',
+      21,
+    );
   });
 
   it('does not count fields without an alias', () => {
@@ -196,7 +216,9 @@ describe('query limits: aliases (maxAliases, 20), __typename aliases included', 
 
   it('counts the aliases of a fragment at every spread', () => {
     const spreadTwice = (n: number) =>
-      `{ products { ...P } viewer { organization { name } } p2: products { ...P } } fragment P on Product { ${range(n).map((i) => `a${i}: sku`).join(' ')} }`;
+      `{ products { ...P } viewer { organization { name } } p2: products { ...P } } fragment P on Product { ${range(n)
+        .map((i) => `a${i}: sku`)
+        .join(' ')} }`;
     expectOk(check(spreadTwice(9))); // 9 + 1 (p2) + 9 = 19
     expectOk(check(`${spreadTwice(9).replace('viewer {', 'v: viewer {')}`)); // 20
     expectRejected(check(spreadTwice(10)), 'maxAliases', 21); // 10 + 1 + 10
@@ -212,8 +234,7 @@ describe('query limits: directives (maxDirectives, 10)', () => {
   });
 
   it('counts directives on fields, inline fragments, spreads and inside fragments', () => {
-    const mixed = (k: number) =>
-      `{ products { ... on Product @include(if: true) { ...P @skip(if: false) } } } fragment P on Product { ${'id @skip(if: false) '.repeat(k)}}`;
+    const mixed = (k: number) => `{ products { ... on Product @include(if: true) { ...P @skip(if: false) } } } fragment P on Product { ${'id @skip(if: false) '.repeat(k)}}`;
     expectOk(check(mixed(8))); // 1 + 1 + 8 = 10
     expectRejected(check(mixed(9)), 'maxDirectives', 11);
   });
@@ -291,7 +312,7 @@ describe('query limits: node estimate (maxNodes, 50,000), GitHub-style', () => {
     expect(estimate(query, { c: 1 })).toBe(1 + 1 * 5 + 1 * 20 + 1 * 20 * 20);
   });
 
-  it('caps a factor at 100 (a larger `first` is the resolver\'s BAD_USER_INPUT)', () => {
+  it("caps a factor at 100 (a larger `first` is the resolver's BAD_USER_INPUT)", () => {
     expect(estimate('{ customers(first: 1000) { nodes { licenses(first: 500) { totalCount } } } }')).toBe(100 + 100 * 100);
   });
 
@@ -392,7 +413,9 @@ describe('query limits: operations', () => {
   });
 
   it('reports the first limit exceeded, in the documented order', () => {
-    const both = `{ ${range(21).map((i) => `t${i}: __typename`).join(' ')} organization(id: "x") { ${chain(12)} } }`;
+    const both = `{ ${range(21)
+      .map((i) => `t${i}: __typename`)
+      .join(' ')} organization(id: "x") { ${chain(12)} } }`;
     expect(check(both)).toMatchObject({ kind: 'rejected', limit: 'maxDepth' });
   });
 

@@ -1,17 +1,6 @@
 import { UserStatus } from '../../src/common/enums';
 import { SecretBox } from '../../src/common/secret-box';
-import {
-  ActivationFacts,
-  addYears,
-  computerDeadline,
-  LicenseFacts,
-  licenseEnd,
-  personDeadline,
-  pseudonym,
-  pseudonymEmail,
-  retentionYearsFrom,
-  Tie,
-} from '../../src/jobs/retention';
+import { ActivationFacts, addYears, computerDeadline, LicenseFacts, licenseEnd, personDeadline, pseudonym, pseudonymEmail, retentionYearsFrom, Tie } from '../../src/jobs/retention';
 
 const d = (iso: string) => new Date(iso);
 

@@ -15,7 +15,24 @@ describe('the committed SDL', () => {
       for (const f of fields) expect(`${type}.${f}: ${new RegExp(`^\\s+${f}[(:]`, 'm').test(block)}`).toBe(`${type}.${f}: true`);
     };
     expectFields('Query', ['viewer', 'node', 'nodes', 'organization', 'organizations', 'customers', 'products', 'license', 'licenses', 'contracts', 'auditEvents']);
-    expectFields('Organization', ['id', 'kind', 'name', 'country', 'processingCountries', 'address', 'phone', 'email', 'users', 'customers', 'distributors', 'licenses', 'computers', 'contracts', 'transferBasis', 'personalDataAccess']);
+    expectFields('Organization', [
+      'id',
+      'kind',
+      'name',
+      'country',
+      'processingCountries',
+      'address',
+      'phone',
+      'email',
+      'users',
+      'customers',
+      'distributors',
+      'licenses',
+      'computers',
+      'contracts',
+      'transferBasis',
+      'personalDataAccess',
+    ]);
     expectFields('PostalAddress', ['street', 'postalCode', 'city', 'country']);
     expectFields('TransferDecision', ['allowed', 'reason', 'basis', 'contract', 'validUntil']);
     expectFields('PortalUser', ['id', 'name', 'email', 'phone', 'role', 'status', 'organization', 'consentGivenAt', 'consentWithdrawnAt']);

@@ -2,15 +2,7 @@ import fs from 'node:fs';
 import { ContractStatus, ContractType, TransferBasis } from '../../src/common/enums';
 import { Contract } from '../../src/modules/contract/contract.entity';
 import { jurisdictionSeedPath } from '../../src/modules/jurisdiction/jurisdiction.service';
-import {
-  contractInForce,
-  contractStatusAt,
-  decideTransfer,
-  GateContract,
-  GateDistributor,
-  JurisdictionData,
-  jurisdictionDataFromJson,
-} from '../../src/policy/transfer-gate';
+import { contractInForce, contractStatusAt, decideTransfer, GateContract, GateDistributor, JurisdictionData, jurisdictionDataFromJson } from '../../src/policy/transfer-gate';
 
 const { SCC_2021, SCC_2010, DPA, DPF_CERTIFICATION, PRIVACY_SHIELD } = ContractType;
 const { SIGNED, DRAFT, TERMINATED } = ContractStatus;
@@ -219,7 +211,13 @@ describe('contractInForce', () => {
     expect(contractInForce(c, d.mechanisms, NOW)).toBe(true);
   });
   it('does not hold for a type without a mechanism on record', () => {
-    expect(contractInForce(contract(DPA), M.filter((m) => m.type !== DPA), NOW)).toBe(false);
+    expect(
+      contractInForce(
+        contract(DPA),
+        M.filter((m) => m.type !== DPA),
+        NOW,
+      ),
+    ).toBe(false);
   });
   it('does not hold for a SIGNED contract without signedAt', () => {
     expect(contractInForce(contract(SCC_2021, { signedAt: null }), M, NOW)).toBe(false);
@@ -275,7 +273,22 @@ describe("the gate's contract test is contractInForce", () => {
     ['CL', contract(SCC_2021, { status: TERMINATED, signedAt: T('2023-01-01'), effectiveFrom: T('2023-01-01'), terminatedAt: T('2024-09-30') })],
     ['CL', contract(SCC_2021, { signedAt: T('2026-12-01'), effectiveFrom: T('2026-01-01') })],
   ];
-  const boundaries = ['2017-03-01', '2019-04-01', '2020-07-16', '2022-01-10', '2022-12-27', '2023-01-01', '2023-05-01', '2023-07-10', '2024-06-01', '2024-09-30', '2026-01-01', '2026-12-01', '2026-12-31', '2099-01-01'];
+  const boundaries = [
+    '2017-03-01',
+    '2019-04-01',
+    '2020-07-16',
+    '2022-01-10',
+    '2022-12-27',
+    '2023-01-01',
+    '2023-05-01',
+    '2023-07-10',
+    '2024-06-01',
+    '2024-09-30',
+    '2026-01-01',
+    '2026-12-01',
+    '2026-12-31',
+    '2099-01-01',
+  ];
   const instants = boundaries.flatMap((d) => [justBefore(d), T(d)]);
   it.each(single)('%s: the decision is allowed exactly when the contract is in force, at every boundary', (country, c) => {
     for (const at of instants) {
@@ -319,9 +332,7 @@ describe('decideTransfer: EU/EEA countries need no basis', () => {
     const d = data();
     rule(d, 'FR', 'EEA').validUntil = T('2030-01-01');
     expect(decideTransfer(distributor('FR'), [], d, justBefore('2030-01-01'))).toMatchObject({ allowed: true, validUntil: T('2030-01-01') });
-    expect(decideTransfer(distributor('FR'), [], d, T('2030-01-01')).reason).toBe(
-      'FR: EEA membership ended 2030-01-01; no SCC_2021 or DPA contract in force',
-    );
+    expect(decideTransfer(distributor('FR'), [], d, T('2030-01-01')).reason).toBe('FR: EEA membership ended 2030-01-01; no SCC_2021 or DPA contract in force');
   });
 });
 
@@ -390,8 +401,7 @@ describe('decideTransfer: adequacy decisions', () => {
 });
 
 describe('decideTransfer: the U.S. (adequacy only with DPF certification)', () => {
-  const dpf = (fields: Partial<GateContract> = {}) =>
-    contract(DPF_CERTIFICATION, { signedAt: T('2024-01-01'), effectiveFrom: T('2024-01-01'), expiresAt: T('2027-01-01'), ...fields });
+  const dpf = (fields: Partial<GateContract> = {}) => contract(DPF_CERTIFICATION, { signedAt: T('2024-01-01'), effectiveFrom: T('2024-01-01'), expiresAt: T('2027-01-01'), ...fields });
 
   it('allows a certified U.S. distributor with basis DPF_CERTIFICATION, the certificate and its expiry', () => {
     const cert = dpf({ documentRef: 'DPF-7' });
@@ -550,19 +560,16 @@ describe('decideTransfer: the 2010 SCC (ended 2022-12-27)', () => {
 });
 
 describe('decideTransfer: SCC 2021 and DPA', () => {
-  it.each(THIRD_COUNTRIES.flatMap((country) => [SCC_2021, DPA].map((type) => [type, country] as const)))(
-    'accepts %s in force for a distributor in %s',
-    (type, country) => {
-      const c = contract(type);
-      expect(decideTransfer(distributor(country), [c], SEED_DATA, NOW)).toEqual({
-        allowed: true,
-        basis: type === SCC_2021 ? TransferBasis.SCC_2021 : TransferBasis.DPA,
-        reason: `${type} contract ${c.documentRef} (${country})`,
-        contract: c,
-        validUntil: null,
-      });
-    },
-  );
+  it.each(THIRD_COUNTRIES.flatMap((country) => [SCC_2021, DPA].map((type) => [type, country] as const)))('accepts %s in force for a distributor in %s', (type, country) => {
+    const c = contract(type);
+    expect(decideTransfer(distributor(country), [c], SEED_DATA, NOW)).toEqual({
+      allowed: true,
+      basis: type === SCC_2021 ? TransferBasis.SCC_2021 : TransferBasis.DPA,
+      reason: `${type} contract ${c.documentRef} (${country})`,
+      contract: c,
+      validUntil: null,
+    });
+  });
 
   it.each(THIRD_COUNTRIES)('denies a distributor in %s without any contract, naming the country', (country) => {
     expect(decideTransfer(distributor(country), [], SEED_DATA, NOW)).toEqual({
@@ -574,8 +581,7 @@ describe('decideTransfer: SCC 2021 and DPA', () => {
     });
   });
 
-  const c17 = () =>
-    contract(SCC_2021, { documentRef: 'C-17', signedAt: T('2021-12-01'), effectiveFrom: T('2022-01-10'), expiresAt: T('2026-01-01') });
+  const c17 = () => contract(SCC_2021, { documentRef: 'C-17', signedAt: T('2021-12-01'), effectiveFrom: T('2022-01-10'), expiresAt: T('2026-01-01') });
 
   it('denies a distributor whose SCC is not yet effective, the millisecond before effectiveFrom', () => {
     const c = c17();
@@ -832,43 +838,59 @@ describe('decideTransfer: the seed distributors on 2026-11-27 (docs/seed-world.m
     ['rhein', 'DE', ['DE'], null, { allowed: true, basis: TransferBasis.EEA, reason: 'EEA (DE)' }],
     ['alpen', 'CH', ['CH'], null, { allowed: true, basis: TransferBasis.ADEQUACY, reason: 'ADEQUACY (CH)' }],
     [
-      'liberty', 'US', ['US'],
+      'liberty',
+      'US',
+      ['US'],
       seedContract('liberty', DPF_CERTIFICATION, SIGNED, { signedAt: T('2024-01-01'), effectiveFrom: T('2024-01-01'), expiresAt: T('2099-01-01') }),
       { allowed: true, basis: TransferBasis.DPF_CERTIFICATION, reason: 'DPF_CERTIFICATION contract C-LIBERTY-2024 (US)' },
     ],
     [
-      'oldglory', 'US', ['US'],
+      'oldglory',
+      'US',
+      ['US'],
       seedContract('oldglory', PRIVACY_SHIELD, SIGNED, { signedAt: T('2017-03-01'), effectiveFrom: T('2017-03-01') }),
       { allowed: false, basis: TransferBasis.NONE, reason: /^US: PRIVACY_SHIELD contract C-OLDGLORY-2017 is no longer a valid basis since 2020-07-16 \(.*C-311\/18.*\)$/ },
     ],
     [
-      'vigilancia', 'BR', ['BR'],
+      'vigilancia',
+      'BR',
+      ['BR'],
       seedContract('vigilancia', SCC_2021, SIGNED, { signedAt: T('2023-05-01'), effectiveFrom: T('2023-05-01') }),
       { allowed: true, basis: TransferBasis.SCC_2021, reason: 'SCC_2021 contract C-VIGILANCIA-2023 (BR)' },
     ],
     [
       // expiresAt is exclusive: "expired 2025-12-31" in the scenario is in force through that day.
-      'mumbai', 'IN', ['IN'],
+      'mumbai',
+      'IN',
+      ['IN'],
       seedContract('mumbai', SCC_2021, SIGNED, { signedAt: T('2022-01-10'), effectiveFrom: T('2022-01-10'), expiresAt: T('2026-01-01') }),
       { allowed: false, basis: TransferBasis.NONE, reason: 'IN: SCC_2021 contract C-MUMBAI-2022 expired 2026-01-01' },
     ],
     [
-      'lioncity', 'SG', ['SG'],
+      'lioncity',
+      'SG',
+      ['SG'],
       seedContract('lioncity', DPA, SIGNED, { signedAt: T('2024-06-01'), effectiveFrom: T('2024-06-01') }),
       { allowed: true, basis: TransferBasis.DPA, reason: 'DPA contract C-LIONCITY-2024 (SG)' },
     ],
     [
-      'gulf', 'AE', ['AE'],
+      'gulf',
+      'AE',
+      ['AE'],
       seedContract('gulf', SCC_2021, DRAFT, { signedAt: null, effectiveFrom: T('2025-01-01') }),
       { allowed: false, basis: TransferBasis.NONE, reason: 'AE: SCC_2021 contract C-GULF-2025 is not signed (DRAFT)' },
     ],
     [
-      'bosphorus', 'TR', ['TR'],
+      'bosphorus',
+      'TR',
+      ['TR'],
       seedContract('bosphorus', SCC_2010, SIGNED, { signedAt: T('2019-04-01'), effectiveFrom: T('2019-04-01') }),
       { allowed: false, basis: TransferBasis.NONE, reason: /^TR: SCC_2010 contract C-BOSPHORUS-2019 is no longer a valid basis since 2022-12-27 / },
     ],
     [
-      'andes', 'CL', ['CL'],
+      'andes',
+      'CL',
+      ['CL'],
       seedContract('andes', SCC_2021, TERMINATED, { signedAt: T('2023-01-01'), effectiveFrom: T('2023-01-01'), terminatedAt: T('2024-09-30') }),
       { allowed: false, basis: TransferBasis.NONE, reason: 'CL: SCC_2021 contract C-ANDES-2023 terminated 2024-09-30' },
     ],

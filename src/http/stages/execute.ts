@@ -59,9 +59,7 @@ function finishLate(deps: ExecuteDeps, x: Exchange, execution: ReturnType<Execut
   if (idem?.kind !== 'started') return;
   const { recordId, onceOnly, run } = idem;
   execution
-    .then((late) =>
-      late.body.kind === 'complete' ? finishIdempotent(deps.dataSource, deps.secrets, recordId, late.status ?? 200, run, onceOnly) : abandonIdempotent(deps.dataSource, recordId),
-    )
+    .then((late) => (late.body.kind === 'complete' ? finishIdempotent(deps.dataSource, deps.secrets, recordId, late.status ?? 200, run, onceOnly) : abandonIdempotent(deps.dataSource, recordId)))
     .catch(() => abandonIdempotent(deps.dataSource, recordId).catch(() => undefined));
 }
 

@@ -19,7 +19,7 @@ export function idempotency(deps: IdempotencyDeps) {
   return async function idempotency(x: Exchange): Promise<Refusal | undefined> {
     const header = x.headers['idempotency-key'];
     const source = x.source!;
-    const executed = source.kind === 'text' ? { query: source.query, variables: x.params.variables, operationName: x.params.operationName } : x.body ?? x.params;
+    const executed = source.kind === 'text' ? { query: source.query, variables: x.params.variables, operationName: x.params.operationName } : (x.body ?? x.params);
     const context = x.context!;
     const idem = await startIdempotent(deps.dataSource, deps.secrets, context.actor, Array.isArray(header) ? header.join(',') : header, executed, x.now!);
     x.idempotency = idem;

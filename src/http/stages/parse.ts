@@ -3,8 +3,7 @@ import { Exchange, Refusal, refusal } from './exchange';
 /** The largest request body (the body limit of the /graphql route; 413 beyond). */
 export const MAX_BODY_BYTES = 100 * 1024;
 
-export const bodyTooLarge = (): Refusal =>
-  refusal(413, 'QUERY_TOO_COMPLEX', `request body over the limit of ${MAX_BODY_BYTES} bytes`, { limit: 'maxBodyBytes', max: MAX_BODY_BYTES });
+export const bodyTooLarge = (): Refusal => refusal(413, 'QUERY_TOO_COMPLEX', `request body over the limit of ${MAX_BODY_BYTES} bytes`, { limit: 'maxBodyBytes', max: MAX_BODY_BYTES });
 
 /**
  * parse: the GraphQL parameters of the request, from a JSON body (POST) or the query string

@@ -38,7 +38,7 @@ const REFUSED: Partial<Record<LicenseStatus, string>> = {
   [LicenseStatus.REGISTERED]: 'the license is not allocated to a customer yet',
   [LicenseStatus.EXPIRED]: 'the license has expired',
   [LicenseStatus.REVOKED]: 'the license was revoked',
-  [LicenseStatus.LAPSED]: "the license lapsed (its licensee withdrew consent)",
+  [LicenseStatus.LAPSED]: 'the license lapsed (its licensee withdrew consent)',
 };
 
 /**
@@ -69,16 +69,31 @@ export async function activateLicense(ctx: RequestContext, input: ActivateLicens
     const customerId = license.customerId;
     const denial = await computerDataDenial(ctx, customerId);
     if (denial) {
-      throw new DomainError(denial.code, `input.computer: activating on the customer's computers needs their name and host id (personal data of the customer), which your organization may not read now: ${denial.reason}`, {
-        ...denial.extra,
-        field: 'input.computer',
-        rule: 'activation.reads_computers',
-      });
+      throw new DomainError(
+        denial.code,
+        `input.computer: activating on the customer's computers needs their name and host id (personal data of the customer), which your organization may not read now: ${denial.reason}`,
+        {
+          ...denial.extra,
+          field: 'input.computer',
+          rule: 'activation.reads_computers',
+        },
+      );
     }
 
-    await manager.createQueryBuilder().insert().into(Computer).values({
-      id: newId(ctx.now), organizationId: customerId, name: computer.name, hostId: computer.hostId, os: computer.os, createdAt: ctx.now,
-    }).orIgnore().execute();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Computer)
+      .values({
+        id: newId(ctx.now),
+        organizationId: customerId,
+        name: computer.name,
+        hostId: computer.hostId,
+        os: computer.os,
+        createdAt: ctx.now,
+      })
+      .orIgnore()
+      .execute();
     const machine = await manager.findOneByOrFail(Computer, { organizationId: customerId, hostId: computer.hostId });
 
     const existing = await manager.findOneBy(Activation, { licenseId, computerId: machine.id, deactivatedAt: IsNull() });

@@ -23,7 +23,10 @@ export class ActivationResolver {
     return joined === undefined ? computerById(ctx).load(activation.computerId) : joined;
   }
 
-  @FieldResolver(() => PortalUser, { nullable: true, description: 'The person who activated. Personal data (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.' })
+  @FieldResolver(() => PortalUser, {
+    nullable: true,
+    description: 'The person who activated. Personal data (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.',
+  })
   activatedBy(@Ctx() ctx: RequestContext, @Root() activation: Activation) {
     return activation.activatedById ? userById(ctx).load(activation.activatedById) : null;
   }

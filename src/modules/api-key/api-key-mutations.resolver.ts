@@ -31,13 +31,16 @@ async function reread(ctx: RequestContext, id: string): Promise<ApiKey | null> {
 /** API keys of an organization (CREDENTIAL): its admin, or VENDOR_ADMIN. */
 @Resolver()
 export class ApiKeyMutationsResolver {
-  @Mutation(() => CreateApiKeyPayload, { nullable: true, description: "A new API key of an organization (its admin, or VENDOR_ADMIN); the secret is in this payload only." })
-  async createApiKey(@Ctx() ctx: RequestContext, @Arg('input', () => CreateApiKeyInput, { description: 'The organization, name, scopes and optional expiry.' }) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+  @Mutation(() => CreateApiKeyPayload, { nullable: true, description: 'A new API key of an organization (its admin, or VENDOR_ADMIN); the secret is in this payload only.' })
+  async createApiKey(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => CreateApiKeyInput, { description: 'The organization, name, scopes and optional expiry.' }) input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
     const { apiKey, secret } = await createApiKey(ctx, input);
     return { apiKey: await reread(ctx, apiKey.id), secret, organizationId: apiKey.organizationId };
   }
 
-  @Mutation(() => ApiKeyPayload, { nullable: true, description: 'Revokes an API key from the next request on (its organization\'s admin, or VENDOR_ADMIN); final.' })
+  @Mutation(() => ApiKeyPayload, { nullable: true, description: "Revokes an API key from the next request on (its organization's admin, or VENDOR_ADMIN); final." })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeApiKeyInput, { description: 'The key to revoke.' }) input: RevokeApiKeyInput): Promise<ApiKeyPayload> {
     const key = await revokeApiKey(ctx, input);
     return { apiKey: await reread(ctx, key.id) };

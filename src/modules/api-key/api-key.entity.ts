@@ -6,7 +6,11 @@ import { Organization } from '../organization/organization.entity';
 import { PortalUser } from '../user/portal-user.entity';
 
 /** An organization's key for scripts. Only a SHA-256 hash of the secret is stored. */
-@ObjectType({ implements: Node, description: "An organization's key for scripts, acting as its organization's non-admin role narrowed by its scopes. Every field is CREDENTIAL: the organization's admin and VENDOR_ADMIN read it, never an API key (null with FORBIDDEN otherwise)." })
+@ObjectType({
+  implements: Node,
+  description:
+    "An organization's key for scripts, acting as its organization's non-admin role narrowed by its scopes. Every field is CREDENTIAL: the organization's admin and VENDOR_ADMIN read it, never an API key (null with FORBIDDEN otherwise).",
+})
 @Entity('api_key')
 @Index('IDX_api_key_org', ['organizationId', 'id'])
 @Index('UQ_api_key_hash', ['secretHash'], { unique: true })

@@ -93,10 +93,7 @@ export async function revokeApiKey(ctx: RequestContext, input: RevokeApiKeyInput
 /** The keys a person created, revoked now (disableUser); their ids, for the caller's audit events. */
 export async function revokeApiKeysCreatedBy(manager: EntityManager, ctx: RequestContext, userId: string): Promise<string[]> {
   const now = sqlDate(ctx.now);
-  const rows: { id: string }[] = await manager.query(
-    `SELECT id FROM \`api_key\` WHERE createdById = ? AND (revokedAt IS NULL OR revokedAt > ?) ORDER BY id${forUpdate(manager)}`,
-    [userId, now],
-  );
+  const rows: { id: string }[] = await manager.query(`SELECT id FROM \`api_key\` WHERE createdById = ? AND (revokedAt IS NULL OR revokedAt > ?) ORDER BY id${forUpdate(manager)}`, [userId, now]);
   const ids = rows.map((r) => String(r.id));
   if (ids.length) {
     const where = sqlIn('id', ids);

@@ -9,7 +9,11 @@ import { Node } from '../../common/node';
  * data are aggregated to one event per request and subject. Ids are stored without foreign
  * keys on purpose: the record must outlive what it describes.
  */
-@ObjectType({ implements: Node, description: 'One entry of the append-only audit record: a write, or the reads of personal data of one request about one subject. AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER only (as users, never an API key).' })
+@ObjectType({
+  implements: Node,
+  description:
+    'One entry of the append-only audit record: a write, or the reads of personal data of one request about one subject. AUDIT: VENDOR_ADMIN and PRIVACY_OFFICER only (as users, never an API key).',
+})
 @Entity('audit_event')
 @Index('IDX_audit_event_actor', ['actorId', 'id'])
 @Index('IDX_audit_event_subject', ['subjectId', 'id'])

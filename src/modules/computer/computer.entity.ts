@@ -27,7 +27,8 @@ export class Computer extends Node {
   /** A hardware fingerprint: identifies a machine and, through it, a person. */
   @Field(() => String, {
     nullable: true,
-    description: 'The machine fingerprint, unique within the customer. Personal data of the customer (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.',
+    description:
+      'The machine fingerprint, unique within the customer. Personal data of the customer (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.',
   })
   @TextColumn(255)
   hostId: string;

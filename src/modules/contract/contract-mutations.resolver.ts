@@ -30,7 +30,10 @@ export class ContractMutationsResolver {
   }
 
   @Mutation(() => ContractPayload, { nullable: true, description: 'Terminates a SIGNED contract (VENDOR_ADMIN); final.' })
-  async terminateContract(@Ctx() ctx: RequestContext, @Arg('input', () => TerminateContractInput, { description: 'The contract and when it ends.' }) input: TerminateContractInput): Promise<ContractPayload> {
+  async terminateContract(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => TerminateContractInput, { description: 'The contract and when it ends.' }) input: TerminateContractInput,
+  ): Promise<ContractPayload> {
     return payload(ctx, await terminateContract(ctx, input));
   }
 }

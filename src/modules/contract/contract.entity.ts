@@ -9,7 +9,11 @@ import { Organization } from '../organization/organization.entity';
  * A data-transfer basis of one distributor (GDPR Art. 46: SCC; Art. 28: DPA; Art. 45 with the
  * DPF). Whether it is in force is derived from these dates and the clock, never stored.
  */
-@ObjectType({ implements: Node, description: "A distributor's data-transfer contract, which the transfer gate reads. Every field is CONTRACT: vendor roles and the distributor itself (API keys need contracts:read); null with FORBIDDEN otherwise." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A distributor's data-transfer contract, which the transfer gate reads. Every field is CONTRACT: vendor roles and the distributor itself (API keys need contracts:read); null with FORBIDDEN otherwise.",
+})
 @Entity('contract')
 @Index('IDX_contract_distributor', ['distributorId', 'id'])
 export class Contract extends Node {

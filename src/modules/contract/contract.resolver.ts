@@ -16,7 +16,9 @@ const ContractConnection = ConnectionOf(Contract);
 
 @Resolver(() => Contract)
 export class ContractResolver {
-  @Query(() => ContractConnection, { description: "Data-transfer contracts: every distributor's for vendor roles, its own for a distributor; FORBIDDEN for customers (CONTRACT_LIST; API keys need contracts:read)." })
+  @Query(() => ContractConnection, {
+    description: "Data-transfer contracts: every distributor's for vendor roles, its own for a distributor; FORBIDDEN for customers (CONTRACT_LIST; API keys need contracts:read).",
+  })
   contracts(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => ContractFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ContractFilter | null,

@@ -50,7 +50,9 @@ function mutationFields(body: unknown): string[] | null {
 /** What makes two requests the same: the document, the variables and the operation name. */
 export function requestHash(body: unknown): string {
   const b = body as { query?: unknown; variables?: unknown; operationName?: unknown };
-  return createHash('sha256').update(JSON.stringify([b.query, b.variables ?? null, b.operationName ?? null])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([b.query, b.variables ?? null, b.operationName ?? null]))
+    .digest('hex');
 }
 
 /**
@@ -114,11 +116,7 @@ export async function finishIdempotent(dataSource: DataSource, secrets: SecretBo
 async function anyoneGone(manager: EntityManager, ids: string[]): Promise<boolean> {
   if (!ids.length) return false;
   const among = sqlIn('id', ids);
-  const rows: { n: unknown }[] = await manager.query(`SELECT COUNT(*) AS n FROM \`portal_user\` WHERE ${among.sql} AND status IN (?, ?)`, [
-    ...among.params,
-    UserStatus.WITHDRAWN,
-    UserStatus.ERASED,
-  ]);
+  const rows: { n: unknown }[] = await manager.query(`SELECT COUNT(*) AS n FROM \`portal_user\` WHERE ${among.sql} AND status IN (?, ?)`, [...among.params, UserStatus.WITHDRAWN, UserStatus.ERASED]);
   return Number(rows[0].n) > 0;
 }
 
@@ -145,7 +143,11 @@ export async function forgetIdempotencyAbout(manager: EntityManager, ids: string
   let deleted = 0;
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
-    const qb = manager.createQueryBuilder().delete().from(IdempotencyRecord).where('actorKey IN (:...actors)', { actors: chunk.map((id) => `${ActorType.USER}:${id}`) });
+    const qb = manager
+      .createQueryBuilder()
+      .delete()
+      .from(IdempotencyRecord)
+      .where('actorKey IN (:...actors)', { actors: chunk.map((id) => `${ActorType.USER}:${id}`) });
     chunk.forEach((id, j) => qb.orWhere(`subjects LIKE :s${j}`, { [`s${j}`]: `%,${id},%` }));
     deleted += (await qb.execute()).affected ?? 0;
   }

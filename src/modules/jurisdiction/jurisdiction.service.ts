@@ -34,10 +34,7 @@ export function jurisdictionRuleId(rule: Pick<JurisdictionRuleData, 'country' | 
  * Fills jurisdiction_rule and transfer_mechanism from seeds/jurisdictions.json, each only while
  * it is empty: once filled, the tables belong to the operator and are never overwritten.
  */
-export async function syncJurisdictions(
-  dataSource: DataSource,
-  data: JurisdictionData = readJurisdictionSeed(),
-): Promise<{ rules: number; mechanisms: number }> {
+export async function syncJurisdictions(dataSource: DataSource, data: JurisdictionData = readJurisdictionSeed()): Promise<{ rules: number; mechanisms: number }> {
   return dataSource.transaction(async (em) => {
     const rules = em.getRepository(JurisdictionRule);
     const mechanisms = em.getRepository(TransferMechanism);

@@ -1,6 +1,6 @@
 import { LicenseStatus, OrganizationKind } from '../../common/enums';
 import { badInput } from '../../common/errors';
-import { Sql, sql, sqlAnd, sqlIn } from '../../common/sql';
+import { Sql, sqlAnd, sqlIn } from '../../common/sql';
 import { RequestContext } from '../../context/request-context';
 import { reachable } from '../../policy/reachable';
 import { Organization } from '../organization/organization.entity';

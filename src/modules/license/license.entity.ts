@@ -8,17 +8,16 @@ import { Product } from '../product/product.entity';
 import { PortalUser } from '../user/portal-user.entity';
 
 /** The states a license is put in by a write; EXPIRED is derived from validUntil and the clock. */
-export type StoredLicenseState =
-  | LicenseStatus.REGISTERED
-  | LicenseStatus.ALLOCATED
-  | LicenseStatus.REVOKED
-  | LicenseStatus.LAPSED;
+export type StoredLicenseState = LicenseStatus.REGISTERED | LicenseStatus.ALLOCATED | LicenseStatus.REVOKED | LicenseStatus.LAPSED;
 
 /**
  * P10: a license is registered to a distributor, allocated to one of its customers (and
  * optionally a licensee person), and activated on computers within its seats.
  */
-@ObjectType({ implements: Node, description: 'A license of a product: registered to a distributor, allocated to one of its customers (and optionally a licensee person), activated on computers within its seats.' })
+@ObjectType({
+  implements: Node,
+  description: 'A license of a product: registered to a distributor, allocated to one of its customers (and optionally a licensee person), activated on computers within its seats.',
+})
 @Entity('license')
 @Index('IDX_license_distributor', ['distributorId', 'id'])
 @Index('IDX_license_customer', ['customerId', 'id'])

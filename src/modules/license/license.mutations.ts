@@ -92,7 +92,10 @@ async function lockLicenses(ctx: RequestContext, manager: EntityManager, ids: st
   const foundIds = new Set(found.map((r) => r.id));
   const missing = ids.findIndex((id) => !foundIds.has(id));
   if (missing >= 0) throw notFound(`License (${field}[${missing}])`);
-  const rows = await manager.findBy(License, ids.map((id) => ({ id })));
+  const rows = await manager.findBy(
+    License,
+    ids.map((id) => ({ id })),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)!);
 }
@@ -122,14 +125,17 @@ export async function allocateLicense(ctx: RequestContext, input: AllocateLicens
       }
     });
     const distributors = [...new Set(licenses.map((l) => l.distributorId))];
-    const served: { d: string }[] = await manager.query(
-      `SELECT distributorId AS d FROM \`customer_account\` WHERE customerId = ? AND ${sqlIn('distributorId', distributors).sql}`,
-      [customerId, ...distributors],
-    );
+    const served: { d: string }[] = await manager.query(`SELECT distributorId AS d FROM \`customer_account\` WHERE customerId = ? AND ${sqlIn('distributorId', distributors).sql}`, [
+      customerId,
+      ...distributors,
+    ]);
     const servedBy = new Set(served.map((r) => r.d));
     const unserved = licenses.findIndex((l) => !servedBy.has(l.distributorId));
     if (unserved >= 0) {
-      throw conflict(`input.customerId: the customer is not served by the distributor holding input.licenseIds[${unserved}]`, { field: 'input.customerId', rule: 'license.allocate_to_served_customer' });
+      throw conflict(`input.customerId: the customer is not served by the distributor holding input.licenseIds[${unserved}]`, {
+        field: 'input.customerId',
+        rule: 'license.allocate_to_served_customer',
+      });
     }
     if (licenseeId) {
       const person = await reachableForUpdate(ctx, manager, PortalUser, licenseeId, 'PortalUser (input.licenseeId)');
@@ -138,10 +144,13 @@ export async function allocateLicense(ctx: RequestContext, input: AllocateLicens
       // without personal_data:read) may not read it, and the refusal must not tell it.
       if (person.status !== UserStatus.ACTIVE) throw licenseeNotActive();
     }
-    await manager.query(
-      `UPDATE \`license\` SET state = ?, customerId = ?, licenseeId = ?, allocatedAt = ? WHERE ${sqlIn('id', ids).sql}`,
-      [LicenseStatus.ALLOCATED, customerId, licenseeId, sqlDate(ctx.now), ...ids],
-    );
+    await manager.query(`UPDATE \`license\` SET state = ?, customerId = ?, licenseeId = ?, allocatedAt = ? WHERE ${sqlIn('id', ids).sql}`, [
+      LicenseStatus.ALLOCATED,
+      customerId,
+      licenseeId,
+      sqlDate(ctx.now),
+      ...ids,
+    ]);
     await recordWrites(
       manager,
       ctx,

@@ -67,7 +67,10 @@ export class LicenseResolver {
     return license.customerId ? organizationById(ctx).load(license.customerId) : null;
   }
 
-  @FieldResolver(() => PortalUser, { nullable: true, description: 'The licensee person, if the license names one. Personal data (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.' })
+  @FieldResolver(() => PortalUser, {
+    nullable: true,
+    description: 'The licensee person, if the license names one. Personal data (PERSONAL): null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED for a distributor whose transfer gate is closed.',
+  })
   licensee(@Ctx() ctx: RequestContext, @Root() license: License) {
     return license.licenseeId ? userById(ctx).load(license.licenseeId) : null;
   }

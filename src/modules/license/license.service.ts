@@ -47,10 +47,7 @@ function statusCondition(status: LicenseStatus, now: Date): Sql {
 
 /** licenseStatus() as a SQL expression on `e`: the status a user sees at instant `now`. */
 export function licenseStatusSql(now: Date): Sql {
-  return sql(
-    `CASE WHEN e.state IN ('REVOKED', 'LAPSED') THEN e.state WHEN e.validUntil IS NOT NULL AND e.validUntil <= ? THEN 'EXPIRED' ELSE e.state END`,
-    now,
-  );
+  return sql(`CASE WHEN e.state IN ('REVOKED', 'LAPSED') THEN e.state WHEN e.validUntil IS NOT NULL AND e.validUntil <= ? THEN 'EXPIRED' ELSE e.state END`, now);
 }
 
 export function licenseFilterConditions(ctx: RequestContext, filter: LicenseFilter | null | undefined): (Sql | null)[] {

@@ -35,7 +35,10 @@ export class OrganizationMutationsResolver {
     nullable: true,
     description: 'A new distributor or customer (VENDOR_ADMIN); a new customer of its own (DISTRIBUTOR_ADMIN), which it serves from then on.',
   })
-  async createOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => CreateOrganizationInput, { description: 'The kind, name, countries and contact data.' }) input: CreateOrganizationInput): Promise<OrganizationPayload> {
+  async createOrganization(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => CreateOrganizationInput, { description: 'The kind, name, countries and contact data.' }) input: CreateOrganizationInput,
+  ): Promise<OrganizationPayload> {
     return organizationPayload(ctx, await createOrganization(ctx, input));
   }
 
@@ -43,7 +46,10 @@ export class OrganizationMutationsResolver {
     nullable: true,
     description: "Name and contact data (VENDOR_ADMIN, or the organization's own admin); processingCountries by VENDOR_ADMIN only. Audited without the values.",
   })
-  async updateOrganization(@Ctx() ctx: RequestContext, @Arg('input', () => UpdateOrganizationInput, { description: 'The organization and what changes.' }) input: UpdateOrganizationInput): Promise<OrganizationPayload> {
+  async updateOrganization(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => UpdateOrganizationInput, { description: 'The organization and what changes.' }) input: UpdateOrganizationInput,
+  ): Promise<OrganizationPayload> {
     return organizationPayload(ctx, await updateOrganization(ctx, input));
   }
 
@@ -56,7 +62,10 @@ export class OrganizationMutationsResolver {
     nullable: true,
     description: 'The distributor no longer serves the customer (VENDOR_ADMIN); refused while it holds licenses in force allocated to it.',
   })
-  async unlinkCustomer(@Ctx() ctx: RequestContext, @Arg('input', () => UnlinkCustomerInput, { description: 'The distributor and the customer.' }) input: UnlinkCustomerInput): Promise<CustomerLinkPayload> {
+  async unlinkCustomer(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => UnlinkCustomerInput, { description: 'The distributor and the customer.' }) input: UnlinkCustomerInput,
+  ): Promise<CustomerLinkPayload> {
     return linkPayload(ctx, await unlinkCustomer(ctx, input));
   }
 }

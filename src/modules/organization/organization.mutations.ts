@@ -150,7 +150,7 @@ export async function createOrganization(ctx: RequestContext, input: CreateOrgan
  */
 export async function updateOrganization(ctx: RequestContext, input: UpdateOrganizationInput): Promise<Organization> {
   const id = idArg('Organization', input.organizationId, 'input.organizationId');
-  if (!managesOrganization(ctx.actor, id)) throw forbidden("Not allowed: an organization is updated by VENDOR_ADMIN or its own admin");
+  if (!managesOrganization(ctx.actor, id)) throw forbidden('Not allowed: an organization is updated by VENDOR_ADMIN or its own admin');
   if (input.processingCountries !== undefined && ctx.actor.role !== Role.VENDOR_ADMIN) throw forbiddenProcessingCountries();
 
   const problems: InputProblem[] = [];
@@ -265,10 +265,12 @@ export async function unlinkCustomer(ctx: RequestContext, input: UnlinkCustomerI
     const pair = { distributorId: link.distributor.id, customerId: link.customer.id };
     const account = await manager.findOneBy(CustomerAccount, pair);
     if (!account) throw conflict('the distributor does not serve this customer', { rule: 'customer.unlink_linked_only' });
-    const inForce: { n: unknown }[] = await manager.query(
-      'SELECT COUNT(*) AS n FROM `license` WHERE distributorId = ? AND customerId = ? AND state = ? AND (validUntil IS NULL OR validUntil > ?)',
-      [pair.distributorId, pair.customerId, LicenseStatus.ALLOCATED, sqlDate(ctx.now)],
-    );
+    const inForce: { n: unknown }[] = await manager.query('SELECT COUNT(*) AS n FROM `license` WHERE distributorId = ? AND customerId = ? AND state = ? AND (validUntil IS NULL OR validUntil > ?)', [
+      pair.distributorId,
+      pair.customerId,
+      LicenseStatus.ALLOCATED,
+      sqlDate(ctx.now),
+    ]);
     const n = Number(inForce[0].n);
     if (n > 0) {
       throw conflict(`the distributor still holds ${n} license(s) in force allocated to this customer: revoke them or let them end first`, {

@@ -45,7 +45,7 @@ export class OrganizationResolver {
     @Arg('transferBasisAllowed', () => Boolean, {
       nullable: true,
       description:
-        "Only distributors whose transfer gate is open (true) or closed (false) at the instant of the request, decided as Organization.transferBasis is. CONTRACT data: FORBIDDEN for customers and API keys without contracts:read.",
+        'Only distributors whose transfer gate is open (true) or closed (false) at the instant of the request, decided as Organization.transferBasis is. CONTRACT data: FORBIDDEN for customers and API keys without contracts:read.',
     })
     transferBasisAllowed: boolean | null,
   ) {
@@ -53,11 +53,7 @@ export class OrganizationResolver {
   }
 
   @Query(() => OrganizationConnection, { description: "A distributor's customers, by name; every customer for vendor roles; FORBIDDEN for customers (CUSTOMER_LIST: API keys need customers:read)." })
-  customers(
-    @Ctx() ctx: RequestContext,
-    @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
-    @Args(() => PageArgsInput) page: PageArgsInput,
-  ) {
+  customers(@Ctx() ctx: RequestContext, @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null, @Args(() => PageArgsInput) page: PageArgsInput) {
     return listCustomers(ctx, search, pageArgs(page.first, page.after, BY_NAME.length));
   }
 
@@ -86,12 +82,18 @@ export class OrganizationResolver {
     return computersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
   }
 
-  @FieldResolver(() => [Contract], { nullable: true, description: "A distributor's data-transfer contracts (empty for others). CONTRACT: vendor roles and the distributor itself; null with FORBIDDEN otherwise." })
+  @FieldResolver(() => [Contract], {
+    nullable: true,
+    description: "A distributor's data-transfer contracts (empty for others). CONTRACT: vendor roles and the distributor itself; null with FORBIDDEN otherwise.",
+  })
   contracts(@Ctx() ctx: RequestContext, @Root() org: Organization) {
     return org.kind === OrganizationKind.DISTRIBUTOR ? contractsOf(ctx, org.id) : [];
   }
 
-  @FieldResolver(() => TransferDecisionType, { nullable: true, description: "The transfer gate's decision for a distributor at the instant of the request (null for others). CONTRACT: vendor roles and the distributor itself; null with FORBIDDEN otherwise." })
+  @FieldResolver(() => TransferDecisionType, {
+    nullable: true,
+    description: "The transfer gate's decision for a distributor at the instant of the request (null for others). CONTRACT: vendor roles and the distributor itself; null with FORBIDDEN otherwise.",
+  })
   transferBasis(@Ctx() ctx: RequestContext, @Root() org: Organization) {
     return org.kind === OrganizationKind.DISTRIBUTOR ? transferDecisionFor(ctx, org) : null;
   }

@@ -27,13 +27,7 @@ export function organizationById(ctx: RequestContext) {
   return ctx.loaders.byId(Organization, () => organizationQuery(ctx));
 }
 
-export async function listOrganizations(
-  ctx: RequestContext,
-  kind: OrganizationKind | null | undefined,
-  search: string | null | undefined,
-  page: PageArgs,
-  transferBasisAllowed?: boolean | null,
-) {
+export async function listOrganizations(ctx: RequestContext, kind: OrganizationKind | null | undefined, search: string | null | undefined, page: PageArgs, transferBasisAllowed?: boolean | null) {
   const base = organizationQuery(ctx);
   const where = [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch(search)];
   if (transferBasisAllowed != null) where.push(await distributorsByGate(ctx, { ...base, where }, transferBasisAllowed));
@@ -56,12 +50,20 @@ async function distributorsByGate(ctx: RequestContext, list: ListQuery<Organizat
     });
   }
   // A distributor reaches no other distributor (reachable.ts): it filters by its own gate only.
-  const candidates = await ctx.sql.page({ ...list, companions: undefined, onRows: undefined, where: [...list.where, sql('e.kind = ?', OrganizationKind.DISTRIBUTOR)] }, { first: MAX_GATE_CANDIDATES, after: null });
+  const candidates = await ctx.sql.page(
+    { ...list, companions: undefined, onRows: undefined, where: [...list.where, sql('e.kind = ?', OrganizationKind.DISTRIBUTOR)] },
+    { first: MAX_GATE_CANDIDATES, after: null },
+  );
   if (candidates.length > MAX_GATE_CANDIDATES) {
-    throw new DomainError(ErrorCode.QUERY_TOO_COMPLEX, `transferBasisAllowed decides the gate of at most ${MAX_GATE_CANDIDATES} distributors; narrow the list with search`, { field: 'transferBasisAllowed' });
+    throw new DomainError(ErrorCode.QUERY_TOO_COMPLEX, `transferBasisAllowed decides the gate of at most ${MAX_GATE_CANDIDATES} distributors; narrow the list with search`, {
+      field: 'transferBasisAllowed',
+    });
   }
   const decisions = await Promise.all(candidates.map((d) => transferDecisionFor(ctx, d)));
-  return sqlIn('e.id', candidates.filter((_d, i) => decisions[i].allowed === allowed).map((d) => d.id));
+  return sqlIn(
+    'e.id',
+    candidates.filter((_d, i) => decisions[i].allowed === allowed).map((d) => d.id),
+  );
 }
 
 /** Distributors are few (tens); a filter over more than this would not be exact, so it is refused. */

@@ -84,13 +84,10 @@ interface ExportedComputer {
  * who activated a license on it: its name and host id follow the field rule of the asker at
  * this instant (`denial`, the decision of Computer.name/hostId), like any read. A distributor
  * whose transfer gate is closed gets its own activations without the customer's computer names.
+ * Longer than most functions on purpose: it reads top to bottom as the export document, in the
+ * order of docs/privacy.md, one statement per part.
  */
-export async function buildExport(
-  manager: EntityManager,
-  now: Date,
-  user: PortalUser,
-  denial: (organizationId: string) => Promise<ComputerDataDenial | null>,
-): Promise<ExportDocument> {
+export async function buildExport(manager: EntityManager, now: Date, user: PortalUser, denial: (organizationId: string) => Promise<ComputerDataDenial | null>): Promise<ExportDocument> {
   const organization = await manager.findOneBy(Organization, { id: user.organizationId });
   const licenses = await manager.find(License, { where: { licenseeId: user.id }, order: { id: 'ASC' } });
   const activations = await manager.find(Activation, { where: { activatedById: user.id }, order: { id: 'ASC' } });
@@ -118,9 +115,7 @@ export async function buildExport(
       status: user.status,
       createdAt: iso(user.createdAt),
     },
-    organization: organization
-      ? { id: toGlobalId('Organization', organization.id), name: organization.name, kind: organization.kind, country: organization.country }
-      : null,
+    organization: organization ? { id: toGlobalId('Organization', organization.id), name: organization.name, kind: organization.kind, country: organization.country } : null,
     consent: await consentOf(manager, user),
     licenses: licenses.map((l) => {
       const product = products.get(l.productId);

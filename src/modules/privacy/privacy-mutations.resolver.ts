@@ -6,14 +6,7 @@ import { RetentionReport as RetentionResult, retentionYearsFrom, runRetention } 
 import { PortalUser } from '../user/portal-user.entity';
 import { userById } from '../user/user.service';
 import { exportPersonalData } from './export.mutations';
-import {
-  ExportPersonalDataInput,
-  RecordConsentInput,
-  RectifyPersonalDataInput,
-  RunRetentionInput,
-  UpdateMyProfileInput,
-  WithdrawConsentInput,
-} from './privacy.inputs';
+import { ExportPersonalDataInput, RecordConsentInput, RectifyPersonalDataInput, RunRetentionInput, UpdateMyProfileInput, WithdrawConsentInput } from './privacy.inputs';
 import { rectifyPersonalData, updateMyProfile } from './rectification.mutations';
 import { recordConsent, withdrawConsent } from './withdrawal.mutations';
 
@@ -91,19 +84,28 @@ export class PrivacyMutationsResolver {
     nullable: true,
     description: 'Withdraws consent (the person, or the PRIVACY_OFFICER on their behalf): access ends, their licenses lapse, their API keys are revoked.',
   })
-  async withdrawConsent(@Ctx() ctx: RequestContext, @Arg('input', () => WithdrawConsentInput, { description: 'The person (default: the caller) and when the notice was received.' }) input: WithdrawConsentInput): Promise<WithdrawConsentPayload> {
+  async withdrawConsent(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => WithdrawConsentInput, { description: 'The person (default: the caller) and when the notice was received.' }) input: WithdrawConsentInput,
+  ): Promise<WithdrawConsentPayload> {
     const { user } = await withdrawConsent(ctx, input);
     return { user: await reread(ctx, user.id) };
   }
 
   @Mutation(() => RecordConsentPayload, { nullable: true, description: 'Records new consent of a person who withdrew it (PRIVACY_OFFICER, VENDOR_ADMIN); licenses stay lapsed.' })
-  async recordConsent(@Ctx() ctx: RequestContext, @Arg('input', () => RecordConsentInput, { description: 'The person and when they gave consent.' }) input: RecordConsentInput): Promise<RecordConsentPayload> {
+  async recordConsent(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => RecordConsentInput, { description: 'The person and when they gave consent.' }) input: RecordConsentInput,
+  ): Promise<RecordConsentPayload> {
     const user = await recordConsent(ctx, input);
     return { user: await reread(ctx, user.id) };
   }
 
   @Mutation(() => ExportPersonalDataPayload, { nullable: true, description: 'Everything held about a person, and who received it (the person, or the PRIVACY_OFFICER). Audited.' })
-  async exportPersonalData(@Ctx() ctx: RequestContext, @Arg('input', () => ExportPersonalDataInput, { description: 'The person.' }) input: ExportPersonalDataInput): Promise<ExportPersonalDataPayload> {
+  async exportPersonalData(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => ExportPersonalDataInput, { description: 'The person.' }) input: ExportPersonalDataInput,
+  ): Promise<ExportPersonalDataPayload> {
     const { user, document } = await exportPersonalData(ctx, input);
     return { subject: await reread(ctx, user.id), document };
   }
@@ -115,7 +117,10 @@ export class PrivacyMutationsResolver {
   }
 
   @Mutation(() => RectifyPersonalDataPayload, { nullable: true, description: "Corrects a person's name, e-mail or phone (PRIVACY_OFFICER). Audited without the values." })
-  async rectifyPersonalData(@Ctx() ctx: RequestContext, @Arg('input', () => RectifyPersonalDataInput, { description: 'The person and what changes.' }) input: RectifyPersonalDataInput): Promise<RectifyPersonalDataPayload> {
+  async rectifyPersonalData(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => RectifyPersonalDataInput, { description: 'The person and what changes.' }) input: RectifyPersonalDataInput,
+  ): Promise<RectifyPersonalDataPayload> {
     const user = await rectifyPersonalData(ctx, input);
     return { user: await reread(ctx, user.id) };
   }

@@ -34,11 +34,7 @@ async function applyProfileChange(ctx: RequestContext, userId: string, change: P
       if (!changed.length) return user;
       if (changed.includes('email')) {
         // Within the person's organization only, as inviteUser checks (README, "People and e-mail addresses").
-        const taken: unknown[] = await manager.query('SELECT id FROM `portal_user` WHERE organizationId = ? AND LOWER(email) = ? AND id <> ?', [
-          user.organizationId,
-          change.email,
-          userId,
-        ]);
+        const taken: unknown[] = await manager.query('SELECT id FROM `portal_user` WHERE organizationId = ? AND LOWER(email) = ? AND id <> ?', [user.organizationId, change.email, userId]);
         if (taken.length) throw emailTaken();
       }
       const set: Partial<PortalUser> = {};
@@ -66,4 +62,3 @@ async function applyProfileChange(ctx: RequestContext, userId: string, change: P
     throw e;
   }
 }
-

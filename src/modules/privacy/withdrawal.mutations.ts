@@ -126,7 +126,6 @@ async function lapseLicensesOf(manager: EntityManager, ctx: RequestContext, user
   return { licenses, endedActivations: licenses.reduce((n, l) => n + l.endedActivations, 0) };
 }
 
-
 /**
  * A withdrawn person comes back only by new consent recorded explicitly (PRIVACY_OFFICER or
  * VENDOR_ADMIN): status ACTIVE, consentGivenAt = the new consent. consentWithdrawnAt keeps the

@@ -11,7 +11,11 @@ import { Organization } from '../organization/organization.entity';
  * token's `sub`), and a uniqueness check across organizations would tell any admin which
  * addresses other tenants hold (README, "People and e-mail addresses").
  */
-@ObjectType({ implements: Node, description: "A person using the portal, a member of one organization. All fields but id and organization are personal data (PERSONAL): vendor roles, the person's own organization, and a distributor for its customers while its transfer gate is open read them; API keys need personal_data:read. Otherwise null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED when the gate is closed." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A person using the portal, a member of one organization. All fields but id and organization are personal data (PERSONAL): vendor roles, the person's own organization, and a distributor for its customers while its transfer gate is open read them; API keys need personal_data:read. Otherwise null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED when the gate is closed.",
+})
 @Entity('portal_user')
 @Index('IDX_portal_user_org', ['organizationId', 'id'])
 @Index('UQ_portal_user_org_email', ['organizationId', 'email'], { unique: true })

@@ -29,7 +29,7 @@ export class UserMutationsResolver {
     return userPayload(ctx, await updateUser(ctx, input));
   }
 
-  @Mutation(() => UserPayload, { nullable: true, description: 'The person can no longer sign in, and the API keys they created are revoked (their organization\'s admin, or VENDOR_ADMIN).' })
+  @Mutation(() => UserPayload, { nullable: true, description: "The person can no longer sign in, and the API keys they created are revoked (their organization's admin, or VENDOR_ADMIN)." })
   async disableUser(@Ctx() ctx: RequestContext, @Arg('input', () => DisableUserInput, { description: 'The person.' }) input: DisableUserInput): Promise<UserPayload> {
     return userPayload(ctx, await disableUser(ctx, input));
   }

@@ -11,7 +11,7 @@ export class InviteUserInput {
 }
 
 /** Omitted fields stay as they are; `phone: null` removes the phone number. The e-mail is the person's own (updateMyProfile) or the PRIVACY_OFFICER's (rectifyPersonalData). */
-@InputType({ description: "Changes to a person: omitted fields stay as they are. The e-mail is changed by the person (updateMyProfile) or the PRIVACY_OFFICER (rectifyPersonalData)." })
+@InputType({ description: 'Changes to a person: omitted fields stay as they are. The e-mail is changed by the person (updateMyProfile) or the PRIVACY_OFFICER (rectifyPersonalData).' })
 export class UpdateUserInput {
   @Field(() => ID, { description: 'A person of an organization the caller manages.' }) userId: string;
   @Field(() => String, { nullable: true, description: '1..200 characters; cannot be removed.' }) name?: string | null;

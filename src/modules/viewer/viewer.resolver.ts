@@ -33,7 +33,10 @@ export class ViewerResolver {
     return viewer.userId ? userById(ctx).load(viewer.userId) : null;
   }
 
-  @FieldResolver(() => ApiKey, { nullable: true, description: 'The key, for an API key; null for a user. Its fields are CREDENTIAL, which no API key reads: asked by the key itself, null with FORBIDDEN.' })
+  @FieldResolver(() => ApiKey, {
+    nullable: true,
+    description: 'The key, for an API key; null for a user. Its fields are CREDENTIAL, which no API key reads: asked by the key itself, null with FORBIDDEN.',
+  })
   apiKey(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
     return viewer.apiKeyId ? apiKeyById(ctx).load(viewer.apiKeyId) : null;
   }
