@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ON_MYSQL } from '../helpers/database';
+import { listening } from '../helpers/hub-process';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'src', 'main.js');
 const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
@@ -21,17 +22,7 @@ const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
   beforeAll(async () => {
     child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the hub did not start: ${out}`)), 45_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('hub listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    await listening(child);
   }, 60_000);
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');

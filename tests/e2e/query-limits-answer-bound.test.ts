@@ -7,6 +7,7 @@ import { HARBOR, orgId, PERSONAS } from '../../seeds/personas';
 import { gid } from '../helpers/authz';
 import { ON_MYSQL } from '../helpers/database';
 import { codes, GraphQLResponse, TestHub } from '../helpers/hub';
+import { listening } from '../helpers/hub-process';
 
 /**
  * Issue #11, part 1, the second line of defence: an answer that resolves more than
@@ -101,17 +102,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
     child = spawn(process.execPath, ['--max-semi-space-size=48', '--max-old-space-size=256', MAIN], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.on('exit', (code) => (exitCode = code));
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the hub did not start: ${out}`)), 45_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('hub listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    await listening(child);
     token = await new Promise<string>((resolve, reject) => {
       const p = spawn(process.execPath, [TOKEN, PERSONAS.vendorAdmin], { env });
       let text = '';
