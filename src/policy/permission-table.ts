@@ -52,6 +52,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     activateLicense: ACTIVATE,
     deactivateActivation: ACTIVATE,
     revokeLicense: VENDOR_ADMIN_ONLY,
+    renewLicense: VENDOR_ADMIN_ONLY,
     createOrganization: CREATE_ORGANIZATION,
     updateOrganization: UPDATE_ORGANIZATION,
     linkCustomer: VENDOR_ADMIN_ONLY,

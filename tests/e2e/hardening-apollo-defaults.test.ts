@@ -54,8 +54,16 @@ describe(`Apollo's defaults (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, ()
   }
 
   describe('CSRF prevention', () => {
-    it('a GET query without a preflight header (no apollo-require-preflight, no x-apollo-operation-name, no JSON content-type) → 400', async () => {
-      expectRefused(await get({ query: QUERY }), 400, /Cross-Site Request Forgery|CSRF/i);
+    it('a plain GET query with a bearer token (curl -G, no preflight header) → 200 with data: Authorization is not CORS-safelisted, so a browser cannot forge it cross-site', async () => {
+      const r = await get({ query: QUERY });
+      expect({ status: r.status, json: r.json }).toEqual({ status: 200, json: { data: { viewer: { role: 'DISTRIBUTOR_ADMIN' } } } });
+    });
+
+    it('a GET without Authorization and without a preflight header (what a cross-site <img> or link sends) → 401, no data', async () => {
+      const r = await rawRequest(`${dev.url}/graphql?${new URLSearchParams({ query: QUERY }).toString()}`, { method: 'GET', headers: {} });
+      expect(r.status).toBe(401);
+      expect(r.text).not.toContain('"role"');
+      expect(r.text).not.toContain('DISTRIBUTOR_ADMIN');
     });
 
     it('a POST with content-type text/plain → 400', async () => {
@@ -87,11 +95,13 @@ describe(`Apollo's defaults (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, ()
     });
   });
 
-  it('a mutation over GET → 405 (with the preflight header), and nothing changes', async () => {
+  it('a mutation over GET → 405 (with the preflight header, and with only the bearer token), and nothing changes', async () => {
     const mutation = `mutation { updateMyProfile(input: { name: "Changed Over GET" }) { user { name } } }`;
-    const r = await get({ query: mutation }, { 'apollo-require-preflight': 'true' });
-    expectRefused(r, 405, /GET|mutation/i);
-    expect(r.headers.allow ?? '').toMatch(/POST/);
+    for (const headers of [{ 'apollo-require-preflight': 'true' }, {}] as Record<string, string>[]) {
+      const r = await get({ query: mutation }, headers);
+      expectRefused(r, 405, /GET|mutation/i);
+      expect(r.headers.allow ?? '').toMatch(/POST/);
+    }
     const me = await new Client(dev.url, token).data(`{ viewer { user { name } } }`);
     expect(me.viewer.user.name).not.toBe('Changed Over GET');
   });
@@ -147,10 +157,10 @@ describe(`Apollo's defaults (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, ()
       expect(r.body.data).toEqual({ __typename: 'Query', viewer: { __typename: 'Viewer', role: 'DISTRIBUTOR_ADMIN' } });
     });
 
-    it('CSRF prevention, the GET rule for mutations and the batch rule hold in production too', async () => {
+    it('CSRF prevention (a GET with a bearer token passes), the GET rule for mutations and the batch rule hold in production too', async () => {
       const headers = { authorization: `Bearer ${client.token}`, ...prod.defaultHeaders() };
-      const getNoPreflight = await rawRequest(`${prod.url}/graphql?${new URLSearchParams({ query: QUERY }).toString()}`, { headers });
-      expect(getNoPreflight.status).toBe(400);
+      const getWithToken = await rawRequest(`${prod.url}/graphql?${new URLSearchParams({ query: QUERY }).toString()}`, { headers });
+      expect(getWithToken.status).toBe(200);
       const textPlain = await rawRequest(`${prod.url}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: JSON.stringify({ query: QUERY }) });
       expect(textPlain.status).toBe(400);
       const mutation = await rawRequest(`${prod.url}/graphql?${new URLSearchParams({ query: 'mutation { updateMyProfile(input: { name: "x" }) { user { id } } }' }).toString()}`, {

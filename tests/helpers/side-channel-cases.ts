@@ -318,6 +318,7 @@ export const BASE_INPUTS: Record<string, Base> = {
   rectifyPersonalData: (f, u) => [{ label: "its customer's person", input: { userId: f.customerPerson, phone: `+00 ${u}` } }],
   registerLicenses: (f) => [{ label: 'for itself', input: { distributorId: f.distributor.id, productId: f.product, count: 1, seats: 1, validFrom: NOW_ISH } }],
   revokeApiKey: (f) => [{ label: 'an API key', input: { apiKeyId: f.ids.ApiKey[0].id } }],
+  renewLicense: (f) => [{ label: 'its license', input: { licenseId: f.allocatedLicense ?? f.ids.License[0].id, validUntil: '2099-01-01T00:00:00.000Z' } }],
   revokeLicense: (f) => [{ label: 'its license', input: { licenseId: f.allocatedLicense ?? f.ids.License[0].id, reason: 'side channel' } }],
   runRetention: () => [
     { label: 'dry run', input: { dryRun: true } },

@@ -27,6 +27,7 @@ export function execute(deps: ExecuteDeps) {
     }
     const context = x.context!;
     const method = x.method.toUpperCase();
+    bearerGetIsPreflighted(method, headers);
     const execution = deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, ...apolloRequest(method, x.search, x.body, x.source!) },
       context: async () => context,
@@ -48,6 +49,17 @@ export function execute(deps: ExecuteDeps) {
     x.result = result;
     return undefined;
   };
+}
+
+/**
+ * CSRF (docs/api.md): Apollo accepts a GET only with a header a browser cannot send cross-site
+ * without a CORS preflight. `Authorization` is such a header (it is not CORS-safelisted), and
+ * every GraphQL request carries it (bearer tokens, no cookies): a GET that has it could not have
+ * been forged by another site's page, so it counts as preflighted and a plain `curl -G` works.
+ * POSTs keep Apollo's content-type check, and a mutation over GET is still refused (405).
+ */
+function bearerGetIsPreflighted(method: string, headers: HeaderMap): void {
+  if ((method === 'GET' || method === 'HEAD') && /^bearer\s+\S/i.test(headers.get('authorization') ?? '')) headers.set('apollo-require-preflight', 'true');
 }
 
 /**

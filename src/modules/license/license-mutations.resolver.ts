@@ -1,8 +1,8 @@
 import { Arg, Ctx, Field, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { RequestContext } from '../../context/request-context';
 import { License } from './license.entity';
-import { AllocateLicenseInput, RegisterLicensesInput, RevokeLicenseInput } from './license.inputs';
-import { allocateLicense, registerLicenses, revokeLicense } from './license.mutations';
+import { AllocateLicenseInput, RegisterLicensesInput, RenewLicenseInput, RevokeLicenseInput } from './license.inputs';
+import { allocateLicense, registerLicenses, renewLicense, revokeLicense } from './license.mutations';
 import { licenseById } from './license.service';
 
 @ObjectType({ description: 'The result of a write of one or many licenses.' })
@@ -38,6 +38,13 @@ export class LicenseMutationsResolver {
   @Mutation(() => LicensePayload, { nullable: true, description: 'VENDOR_ADMIN: revokes a license and ends its active activations.' })
   async revokeLicense(@Ctx() ctx: RequestContext, @Arg('input', () => RevokeLicenseInput, { description: 'The license and why.' }) input: RevokeLicenseInput): Promise<LicensePayload> {
     const license = await revokeLicense(ctx, input);
+    ctx.loaders.clearAll();
+    return { license: await licenseById(ctx).load(license.id) };
+  }
+
+  @Mutation(() => LicensePayload, { nullable: true, description: 'VENDOR_ADMIN: renews or extends a license: a later validUntil (audited as license.renewed).' })
+  async renewLicense(@Ctx() ctx: RequestContext, @Arg('input', () => RenewLicenseInput, { description: 'The license and its new end of term.' }) input: RenewLicenseInput): Promise<LicensePayload> {
+    const license = await renewLicense(ctx, input);
     ctx.loaders.clearAll();
     return { license: await licenseById(ctx).load(license.id) };
   }

@@ -43,3 +43,13 @@ export class RevokeLicenseInput {
   @Field(() => ID, { description: 'A license not yet revoked.' }) licenseId: string;
   @Field(() => String, { nullable: true, description: 'Why, for the record (at most 500 characters).' }) reason?: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Renewal (issue #13): a new end of term for a license.
+
+@InputType({ description: 'The license to renew and its new end of term.' })
+export class RenewLicenseInput {
+  @Field(() => ID, { description: 'A license with an end of term (not perpetual), not revoked and not lapsed; an expired one may be renewed.' })
+  licenseId: string;
+  @Field(() => Date, { description: 'The new end of term: after the current validUntil and after now, at most 100 years from now.' }) validUntil: Date;
+}

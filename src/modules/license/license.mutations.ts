@@ -13,9 +13,9 @@ import { Organization } from '../organization/organization.entity';
 import { Product } from '../product/product.entity';
 import { PortalUser } from '../user/portal-user.entity';
 import { License, licenseStatus } from './license.entity';
-import { AllocateLicenseInput, RegisterLicensesInput, RevokeLicenseInput } from './license.inputs';
+import { AllocateLicenseInput, RegisterLicensesInput, RenewLicenseInput, RevokeLicenseInput } from './license.inputs';
 
-export const LIMITS = { count: { min: 1, max: 1000 }, seats: { min: 1, max: 10_000 }, allocate: 100, reason: 500 } as const;
+export const LIMITS = { count: { min: 1, max: 1000 }, seats: { min: 1, max: 10_000 }, allocate: 100, reason: 500, renewYears: 100 } as const;
 
 function inRange(problems: InputProblem[], field: string, value: number, { min, max }: { min: number; max: number }): void {
   if (!Number.isInteger(value) || value < min || value > max) problems.push({ field, message: `must be between ${min} and ${max} (got ${value})` });
@@ -177,6 +177,37 @@ export async function revokeLicense(ctx: RequestContext, input: RevokeLicenseInp
     const ended: { n: unknown }[] = await manager.query('SELECT COUNT(*) AS n FROM `activation` WHERE licenseId = ? AND deactivatedAt IS NULL', [id]);
     await manager.query('UPDATE `activation` SET deactivatedAt = ? WHERE licenseId = ? AND deactivatedAt IS NULL', [now, id]);
     await recordWrite(manager, ctx, { action: 'license.revoked', subjectType: 'License', subjectId: id, detail: { endedActivations: Number(ended[0].n) } });
+    return license;
+  });
+}
+
+/**
+ * VENDOR_ADMIN moves the end of a license's term later (a renewal or an extension): the term is
+ * the vendor's to set, as at registration. An expired license may be renewed (it is ALLOCATED or
+ * REGISTERED again from now on); a revoked or lapsed one may not, nor a perpetual one.
+ */
+export async function renewLicense(ctx: RequestContext, input: RenewLicenseInput): Promise<License> {
+  const id = idArg('License', input.licenseId, 'input.licenseId');
+  const validUntil = input.validUntil;
+  const latest = new Date(ctx.now.getTime());
+  latest.setUTCFullYear(latest.getUTCFullYear() + LIMITS.renewYears);
+  if (validUntil.getTime() <= ctx.now.getTime()) throw badInput({ field: 'input.validUntil', message: 'must be after now' });
+  if (validUntil.getTime() > latest.getTime()) throw badInput({ field: 'input.validUntil', message: `must be at most ${LIMITS.renewYears} years from now` });
+  return inTransaction(ctx.dataSource, async (manager) => {
+    const license = await reachableForUpdate(ctx, manager, License, id, 'License (input.licenseId)');
+    if (license.state === LicenseStatus.REVOKED || license.state === LicenseStatus.LAPSED) {
+      throw conflict(`input.licenseId: the license is ${license.state}; only a license in its term or expired can be renewed`, { field: 'input.licenseId', rule: 'license.renew_in_term' });
+    }
+    const previous = license.validUntil;
+    if (!previous) throw badInput({ field: 'input.validUntil', message: 'the license is perpetual: it has no end of term to move' });
+    if (validUntil.getTime() <= previous.getTime()) throw badInput({ field: 'input.validUntil', message: 'must be after the current validUntil' });
+    await manager.query('UPDATE `license` SET validUntil = ? WHERE id = ?', [sqlDate(validUntil), id]);
+    await recordWrite(manager, ctx, {
+      action: 'license.renewed',
+      subjectType: 'License',
+      subjectId: id,
+      detail: { previousValidUntil: previous.toISOString(), validUntil: validUntil.toISOString(), wasExpired: previous.getTime() <= ctx.now.getTime() },
+    });
     return license;
   });
 }
