@@ -48,7 +48,10 @@ export class ApiKey extends Node {
   @TimeColumn({ nullable: true })
   revokedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the key was last used to authenticate, to the minute: written at most once a minute per key, shortly after the request; null: never used since uses are recorded.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the key was last used to authenticate, to the minute: written at most once a minute per key, shortly after the request; null: never used since uses are recorded.',
+  })
   @TimeColumn({ nullable: true })
   lastUsedAt: Date | null;
 
