@@ -2,7 +2,7 @@ import { orgId, PERSONAS } from '../../seeds/personas';
 import { toGlobalId } from '../../src/common/global-id';
 import { createApiKey } from '../helpers/api-keys';
 import { ON_MYSQL } from '../helpers/database';
-import { Client, GraphQLResponse, TestHub } from '../helpers/hub';
+import { AnswerCost, Client, GraphQLResponse, TestHub } from '../helpers/hub';
 
 /**
  * The cost of a request visible before the 429 (issue #13): Query.rateLimit { cost limit
@@ -19,8 +19,9 @@ function headers(r: GraphQLResponse) {
   return { limit: Number(r.headers.get('x-ratelimit-limit')), remaining: Number(r.headers.get('x-ratelimit-remaining')), reset: Number(r.headers.get('x-ratelimit-reset')) };
 }
 
-function costOf(r: GraphQLResponse): { requestedQueryCost: number; limit: number; remaining: number; resetAt: string } {
-  return (r.body as { extensions?: { cost?: never } }).extensions?.cost as never;
+/** extensions.cost as the answer carried it (the client helper takes it out of the body into `cost`). */
+function costOf(r: GraphQLResponse): AnswerCost | undefined {
+  return r.cost;
 }
 
 describe(`Rate limit cost: Query.rateLimit and extensions.cost (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
@@ -73,9 +74,20 @@ describe(`Rate limit cost: Query.rateLimit and extensions.cost (${ON_MYSQL ? 'Ma
     expect(costOf(refused)).toEqual({ requestedQueryCost: 0, limit: 20, remaining: 0, resetAt: new Date(headers(refused).reset * 1000).toISOString() });
   });
 
+  it('sends the cost in the answer itself, as extensions.cost beside data', async () => {
+    const res = await fetch(`${hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${vendor.token}` },
+      body: JSON.stringify({ query: '{ viewer { role } }' }),
+    });
+    const body = (await res.json()) as { data: unknown; extensions: { cost: AnswerCost } };
+    expect(body.data).toEqual({ viewer: { role: 'VENDOR_STAFF' } });
+    expect(body.extensions.cost).toEqual({ requestedQueryCost: 1, limit: 20, remaining: Number(res.headers.get('x-ratelimit-remaining')), resetAt: expect.any(String) });
+  });
+
   it('has no cost to tell before the caller is known (401)', async () => {
     const r = await hub.withToken('mbxk_not-a-key').gql(RATE);
     expect(r.status).toBe(401);
-    expect((r.body as { extensions?: unknown }).extensions).toBeUndefined();
+    expect([r.cost, r.body.extensions]).toEqual([undefined, undefined]);
   });
 });
