@@ -6,7 +6,7 @@ import { applyPermissions } from './policy/apply-permissions';
 import { recordMutationOutcomes, replayMutationOutcomes } from './modules/idempotency/mutation-outcome';
 import { TransferDecisionResolver } from './policy/transfer-decision.resolver';
 import { ActivationResolver } from './modules/activation/activation.resolver';
-import { ApiKeyResolver } from './modules/api-key/api-key.resolver';
+import { ApiKeyResolver, OrganizationApiKeysResolver } from './modules/api-key/api-key.resolver';
 import { AuditEventResolver } from './modules/audit/audit.resolver';
 import { ComputerResolver } from './modules/computer/computer.resolver';
 import { ContractResolver } from './modules/contract/contract.resolver';
@@ -16,6 +16,7 @@ import { NodeResolver } from './modules/node/node.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { ProductResolver } from './modules/product/product.resolver';
 import { PortalUserResolver } from './modules/user/user.resolver';
+import { RateLimitResolver } from './modules/viewer/rate-limit.resolver';
 import { ViewerResolver } from './modules/viewer/viewer.resolver';
 import { PrivacyMutationsResolver } from './modules/privacy/privacy-mutations.resolver';
 import { OrganizationMutationsResolver } from './modules/organization/organization-mutations.resolver';
@@ -28,6 +29,7 @@ import { LicenseMutationsResolver } from './modules/license/license-mutations.re
 export const RESOLVERS = [
   ActivationResolver,
   ApiKeyResolver,
+  OrganizationApiKeysResolver,
   AuditEventResolver,
   ComputerResolver,
   ContractResolver,
@@ -40,6 +42,7 @@ export const RESOLVERS = [
   ProductResolver,
   PortalUserResolver,
   ViewerResolver,
+  RateLimitResolver,
   TransferDecisionResolver,
   PrivacyMutationsResolver,
   OrganizationMutationsResolver,

@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ApolloServerPlugin } from '@apollo/server';
+import { costInExtensions } from './http/stages/rate';
 import { HubConfig } from './config';
 import { ErrorCode } from './common/errors';
 import { RequestContext } from './context/request-context';
@@ -40,7 +41,7 @@ export function createGraphQLServer(config: HubConfig, onInternalError: (error: 
     // Apollo's own handler raced it and could leave apollo.stop() hanging until the forced exit.
     stopOnTerminationSignals: false,
     // The hub sets no cache hints; the plugin would otherwise wrap every field of every answer.
-    plugins: [ApolloServerPluginCacheControlDisabled(), measuredOperationOnly(), answerBound(), maskedErrors(onInternalError)],
+    plugins: [ApolloServerPluginCacheControlDisabled(), measuredOperationOnly(), answerBound(), maskedErrors(onInternalError), costInExtensions()],
     formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) {

@@ -85,9 +85,31 @@ export enum AuditOutcome {
   DENIED = 'DENIED',
 }
 
-/** API key scopes (docs/access-policy.md, API keys); exposed as strings because GraphQL enum names cannot hold ':'. */
-export const API_KEY_SCOPES = ['customers:read', 'licenses:read', 'licenses:write', 'personal_data:read', 'activation_keys:read', 'contracts:read'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/**
+ * API key scopes (docs/access-policy.md, API keys). The value is the scope's name as integrators
+ * write it in strings (`licenses:read`, ApiKey.scopes, CreateApiKeyInput.scopes); the GraphQL
+ * enum ApiKeyScope names the same scopes as LICENSES_READ etc. (enum names cannot hold ':').
+ */
+export enum ApiKeyScope {
+  CUSTOMERS_READ = 'customers:read',
+  LICENSES_READ = 'licenses:read',
+  LICENSES_WRITE = 'licenses:write',
+  PERSONAL_DATA_READ = 'personal_data:read',
+  ACTIVATION_KEYS_READ = 'activation_keys:read',
+  CONTRACTS_READ = 'contracts:read',
+}
+export const API_KEY_SCOPES: readonly ApiKeyScope[] = Object.values(ApiKeyScope);
+
+/** What a scope includes besides itself: a key that may change licenses reaches them (docs/access-policy.md). */
+export const API_KEY_SCOPE_INCLUDES: Partial<Record<ApiKeyScope, readonly ApiKeyScope[]>> = {
+  [ApiKeyScope.LICENSES_WRITE]: [ApiKeyScope.LICENSES_READ],
+};
+
+/** A scope as written in a string: its name (`licenses:read`) or its enum name (`LICENSES_READ`); null when it is none. */
+export function apiKeyScopeOf(text: string): ApiKeyScope | null {
+  if ((API_KEY_SCOPES as readonly string[]).includes(text)) return text as ApiKeyScope;
+  return Object.prototype.hasOwnProperty.call(ApiKeyScope, text) ? ApiKeyScope[text as keyof typeof ApiKeyScope] : null;
+}
 
 // The descriptions are what integrators read in their generated clients (tests/unit/schema-descriptions.test.ts).
 registerEnumType(OrganizationKind, {
@@ -97,6 +119,21 @@ registerEnumType(OrganizationKind, {
     VENDOR: { description: 'MOBOTIX, the EU controller of the portal: never gated.' },
     DISTRIBUTOR: { description: 'A partner that holds licenses and allocates them to the customers it serves; gated by the transfer gate for their personal data.' },
     CUSTOMER: { description: 'An end customer: licenses are allocated to it, and activated on its computers.' },
+  },
+});
+registerEnumType(ApiKeyScope, {
+  name: 'ApiKeyScope',
+  description: "What an API key may do beyond reaching its organization's public rows; each is also written as a string (ApiKey.scopes), e.g. LICENSES_READ is licenses:read.",
+  valuesConfig: {
+    CUSTOMERS_READ: { description: 'customers:read: Query.customers, and the customer organizations and their people the role reaches.' },
+    LICENSES_READ: { description: 'licenses:read: Query.licenses and licenseSummary; the licenses, activations and computers the role reaches.' },
+    LICENSES_WRITE: {
+      description:
+        'licenses:write: allocateLicense (distributor keys), activateLicense and deactivateActivation (customer keys); includes LICENSES_READ. Activating also reads the computers: with PERSONAL_DATA_READ.',
+    },
+    PERSONAL_DATA_READ: { description: "personal_data:read: the CONTACT and PERSONAL fields the role may read (names, e-mails, computers' names and host ids)." },
+    ACTIVATION_KEYS_READ: { description: 'activation_keys:read: License.activationKey, where the role may read it.' },
+    CONTRACTS_READ: { description: 'contracts:read: Query.contracts, Organization.contracts and Organization.transferBasis, where the role may read them.' },
   },
 });
 registerEnumType(Role, {

@@ -7,6 +7,7 @@ import { unauthenticated } from '../common/errors';
 import { sha256Hex } from '../common/secret-box';
 import { Actor, API_KEY_ROLE } from './actor';
 import { ActorStatements } from './actor-statement';
+import type { KeyUses } from '../modules/api-key/api-key-uses';
 
 /** API key secrets start with this, so that a leaked key is recognizable (secret scanners). */
 export const API_KEY_PREFIX = 'mbxk_';
@@ -28,6 +29,8 @@ export class Authenticator {
   constructor(
     private readonly config: HubConfig,
     dataSource: DataSource,
+    /** Records ApiKey.lastUsedAt off the request's path (absent: uses are not recorded). */
+    private readonly keyUses?: Pick<KeyUses, 'record'>,
   ) {
     this.statements = new ActorStatements(dataSource);
     const jwt = config.jwt;
@@ -92,6 +95,8 @@ export class Authenticator {
     if (key.revokedAt && key.revokedAt.getTime() <= now.getTime()) throw unauthenticated('API key revoked');
     if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) throw unauthenticated('API key expired');
     const org = found.organization ?? ActorStatements.organizationMissing(key.organizationId);
+    // Started, not awaited: the answer never waits for (or fails on) this write.
+    this.keyUses?.record(key.id, key.lastUsedAt, now);
     return {
       type: ActorType.API_KEY,
       id: key.id,

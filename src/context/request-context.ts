@@ -8,6 +8,18 @@ import { AuditReads } from '../policy/audit-reads';
 import type { IdempotentRun } from '../modules/idempotency/mutation-outcome';
 import type { AnswerBound } from '../http/answer-bound';
 
+/** The rate limit's decision for one request (Query.rateLimit, extensions.cost; src/http/stages/rate.ts). */
+export interface RateStatus {
+  /** The points this request cost (0 when it was refused for the rate limit itself). */
+  cost: number;
+  /** The budget of a window (RATE_LIMIT_POINTS). */
+  limit: number;
+  /** What is left of the budget after this request. */
+  remaining: number;
+  /** When the window ends and the budget is whole again. */
+  resetAt: Date;
+}
+
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
   /** The hub's id of the request: the response's x-request-id and the audit's requestId. */
@@ -40,6 +52,8 @@ export interface RequestContext {
   auditReads: AuditReads;
   /** Set on a mutation sent with an Idempotency-Key: its outcome is recorded, or, on a retry, replayed. */
   idempotency?: IdempotentRun;
+  /** Set by the rate stage before execution: what this request cost and what is left (Query.rateLimit). */
+  rateStatus?: RateStatus;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }

@@ -9,6 +9,7 @@ import { ErrorCode } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { inTransaction } from '../common/transaction';
 import { Authenticator } from '../context/authenticate';
+import { KeyUses } from '../modules/api-key/api-key-uses';
 import { RequestContext } from '../context/request-context';
 import { purgeIdempotency } from '../modules/idempotency/idempotency.service';
 import { createLogger, Logger } from '../observability/logger';
@@ -175,7 +176,7 @@ async function startServices(
     persistedQueries,
     onRateLimited,
     secrets: new SecretBox(config.secretsKey),
-    authenticator: new Authenticator(config, dataSource),
+    authenticator: new Authenticator(config, dataSource, new KeyUses(dataSource, (failure) => logger.error(failure, 'recording an API key use failed'))),
     schema: buildHubSchema(),
     budget: rateLimiter.budget,
     windowSeconds: config.rateLimit.windowSeconds,

@@ -8,6 +8,7 @@ import {
   CONTRACT_LIST,
   CONTRACT_OF_ORGANIZATION,
   CREDENTIAL,
+  CREDENTIAL_OF_ORGANIZATION,
   CUSTOMER_LIST,
   LICENSE_LIST,
   PERSONAL_ACTIVATED_BY,
@@ -34,6 +35,7 @@ import { CREATE_ORGANIZATION, ORGANIZATION_ADMIN, ORGANIZATION_ADMIN_FOR_OWN, UP
 export const PERMISSIONS: Record<string, Record<string, IRule>> = {
   Query: {
     viewer: PUBLIC,
+    rateLimit: PUBLIC,
     node: PUBLIC,
     nodes: PUBLIC,
     organization: PUBLIC,
@@ -89,7 +91,8 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
   UserPayload: { user: PUBLIC },
   CreateApiKeyPayload: { apiKey: PUBLIC, secret: CREDENTIAL },
   ApiKeyPayload: { apiKey: PUBLIC },
-  Viewer: { actorType: PUBLIC, role: PUBLIC, scopes: PUBLIC, user: PUBLIC, apiKey: PUBLIC, organization: PUBLIC },
+  RateLimit: { cost: PUBLIC, limit: PUBLIC, remaining: PUBLIC, resetAt: PUBLIC },
+  Viewer: { actorType: PUBLIC, role: PUBLIC, scopes: PUBLIC, grantedScopes: PUBLIC, user: PUBLIC, apiKey: PUBLIC, organization: PUBLIC },
   Organization: {
     id: PUBLIC,
     kind: PUBLIC,
@@ -108,6 +111,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     contracts: CONTRACT_OF_ORGANIZATION,
     transferBasis: CONTRACT_OF_ORGANIZATION,
     personalDataAccess: PUBLIC,
+    apiKeys: CREDENTIAL_OF_ORGANIZATION,
   },
   PostalAddress: { street: PUBLIC, postalCode: PUBLIC, city: PUBLIC, country: PUBLIC },
   TransferDecision: { allowed: PUBLIC, reason: PUBLIC, basis: PUBLIC, contract: PUBLIC, validUntil: PUBLIC },
@@ -128,6 +132,8 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     name: CREDENTIAL,
     prefix: CREDENTIAL,
     scopes: CREDENTIAL,
+    grantedScopes: CREDENTIAL,
+    createdBy: CREDENTIAL,
     expiresAt: CREDENTIAL,
     revokedAt: CREDENTIAL,
     lastUsedAt: CREDENTIAL,
@@ -204,6 +210,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
   ...connection('Activation'),
   ...connection('Contract'),
   ...connection('AuditEvent'),
+  ...connection('ApiKey'),
 };
 
 /** Relay plumbing: the rows inside are scoped and their fields ruled by their own type. */

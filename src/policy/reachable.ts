@@ -1,5 +1,5 @@
 import { ClassType } from 'type-graphql';
-import { OrganizationKind, Role } from '../common/enums';
+import { API_KEY_SCOPE_INCLUDES, ApiKeyScope, OrganizationKind, Role } from '../common/enums';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/errors';
 import { forUpdate } from '../common/transaction';
@@ -26,7 +26,8 @@ const NOTHING = sql('1 = 0');
 
 /** Does the actor hold this scope? Users are not narrowed by scopes; API keys are. */
 export function hasScope(actor: Actor, scope: string): boolean {
-  return actor.scopes === null || actor.scopes.includes(scope);
+  if (actor.scopes === null || actor.scopes.includes(scope)) return true;
+  return actor.scopes.some((held) => API_KEY_SCOPE_INCLUDES[held as ApiKeyScope]?.includes(scope as ApiKeyScope) ?? false);
 }
 
 const isVendor = (a: Actor) => a.organizationKind === OrganizationKind.VENDOR;
@@ -97,7 +98,8 @@ export function rowScope(actor: Actor, entity: ClassType<object>): Sql | null {
     case AuditEvent:
       return actor.scopes === null && (actor.role === Role.VENDOR_ADMIN || actor.role === Role.PRIVACY_OFFICER) ? null : NOTHING;
     case ApiKey:
-      if (actor.scopes !== null) return NOTHING;
+      // A key reaches its own row (viewer.apiKey), whatever its scopes; no other.
+      if (actor.scopes !== null) return actor.apiKeyId ? sql('e.id = ?', actor.apiKeyId) : NOTHING;
       if (actor.role === Role.VENDOR_ADMIN) return null;
       return actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN ? sql('e.organizationId = ?', org) : NOTHING;
     default:

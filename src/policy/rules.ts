@@ -152,12 +152,21 @@ export const AUDIT = decide<unknown>('AUDIT', (ctx, _p, info) =>
   ctx.actor.scopes === null && (ctx.actor.role === Role.VENDOR_ADMIN || ctx.actor.role === Role.PRIVACY_OFFICER) ? true : forbidden(info, 'the audit record is for VENDOR_ADMIN and PRIVACY_OFFICER'),
 );
 
-/** CREDENTIAL: an organization's admin for its own keys; VENDOR_ADMIN. Never an API key. */
+/** CREDENTIAL: an organization's admin for its own keys; VENDOR_ADMIN. An API key only its own key (viewer.apiKey), never another. */
 export const CREDENTIAL = decide<ApiKey>('CREDENTIAL', (ctx, key, info) => {
   const { actor } = ctx;
-  if (actor.scopes !== null) return forbidden(info, 'API keys never read credentials');
+  if (actor.scopes !== null) return actor.apiKeyId !== null && key.id === actor.apiKeyId ? true : forbidden(info, 'an API key reads no credential but its own');
   if (actor.role === Role.VENDOR_ADMIN) return true;
   if ((actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN) && key.organizationId === actor.organizationId) return true;
+  return forbidden(info, "API keys are for the organization's admin");
+});
+
+/** Organization.apiKeys: the organization's admin for its own; VENDOR_ADMIN. Never an API key (it reads itself through viewer.apiKey). */
+export const CREDENTIAL_OF_ORGANIZATION = decide<Organization>('CREDENTIAL_OF_ORGANIZATION', (ctx, org, info) => {
+  const { actor } = ctx;
+  if (actor.scopes !== null) return forbidden(info, 'API keys never list keys');
+  if (actor.role === Role.VENDOR_ADMIN) return true;
+  if ((actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN) && org.id === actor.organizationId) return true;
   return forbidden(info, "API keys are for the organization's admin");
 });
 

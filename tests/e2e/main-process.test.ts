@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ON_MYSQL } from '../helpers/database';
+import { takeCost } from '../helpers/hub';
 import { listening } from '../helpers/hub-process';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'src', 'main.js');
@@ -41,7 +42,7 @@ const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: '{ organizations(first: 100) { totalCount } }' }),
     });
-    expect(await res.json()).toEqual({ data: { organizations: { totalCount: 35 } } });
+    expect(takeCost(await res.json()).body).toEqual({ data: { organizations: { totalCount: 35 } } });
   });
 
   it('made keys of its own on first start, readable by its owner only, rather than a published development key', () => {

@@ -51,8 +51,8 @@ describe(`API keys: createApiKey, revokeApiKey (${ON_MYSQL ? 'MariaDB' : 'embedd
     expect((await key.data(WHO)).viewer).toEqual({ actorType: 'API_KEY', role: 'DISTRIBUTOR_USER', scopes: ['customers:read', 'licenses:read'], organization: { id: org('alpen') } });
     expect((await key.data(`{ licenses(first: 20) { totalCount } }`)).licenses.totalCount).toBe(10);
     expect(codes(await key.gql(`{ contracts(first: 5) { totalCount } }`))).toEqual(['FORBIDDEN']);
-    // A key reaches no credential rows, not even its own.
-    expect(await key.data(`{ viewer { apiKey { name } } }`)).toEqual({ viewer: { apiKey: null } });
+    // A key reads itself (viewer.apiKey), and no other credential row.
+    expect(await key.data(`{ viewer { apiKey { name } } }`)).toEqual({ viewer: { apiKey: { name: 'Nightly export' } } });
 
     const [event] = await auditEventsOf(hub, row.id);
     expect(event).toMatchObject({ action: 'api_key.created', subjectType: 'ApiKey', actorId: userId(PERSONAS.distributors.alpen.admin) });

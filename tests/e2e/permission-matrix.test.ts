@@ -170,6 +170,8 @@ interface Actor {
   /** null for a portal user; an API key's scopes. */
   scopes: string[] | null;
   secret?: string;
+  /** An API key's own row (it reads itself through viewer.apiKey). */
+  keyUuid?: string;
 }
 
 const user = (role: RoleName, email: string, orgSlug: string, label: string): Actor => ({ id: email, label, role, email, org: orgSlug, kind: org(orgSlug).kind, scopes: null });
@@ -198,8 +200,9 @@ const ACTORS: Actor[] = [
     ...SCOPES.map((s) =>
       key(
         d,
-        SCOPES.filter((x) => x !== s),
-        `API key of ${gateLabel(d)} without ${s}`,
+        // licenses:write includes licenses:read: the key without licenses:read has neither.
+        SCOPES.filter((x) => x !== s && !(s === 'licenses:read' && x === 'licenses:write')),
+        `API key of ${gateLabel(d)} without ${s}${s === 'licenses:read' ? ' (nor licenses:write, which includes it)' : ''}`,
       ),
     ),
   ]),
@@ -208,7 +211,8 @@ const ACTORS: Actor[] = [
 ];
 const VENDOR_ADMIN = ACTORS[0];
 
-const has = (a: Actor, scope: string) => a.scopes === null || a.scopes.includes(scope);
+/** licenses:write includes licenses:read (docs/access-policy.md, API keys). */
+const has = (a: Actor, scope: string) => a.scopes === null || a.scopes.includes(scope) || (scope === 'licenses:read' && a.scopes.includes('licenses:write'));
 const isKey = (a: Actor) => a.scopes !== null;
 const serves = (distributor: string, customer: string) => org(customer).kind === 'CUSTOMER' && org(customer).servedBy.includes(distributor);
 
@@ -252,7 +256,8 @@ function rowsTable(a: Actor, r: Row): boolean {
     case 'AuditEvent':
       return !isKey(a) && (a.role === 'VENDOR_ADMIN' || a.role === 'PRIVACY_OFFICER');
     case 'ApiKey':
-      return !isKey(a) && (a.role === 'VENDOR_ADMIN' || ((a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && r.org === a.org));
+      if (isKey(a)) return r.uuid === a.keyUuid; // its own row only
+      return a.role === 'VENDOR_ADMIN' || ((a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && r.org === a.org);
   }
 }
 const reach =
@@ -268,6 +273,8 @@ type Category =
   | 'CONTRACT'
   | 'AUDIT'
   | 'CREDENTIAL'
+  /** Organization.apiKeys: the organization's admin, VENDOR_ADMIN; never a key. */
+  | 'CREDENTIAL_OF_ORGANIZATION'
   /** Query.customers: a customer has no customers. */
   | 'CUSTOMER_LIST'
   /** Query.licenses: every role; an API key needs licenses:read. */
@@ -320,6 +327,10 @@ function fieldRule(a: Actor, category: Category, s: Subject): Outcome {
     case 'AUDIT':
       return !isKey(a) && (a.role === 'VENDOR_ADMIN' || a.role === 'PRIVACY_OFFICER') ? 'allowed' : 'FORBIDDEN';
     case 'CREDENTIAL':
+      if (isKey(a)) return 'FORBIDDEN';
+      if (a.role === 'VENDOR_ADMIN') return 'allowed';
+      return (a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && s.owner === a.org ? 'allowed' : 'FORBIDDEN';
+    case 'CREDENTIAL_OF_ORGANIZATION':
       if (isKey(a)) return 'FORBIDDEN';
       if (a.role === 'VENDOR_ADMIN') return 'allowed';
       return (a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && s.owner === a.org ? 'allowed' : 'FORBIDDEN';
@@ -500,6 +511,18 @@ const LISTS: Record<string, ListAccess> = {
     wrap: (i) => `{ contracts(first: 1) { ${i} } }`,
     size: (a) => countOf(CONTRACTS, a),
   },
+  ApiKey: {
+    label: 'organization(rhein).apiKeys',
+    path: ['organization', 'apiKeys'],
+    steps: [
+      viaField('Query', 'organization', ['organization']),
+      { path: ['organization'], decide: reach(ORG('rhein')) },
+      viaField('Organization', 'apiKeys', ['organization', 'apiKeys'], { owner: 'rhein' }),
+    ],
+    wrap: (i) => `query($id: ID!) { organization(id: $id) { apiKeys(first: 1) { ${i} } } }`,
+    variables: () => ({ id: gid(ORG('rhein')) }),
+    size: () => 'some', // the keys of rhein made here: KEY_OF_RHEIN and the actors' keys
+  },
   AuditEvent: {
     label: 'auditEvents(first: 1)',
     path: ['auditEvents'],
@@ -559,6 +582,7 @@ const ROOT: Record<string, RootCall> = {
   licenseSummary: { text: '{ licenseSummary { total } }' },
   contracts: { text: '{ contracts(first: 1) { totalCount } }' },
   auditEvents: { text: '{ auditEvents(first: 1) { totalCount } }' },
+  rateLimit: { text: '{ rateLimit { limit } }' },
 };
 
 const QUERY_TARGET: Target = {
@@ -576,7 +600,7 @@ const QUERY_TARGET: Target = {
   after: (f) => (ROOT[f]?.row ? { path: ROOT[f].errorPath ?? [f], decide: reach(ROOT[f].row) } : undefined),
 };
 
-const CONNECTED = ['Organization', 'PortalUser', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent'];
+const CONNECTED = ['Organization', 'PortalUser', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent', 'ApiKey'];
 
 const TARGETS: Record<string, Target[]> = {
   Query: [QUERY_TARGET],
@@ -587,6 +611,16 @@ const TARGETS: Record<string, Target[]> = {
       steps: [viaField('Query', 'viewer', ['viewer'])],
       fieldPath: (f) => ['viewer', f],
       query: (fields) => ({ text: `{ viewer { ${selection('Viewer', fields)} } }` }),
+      subject: () => ({}),
+    },
+  ],
+  RateLimit: [
+    {
+      type: 'RateLimit',
+      label: 'rateLimit',
+      steps: [viaField('Query', 'rateLimit', ['rateLimit'])],
+      fieldPath: (f) => ['rateLimit', f],
+      query: (fields) => ({ text: `{ rateLimit { ${selection('RateLimit', fields)} } }` }),
       subject: () => ({}),
     },
   ],
@@ -609,7 +643,7 @@ const TARGETS: Record<string, Target[]> = {
     nodeTarget('PortalUser', `a distributor's user (admin@rhein)`, USER('admin@rhein.example'), ['consentWithdrawnAt']),
     nodeTarget('PortalUser', 'a vendor user (support@mobotix)', USER(PERSONAS.vendorStaff), ['consentWithdrawnAt']),
   ],
-  ApiKey: [nodeTarget('ApiKey', 'a key of rhein', KEY_OF_RHEIN, ['revokedAt']), nodeTarget('ApiKey', 'a key of harbor', KEY_OF_HARBOR, ['revokedAt'])],
+  ApiKey: [nodeTarget('ApiKey', 'a key of rhein', KEY_OF_RHEIN, ['revokedAt', 'createdBy']), nodeTarget('ApiKey', 'a key of harbor', KEY_OF_HARBOR, ['revokedAt', 'createdBy'])],
   Product: [nodeTarget('Product', PRODUCT_SKUS.vms, PRODUCT)],
   License: [
     nodeTarget('License', 'rhein #5 (held by rhein, allocated to rhein-c1, with a licensee)', LICENSE('rhein', 5), ['validUntil']),
@@ -767,7 +801,12 @@ const rootValue: Record<string, ValueCheck> = {
   licenseSummary: (c) => equals({ total: countOf(LICENSES, c.a) })(c),
   contracts: countTo((a) => countOf(CONTRACTS, a)),
   auditEvents: ({ value }) => (((value as { totalCount?: number } | null)?.totalCount ?? 0) >= 1 ? null : `expected at least one event, got ${show(value)}`),
+  rateLimit: (c) => equals({ limit: 5000 })(c),
 };
+/** The enum names of string scopes (ApiKeyScope: LICENSES_READ for licenses:read). */
+const enumNames = (scopes: string[]) => scopes.map((x) => x.replace(':', '_').toUpperCase()).sort();
+/** RateLimit's numbers: what is left depends on the actor's earlier requests, never negative. */
+const points: ValueCheck = ({ value }) => (typeof value === 'number' && value >= 0 ? null : `expected points, got ${show(value)}`);
 
 /** A per-product line of licenseSummary: there when the actor reaches any license. */
 const summaryItem: ValueCheck = (c) => (countOf(LICENSES, c.a) === 0 ? equals(undefined)(c) : nonNull(c));
@@ -794,14 +833,17 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     licenseSummary: of('LICENSE_LIST', rootValue.licenseSummary),
     contracts: of('CONTRACT_LIST', rootValue.contracts),
     auditEvents: of('AUDIT', rootValue.auditEvents),
+    rateLimit: pub(rootValue.rateLimit),
   },
+  RateLimit: { cost: pub(points), limit: pub((c) => equals(5000)(c)), remaining: pub(points), resetAt: pub(nonNull) },
   Viewer: {
     actorType: pub((c) => equals(isKey(c.a) ? 'API_KEY' : 'USER')(c)),
     role: pub((c) => equals(c.a.role)(c)),
     scopes: pub((c) => equals([...(c.a.scopes ?? [])].sort())({ ...c, value: Array.isArray(c.value) ? [...c.value].sort() : c.value })),
     user: pub((c) => equals(c.a.email ? { id: gid(USER(c.a.email)) } : null)(c), ' { id }'),
-    // A key never reaches ApiKey rows (rows table), its own included.
-    apiKey: pub((c) => equals(null)(c), ' { id }'),
+    grantedScopes: pub((c) => equals(enumNames(c.a.scopes ?? []))({ ...c, value: Array.isArray(c.value) ? [...c.value].sort() : c.value })),
+    // A key reaches its own ApiKey row, and no other (rows table).
+    apiKey: pub((c) => equals(c.a.keyUuid ? { id: gid({ type: 'ApiKey', org: c.a.org, uuid: c.a.keyUuid }) } : null)(c), ' { id }'),
     organization: pub((c) => equals({ id: gid(ORG(c.a.org)) })(c), ' { id }'),
   },
   Organization: {
@@ -847,6 +889,11 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
       ' { id }',
     ),
     transferBasis: of('CONTRACT', undefined, ' { allowed basis reason }'),
+    apiKeys: of(
+      'CREDENTIAL_OF_ORGANIZATION',
+      ({ value }) => (typeof (value as { totalCount?: unknown } | null)?.totalCount === 'number' ? null : `expected a count, got ${show(value)}`),
+      '(first: 1) { totalCount }',
+    ),
     personalDataAccess: pub(
       (c) =>
         has(c.a, 'personal_data:read')
@@ -889,6 +936,9 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     name: of('CREDENTIAL'),
     prefix: of('CREDENTIAL'),
     scopes: of('CREDENTIAL'),
+    grantedScopes: of('CREDENTIAL'),
+    // The matrix's keys are stored without their creator (as keys made before it was recorded).
+    createdBy: of('CREDENTIAL', undefined, ' { id }'),
     expiresAt: of('CREDENTIAL'),
     revokedAt: of('CREDENTIAL'),
     lastUsedAt: of('CREDENTIAL'),
@@ -1112,7 +1162,11 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
   beforeAll(async () => {
     hub = await TestHub.start('permission_matrix');
     for (const a of ACTORS) {
-      if (a.scopes !== null) a.secret = (await createApiKey(hub.dataSource, { org: a.org, scopes: a.scopes, name: a.label })).secret;
+      if (a.scopes !== null) {
+        const made = await createApiKey(hub.dataSource, { org: a.org, scopes: a.scopes, name: a.label });
+        a.secret = made.secret;
+        a.keyUuid = made.key.id;
+      }
     }
     for (const k of [KEY_OF_RHEIN, KEY_OF_HARBOR]) {
       const { key: stored } = await createApiKey(hub.dataSource, {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { HARBOR, orgId, PERSONAS } from '../../seeds/personas';
 import { gid } from '../helpers/authz';
 import { ON_MYSQL } from '../helpers/database';
-import { codes, GraphQLResponse, TestHub } from '../helpers/hub';
+import { codes, GraphQLResponse, takeCost, TestHub } from '../helpers/hub';
 import { listening } from '../helpers/hub-process';
 
 /**
@@ -116,7 +116,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
   const post = async (body: unknown): Promise<GraphQLResponse> => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
+    return { status: res.status, headers: res.headers, ...takeCost((await res.json()) as GraphQLResponse['body']) };
   };
 
   it("refuses the issue's heap-exhausting query sent by hash, answers over-bound queries with the coded error, and keeps answering", async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { PERSONAS } from '../../seeds/personas';
 import { ON_MYSQL } from '../helpers/database';
-import { Client, codes, GraphQLResponse, TestHub } from '../helpers/hub';
+import { Client, codes, GraphQLResponse, takeCost, TestHub } from '../helpers/hub';
 
 /**
  * Issue #11, part 1: every limit applies to the operation that executes, whatever the entry:
@@ -120,7 +120,7 @@ describe(`every limit through every entry (${ON_MYSQL ? 'MariaDB' : 'embedded da
       headers['content-type'] = 'application/json';
     }
     const res = await fetch(url, { method: init.method, headers, body: init.method === 'POST' ? JSON.stringify(init.body) : undefined });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
+    return { status: res.status, headers: res.headers, ...takeCost((await res.json()) as GraphQLResponse['body']) };
   }
   const apq = (document: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(document) } });
 

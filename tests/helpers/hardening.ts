@@ -5,6 +5,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { AnswerCost, takeCost } from './hub';
 
 /**
  * Helpers for the hardening tests (issue #6): raw HTTP(S) requests that show the status and
@@ -16,8 +17,10 @@ export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
+  /** The body parsed as JSON, or undefined when it is not JSON; without extensions.cost (see takeCost). */
   json: any;
+  /** The answer's extensions.cost, when it had one. */
+  cost?: AnswerCost;
 }
 
 export interface RawRequest {
@@ -55,7 +58,9 @@ export function rawRequest(url: string, options: RawRequest = {}): Promise<RawRe
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          // The budget left (extensions.cost) differs per request: `json` is compared without it, `cost` keeps it.
+          const { body, cost } = takeCost(json);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: body, cost });
         });
         res.on('error', reject);
       },

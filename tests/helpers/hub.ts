@@ -8,7 +8,31 @@ import { seededDatabase } from './database';
 export interface GraphQLResponse<T = any> {
   status: number;
   headers: Headers;
-  body: { data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+  body: { data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[]; extensions?: Record<string, any> };
+  /** The answer's extensions.cost, taken out of `body` (see takeCost). */
+  cost?: AnswerCost;
+}
+
+/** extensions.cost of an answer (docs/api.md, Rate limits). */
+export interface AnswerCost {
+  requestedQueryCost: number;
+  limit: number;
+  remaining: number;
+  resetAt: string;
+}
+
+/**
+ * Takes extensions.cost out of an answer's body: the budget left differs from one request to
+ * the next, so tests that compare whole answers ("identical to the answer for an unknown id")
+ * compare them without it; tests of the cost read it from the returned `cost`.
+ */
+export function takeCost<B>(body: B): { body: B; cost?: AnswerCost } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { body };
+  const extensions = (body as { extensions?: Record<string, unknown> }).extensions;
+  if (!extensions || typeof extensions !== 'object' || !('cost' in extensions)) return { body };
+  const { cost, ...others } = extensions;
+  const { extensions: _all, ...rest } = body as Record<string, unknown>;
+  return { body: (Object.keys(others).length ? { ...rest, extensions: others } : rest) as B, cost: cost as AnswerCost };
 }
 
 /** A real hub on a real HTTP port over a real database holding the seed world. */
@@ -88,7 +112,7 @@ export class Client {
     } catch {
       throw new Error(`not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`);
     }
-    return { status: res.status, headers: res.headers, body };
+    return { status: res.status, headers: res.headers, ...takeCost(body) };
   }
 
   /** The data of a query that must succeed without errors. */

@@ -16,13 +16,21 @@ export async function countRows(dataSource: DataSource, table: string): Promise<
   return Number(row.n);
 }
 
+/**
+ * Columns that record a use, not a write of the request: an API key's lastUsedAt is written after
+ * any request it authenticates (at most once a minute), so "nothing written" leaves it out.
+ */
+const USE_RECORDS: Record<string, string[]> = { api_key: ['lastUsedAt'] };
+
 /** Every row of a table as JSON, in a stable order (by the rows' own text, so no key is needed). */
 export async function tableRows(dataSource: DataSource, table: string): Promise<string[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM \`${table}\``);
+  const skip = USE_RECORDS[table] ?? [];
   return rows
     .map((r) =>
       JSON.stringify(
         Object.keys(r)
+          .filter((k) => !skip.includes(k))
           .sort()
           .map((k) => [k, r[k] instanceof Date ? r[k].toISOString() : r[k]]),
       ),

@@ -1,6 +1,6 @@
 import { IncomingHttpHeaders } from 'node:http';
 import { HTTPGraphQLResponse } from '@apollo/server';
-import { RequestContext } from '../../context/request-context';
+import { RateStatus, RequestContext } from '../../context/request-context';
 import { IdempotencyStart } from '../../modules/idempotency/idempotency.service';
 import { OperationSource } from '../persisted-queries';
 import { GraphQLParams, QueryCheck } from '../query-limits';
@@ -63,6 +63,10 @@ export interface Exchange {
   execution?: Promise<HTTPGraphQLResponse>;
   result?: HTTPGraphQLResponse;
 
+  // rate
+  /** What the rate limit decided for this request (extensions.cost, Query.rateLimit). */
+  rateStatus?: RateStatus;
+
   /** A stage refused: the answer is on its way, no stage runs after it. */
   answered?: boolean;
   /** Headers every answer of this request carries (rate limit, replay, retry-after). */
@@ -87,10 +91,16 @@ export type Stage = (exchange: Exchange) => Promise<Refusal | undefined> | Refus
 
 export const refusal = (status: number, code: string, message: string, extensions?: Record<string, unknown>): Refusal => ({ status, code, message, extensions });
 
-/** A refusal in GraphQL's response shape. */
-export function refusalBody(r: Refusal): string {
+/** A refusal in GraphQL's response shape; with the request's cost once the rate limit has decided it (extensions.cost). */
+export function refusalBody(r: Refusal, rateStatus?: RateStatus): string {
   if (r.stored !== undefined) return JSON.stringify(r.stored);
-  return JSON.stringify({ errors: [{ message: r.message, extensions: { code: r.code, ...r.extensions } }] });
+  const errors = [{ message: r.message, extensions: { code: r.code, ...r.extensions } }];
+  return JSON.stringify(rateStatus ? { errors, extensions: { cost: costExtension(rateStatus) } } : { errors });
+}
+
+/** extensions.cost of an answer: the points this request cost, the budget, what is left of it and when it is whole again. */
+export function costExtension(status: RateStatus): { requestedQueryCost: number; limit: number; remaining: number; resetAt: string } {
+  return { requestedQueryCost: status.cost, limit: status.limit, remaining: status.remaining, resetAt: status.resetAt.toISOString() };
 }
 
 /** A new exchange for a request (what the request said; the stages fill in the rest). */

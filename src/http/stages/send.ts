@@ -40,7 +40,7 @@ export function sendRefusal(x: Exchange | undefined, reply: FastifyReply, r: Ref
     x.outcome.status = r.status;
     x.outcome.codes = r.stored === undefined ? [r.code] : undefined;
   }
-  return reply.code(r.status).type(JSON_TYPE).send(refusalBody(r));
+  return reply.code(r.status).type(JSON_TYPE).send(refusalBody(r, x?.rateStatus));
 }
 
 /** A JSON answer of the hub's own (probes, not found). */

@@ -9,7 +9,7 @@ import { PortalUser } from '../user/portal-user.entity';
 @ObjectType({
   implements: Node,
   description:
-    "An organization's key for scripts, acting as its organization's non-admin role narrowed by its scopes. Every field is CREDENTIAL: the organization's admin and VENDOR_ADMIN read it, never an API key (null with FORBIDDEN otherwise).",
+    "An organization's key for scripts, acting as its organization's non-admin role narrowed by its scopes. Every field is CREDENTIAL: the organization's admin and VENDOR_ADMIN read it; an API key only itself, through viewer.apiKey (null with FORBIDDEN otherwise).",
 })
 @Entity('api_key')
 @Index('IDX_api_key_org', ['organizationId', 'id'])
@@ -34,7 +34,9 @@ export class ApiKey extends Node {
   /** SHA-256 of the whole secret, hex; the secret itself is shown once and never stored. */
   @TextColumn(64) secretHash: string;
 
-  @Field(() => [String], { description: 'What the key may do: some of customers:read, licenses:read, licenses:write, personal_data:read, activation_keys:read, contracts:read.' })
+  @Field(() => [String], {
+    description: 'What the key may do: some of customers:read, licenses:read, licenses:write, personal_data:read, activation_keys:read, contracts:read (the same as grantedScopes, as strings).',
+  })
   @ListColumn()
   scopes: string[];
 
@@ -46,7 +48,10 @@ export class ApiKey extends Node {
   @TimeColumn({ nullable: true })
   revokedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the key was last used; null: never recorded (the hub does not record uses yet).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the key was last used to authenticate, to the minute: written at most once a minute per key, shortly after the request; null: never used since uses are recorded.',
+  })
   @TimeColumn({ nullable: true })
   lastUsedAt: Date | null;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { API_KEY_SCOPES } from '../../common/enums';
+import { API_KEY_SCOPES, apiKeyScopeOf } from '../../common/enums';
 import { badInput, conflict, forbidden, InputProblem } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
@@ -42,12 +42,13 @@ export async function createApiKey(ctx: RequestContext, input: CreateApiKeyInput
   const name = input.name.trim();
   if (name.length < 1 || name.length > API_KEY_LIMITS.name) problems.push({ field: 'input.name', message: `must be 1 to ${API_KEY_LIMITS.name} characters` });
   else if (CONTROL_RE.test(name)) problems.push({ field: 'input.name', message: 'must not contain control characters' });
-  const known = new Set<string>(API_KEY_SCOPES);
-  if (input.scopes.length === 0) problems.push({ field: 'input.scopes', message: `must name at least one scope (${API_KEY_SCOPES.join(', ')})` });
-  else if (input.scopes.some((s) => !known.has(s))) problems.push({ field: 'input.scopes', message: `must be some of ${API_KEY_SCOPES.join(', ')}` });
+  const named = (input.scopes ?? []).map(apiKeyScopeOf);
+  const asked = new Set([...named, ...(input.grantedScopes ?? [])]);
+  if (named.includes(null)) problems.push({ field: 'input.scopes', message: `must be some of ${API_KEY_SCOPES.join(', ')}` });
+  else if (asked.size === 0) problems.push({ field: input.scopes ? 'input.scopes' : 'input.grantedScopes', message: `must name at least one scope (${API_KEY_SCOPES.join(', ')})` });
   if (input.expiresAt != null && input.expiresAt.getTime() <= ctx.now.getTime()) problems.push({ field: 'input.expiresAt', message: 'must be in the future' });
   if (problems.length) throw badInput(problems);
-  const scopes = API_KEY_SCOPES.filter((s) => input.scopes.includes(s));
+  const scopes = API_KEY_SCOPES.filter((s) => asked.has(s));
 
   return inTransaction(ctx.dataSource, async (manager) => {
     await reachableForUpdate(ctx, manager, Organization, organizationId, 'Organization');

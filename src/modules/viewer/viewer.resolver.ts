@@ -1,7 +1,8 @@
 import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ActorType, Role } from '../../common/enums';
+import { ActorType, ApiKeyScope, Role } from '../../common/enums';
 import { RequestContext } from '../../context/request-context';
 import { ApiKey } from '../api-key/api-key.entity';
+import { scopeValues } from '../api-key/api-key.resolver';
 import { apiKeyById } from '../api-key/api-key.service';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
@@ -15,6 +16,8 @@ export class Viewer {
   role: Role;
   @Field(() => [String], { description: 'Scopes of an API key; empty for a user.' })
   scopes: string[];
+  @Field(() => [ApiKeyScope], { description: 'The same scopes as `scopes`, as enum values; empty for a user (who is not narrowed by scopes).' })
+  grantedScopes: ApiKeyScope[];
   userId: string | null;
   apiKeyId: string | null;
   organizationId: string;
@@ -25,7 +28,7 @@ export class ViewerResolver {
   @Query(() => Viewer, { description: 'Who is asking: the signed-in person or the API key, its organization and role.' })
   viewer(@Ctx() ctx: RequestContext): Viewer {
     const a = ctx.actor;
-    return { actorType: a.type, role: a.role, scopes: a.scopes ?? [], userId: a.userId, apiKeyId: a.apiKeyId, organizationId: a.organizationId };
+    return { actorType: a.type, role: a.role, scopes: a.scopes ?? [], grantedScopes: scopeValues(a.scopes ?? []), userId: a.userId, apiKeyId: a.apiKeyId, organizationId: a.organizationId };
   }
 
   @FieldResolver(() => PortalUser, { nullable: true, description: 'The person, for a user; null for an API key.' })
@@ -35,7 +38,7 @@ export class ViewerResolver {
 
   @FieldResolver(() => ApiKey, {
     nullable: true,
-    description: 'The key, for an API key; null for a user. Its fields are CREDENTIAL, which no API key reads: asked by the key itself, null with FORBIDDEN.',
+    description: 'The key, for an API key (it reads itself here: name, scopes, dates, lastUsedAt; never its secret); null for a user.',
   })
   apiKey(@Ctx() ctx: RequestContext, @Root() viewer: Viewer) {
     return viewer.apiKeyId ? apiKeyById(ctx).load(viewer.apiKeyId) : null;
