@@ -109,7 +109,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     personalDataAccess: PUBLIC,
   },
   PostalAddress: { street: PUBLIC, postalCode: PUBLIC, city: PUBLIC, country: PUBLIC },
-  TransferDecision: { allowed: PUBLIC, reason: PUBLIC, basis: PUBLIC, contract: PUBLIC, validUntil: PUBLIC },
+  TransferDecision: { allowed: PUBLIC, reason: PUBLIC, basis: PUBLIC, contract: PUBLIC, validUntil: PUBLIC, denialReason: PUBLIC },
   PortalUser: {
     id: PUBLIC,
     organization: PUBLIC,
