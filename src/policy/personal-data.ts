@@ -102,7 +102,7 @@ const deniedGates = new WeakMap<object, Map<string, TransferDecision<Contract>>>
 
 function noteGateDenial(ctx: RequestContext, distributorId: string, gate: TransferDecision<Contract>): void {
   let gates = deniedGates.get(ctx.answer);
-  if (!gates) deniedGates.set(ctx.answer, (gates = new Map()));
+  if (!gates) deniedGates.set(ctx.answer, (gates = new Map<string, TransferDecision<Contract>>()));
   if (!gates.has(distributorId)) gates.set(distributorId, gate);
 }
 

@@ -382,7 +382,7 @@ function deniedCountry<C extends GateContract>(
   });
   const dependentType = dependentInForce?.requiresContractType;
   const dependentOpen = !!dependentType && !!mechanismOf(dependentType) && windowHolds(mechanismOf(dependentType)!, at);
-  const remedies = dependentOpen ? [dependentType!, ...available] : available;
+  const remedies = dependentOpen ? [dependentType, ...available] : available;
   const outcome = (reason: string, contract: C | null, p: Pick<Problem, 'code' | 'date' | 'dateKind'>): Outcome<C> => ({
     kind: 'DENIED',
     country,

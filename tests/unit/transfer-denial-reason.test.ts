@@ -31,7 +31,7 @@ function contract(type: ContractType, fields: Partial<GateContract> = {}): GateC
     terminatedAt: null,
     documentRef: `C-${serial}`,
     ...fields,
-  } as GateContract;
+  };
 }
 
 describe('the reason of a denial, decided by the gate', () => {
