@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { sqlDate } from '../../src/common/sql';
-import { contractId, DistributorSlug, licenseId, orgId, PERSONAS } from '../../seeds/personas';
+import { contractId, DistributorSlug, licenseId, orgId, PERSONAS, userId } from '../../seeds/personas';
 import { errorCodes, gid } from '../helpers/authz';
 import { ON_MYSQL } from '../helpers/database';
 import { Client, GraphQLResponse, TestHub } from '../helpers/hub';
@@ -172,7 +172,14 @@ describe(`a gated dashboard that says what to do (${ON_MYSQL ? 'MariaDB' : 'embe
     expect(gatesOf(r)).toEqual([expect.objectContaining({ reason: 'CONTRACT_EXPIRED', action: expect.objectContaining({ code: 'RENEW_CONTRACT' }) })]);
   });
 
-  it('lioncity: the vendor admin schedules the end of its DPA; open until then, CONTRACT_TERMINATED with that date from it on', async () => {
+  it('lioncity: the vendor admin schedules the end of its DPA; open until then, CONTRACT_TERMINATED with that date from it on, in a dashboard and in the export of its admin (computers withheld)', async () => {
+    // While the gate is open, lioncity's admin activates a license on a new computer of its customer.
+    const admin = await hub.as(PERSONAS.distributors.lioncity.admin);
+    const activated = await admin.gql(`mutation A($input: ActivateLicenseInput!) { activateLicense(input: $input) { activation { id } } }`, {
+      input: { licenseId: gid('License', licenseId('lioncity', 5)), computer: { name: 'LION-NEW-PC', hostId: 'GATED-DASHBOARD-LION-1', os: 'Windows 11' } },
+    });
+    expect(activated.body.errors).toBeUndefined();
+    expect(gatesOf(activated)).toBeUndefined();
     const done = await vendor.data(`mutation T($input: TerminateContractInput!) { terminateContract(input: $input) { contract { status terminatedAt } } }`, {
       input: { contractId: gid('Contract', contractId('lioncity')), terminatedAt: DAY('2026-12-15') },
     });
@@ -187,6 +194,13 @@ describe(`a gated dashboard that says what to do (${ON_MYSQL ? 'MariaDB' : 'embe
       contract: { id: gid('Contract', contractId('lioncity')), type: 'DPA', date: DAY('2026-12-15'), dateKind: 'TERMINATED_AT' },
       action: { code: 'NEW_CONTRACT_REQUIRED' },
     });
+    const exported = await (
+      await hub.as(PERSONAS.distributors.lioncity.admin)
+    ).gql(`mutation E($input: ExportPersonalDataInput!) { exportPersonalData(input: $input) { document } }`, { input: { userId: gid('PortalUser', userId(PERSONAS.distributors.lioncity.admin)) } });
+    expect(exported.body.errors).toBeUndefined();
+    const computers = exported.body.data.exportPersonalData.document.computers;
+    expect(computers).toEqual([expect.objectContaining({ name: null, hostId: null, withheld: expect.objectContaining({ code: 'TRANSFER_BASIS_REQUIRED' }) })]);
+    expect(gatesOf(exported)).toEqual([expect.objectContaining({ reason: 'CONTRACT_TERMINATED', since: DAY('2026-12-15') })]);
   });
 
   it('mumbai: a new SCC signed now and effective 2026-12-01 — WAIT_UNTIL_EFFECTIVE with that contract until then, and the gate open (no summary) from it on', async () => {
