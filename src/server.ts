@@ -10,6 +10,7 @@ import { RequestContext } from './context/request-context';
 import { buildHubSchema } from './schema';
 import { countResolvedFields } from './http/answer-bound';
 import { PersistedQueryStore } from './http/persisted-queries';
+import { transferGateSummaryPlugin } from './policy/gate-summary';
 
 /** Codes a client may see as they are; anything else is an internal error. */
 const CLIENT_CODES = new Set<string>([
@@ -41,7 +42,7 @@ export function createGraphQLServer(config: HubConfig, onInternalError: (error: 
     // Apollo's own handler raced it and could leave apollo.stop() hanging until the forced exit.
     stopOnTerminationSignals: false,
     // The hub sets no cache hints; the plugin would otherwise wrap every field of every answer.
-    plugins: [ApolloServerPluginCacheControlDisabled(), measuredOperationOnly(), answerBound(), maskedErrors(onInternalError), costInExtensions()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), measuredOperationOnly(), answerBound(), maskedErrors(onInternalError), transferGateSummaryPlugin(), costInExtensions()],
     formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_CODES.has(code)) {

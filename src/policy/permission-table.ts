@@ -114,7 +114,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     apiKeys: CREDENTIAL_OF_ORGANIZATION,
   },
   PostalAddress: { street: PUBLIC, postalCode: PUBLIC, city: PUBLIC, country: PUBLIC },
-  TransferDecision: { allowed: PUBLIC, reason: PUBLIC, basis: PUBLIC, contract: PUBLIC, validUntil: PUBLIC },
+  TransferDecision: { allowed: PUBLIC, reason: PUBLIC, basis: PUBLIC, contract: PUBLIC, validUntil: PUBLIC, denialReason: PUBLIC },
   PortalUser: {
     id: PUBLIC,
     organization: PUBLIC,

@@ -13,7 +13,7 @@ import { License } from '../modules/license/license.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { PortalUser } from '../modules/user/portal-user.entity';
 import { Subject } from './audit-reads';
-import { PolicyFacts, policyFacts, servesCustomer } from './policy-facts';
+import { contractsOfOrganizationReadable, DataOwner, isVendor, PersonalDataDenial, personalDataVerdict } from './personal-data';
 import { userById } from '../modules/user/user.service';
 import { hasScope } from './reachable';
 import { TransferDecision } from './transfer-gate';
@@ -21,8 +21,6 @@ import { TransferDecision } from './transfer-gate';
 type Decision = true | DomainError;
 type Check<P> = (ctx: RequestContext, parent: P, info: GraphQLResolveInfo) => Decision | Promise<Decision>;
 
-const VENDOR_ROLES = new Set([Role.VENDOR_ADMIN, Role.VENDOR_STAFF, Role.PRIVACY_OFFICER]);
-const isVendor = (ctx: RequestContext) => ctx.actor.organizationKind === OrganizationKind.VENDOR && VENDOR_ROLES.has(ctx.actor.role);
 const fieldNames = new WeakMap<object, Map<string, string>>();
 /** "Type.field", built once per field of the schema, not once per value. */
 function fieldName(info: GraphQLResolveInfo): string {
@@ -43,47 +41,26 @@ function decide<P>(name: string, check: Check<P>) {
 }
 
 /** Whose personal or contact data a field holds: the subject the read is recorded about (one object per field read). */
-interface Owner extends Subject {
-  organizationId: string;
-  organizationKind?: OrganizationKind;
-}
+interface Owner extends Subject, DataOwner {}
 
 /**
- * PERSONAL and CONTACT data (P1, P3, P4): vendor roles; the organization itself; a distributor
- * for the customers it serves, only while its transfer gate is open; for CONTACT also a
- * customer for the distributors that serve it, and anyone for the vendor. API keys need
- * `personal_data:read`. Every allowed read and every gate denial is recorded for the audit.
+ * PERSONAL and CONTACT data: the decision of personalDataVerdict() (personal-data.ts), made into
+ * the field's answer. Every allowed read and every gate denial is recorded for the audit.
  */
 function personalData(ctx: RequestContext, owner: Owner | null, info: GraphQLResolveInfo, contact: boolean): Decision | Promise<Decision> {
   if (!owner) return true; // nothing to read (e.g. no licensee)
-  const { actor } = ctx;
-  if (!hasScope(actor, 'personal_data:read')) return forbidden(info, 'the API key lacks the scope personal_data:read');
-  if (isVendor(ctx) || owner.organizationId === actor.organizationId || (contact && owner.organizationKind === OrganizationKind.VENDOR)) {
-    return allowRead(ctx, owner, info);
+  const verdict = personalDataVerdict(ctx, owner, contact);
+  return verdict instanceof Promise ? verdict.then((v) => fieldDecision(ctx, v, owner, info)) : fieldDecision(ctx, verdict, owner, info);
+}
+
+function fieldDecision(ctx: RequestContext, verdict: true | PersonalDataDenial, owner: Owner, info: GraphQLResolveInfo): Decision {
+  if (verdict === true) {
+    ctx.auditReads.record(owner, fieldName(info), AuditOutcome.ALLOWED);
+    return true;
   }
-  const facts = policyFacts(ctx);
-  return facts instanceof Promise ? facts.then((f) => relationDecision(ctx, f, owner, info, contact)) : relationDecision(ctx, facts, owner, info, contact);
-}
-
-function allowRead(ctx: RequestContext, owner: Owner, info: GraphQLResolveInfo): Decision {
-  ctx.auditReads.record(owner, fieldName(info), AuditOutcome.ALLOWED);
-  return true;
-}
-
-function relationDecision(ctx: RequestContext, facts: PolicyFacts, owner: Owner, info: GraphQLResolveInfo, contact: boolean): Decision | Promise<Decision> {
-  if (contact && facts.relations.servingDistributors.has(owner.organizationId)) return allowRead(ctx, owner, info);
-  const gate = facts.gate;
-  if (!gate) return forbidden(info, 'personal data of another organization');
-  const served = servesCustomer(ctx, owner.organizationId);
-  return served instanceof Promise ? served.then((s) => gateDecision(ctx, gate, s, owner, info)) : gateDecision(ctx, gate, served, owner, info);
-}
-
-/** A distributor viewer: its customers' data, only while its transfer gate is open. */
-function gateDecision(ctx: RequestContext, gate: TransferDecision<Contract>, served: boolean, owner: Owner, info: GraphQLResolveInfo): Decision {
-  if (!served) return forbidden(info, 'personal data of another organization');
-  if (gate.allowed) return allowRead(ctx, owner, info);
+  if (!verdict.gate) return forbidden(info, verdict.reason);
   ctx.auditReads.record(owner, fieldName(info), AuditOutcome.DENIED);
-  return refusal(ErrorCode.TRANSFER_BASIS_REQUIRED, gateClosedMessage(gate), { basis: gate.basis }, info);
+  return refusal(ErrorCode.TRANSFER_BASIS_REQUIRED, gateClosedMessage(verdict.gate), verdict.extra, info);
 }
 
 /** The same text for every field the closed gate withholds in a request: made once per decision. */
@@ -133,11 +110,10 @@ export const SECRET = decide<License>('SECRET', (ctx, license, info) => {
   return forbidden(info, 'activation keys are for vendor admins and staff, the holding distributor and the customer admin');
 });
 
-/** CONTRACT on an organization (its contracts, its transfer decision): vendor roles; the distributor itself. */
+/** CONTRACT on an organization (its contracts, its transfer decision): contractsOfOrganizationReadable() (personal-data.ts). */
 export const CONTRACT_OF_ORGANIZATION = decide<Organization>('CONTRACT_OF_ORGANIZATION', (ctx, org, info) => {
-  if (!hasScope(ctx.actor, 'contracts:read')) return forbidden(info, 'the API key lacks the scope contracts:read');
-  if (isVendor(ctx) || (ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR && org.id === ctx.actor.organizationId)) return true;
-  return forbidden(info, "contracts are for vendor roles and the distributor's own organization");
+  const readable = contractsOfOrganizationReadable(ctx, org.id);
+  return readable === true ? true : forbidden(info, readable);
 });
 
 /** CONTRACT fields of a contract row (rows are already scoped the same way; this holds if they were not). */

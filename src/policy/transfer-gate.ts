@@ -47,6 +47,60 @@ export interface TransferDecision<C> {
   contract: C | null;
   /** The earliest end among the bases used; null when none of them ends. */
   validUntil: Date | null;
+  /** Set when the gate denied: why, as a machine reads it (absent when allowed). */
+  denial?: GateDenial<C>;
+}
+
+/**
+ * Why the gate is closed, in one word a client can act on: the machine-readable twin of the
+ * denied decision's `reason`, decided by the gate (decide() below) and nowhere else.
+ */
+export enum TransferDenialReason {
+  NO_CONTRACT = 'NO_CONTRACT',
+  CONTRACT_UNSIGNED = 'CONTRACT_UNSIGNED',
+  CONTRACT_NOT_YET_EFFECTIVE = 'CONTRACT_NOT_YET_EFFECTIVE',
+  CONTRACT_EXPIRED = 'CONTRACT_EXPIRED',
+  CONTRACT_TERMINATED = 'CONTRACT_TERMINATED',
+  CONTRACT_INVALID = 'CONTRACT_INVALID',
+  CONTRACT_TYPE_NOT_YET_VALID = 'CONTRACT_TYPE_NOT_YET_VALID',
+  CONTRACT_TYPE_PAST_CUTOFF = 'CONTRACT_TYPE_PAST_CUTOFF',
+  ADEQUACY_ENDED = 'ADEQUACY_ENDED',
+  PROCESSING_COUNTRY_WITHOUT_BASIS = 'PROCESSING_COUNTRY_WITHOUT_BASIS',
+  NO_MECHANISM_AVAILABLE = 'NO_MECHANISM_AVAILABLE',
+  COUNTRY_UNKNOWN = 'COUNTRY_UNKNOWN',
+  UNDECIDABLE = 'UNDECIDABLE',
+}
+
+/** Which date of the denial `GateDenial.date` is. */
+export enum DenialDateKind {
+  EXPIRES_AT = 'EXPIRES_AT',
+  TERMINATED_AT = 'TERMINATED_AT',
+  SIGNED_AT = 'SIGNED_AT',
+  EFFECTIVE_FROM = 'EFFECTIVE_FROM',
+  TYPE_VALID_FROM = 'TYPE_VALID_FROM',
+  TYPE_VALID_UNTIL = 'TYPE_VALID_UNTIL',
+  ADEQUACY_VALID_FROM = 'ADEQUACY_VALID_FROM',
+  ADEQUACY_VALID_UNTIL = 'ADEQUACY_VALID_UNTIL',
+}
+
+/** The date kinds that say when the gate closed (the others say when it would open). */
+export const CLOSING_DATES: ReadonlySet<DenialDateKind> = new Set([DenialDateKind.EXPIRES_AT, DenialDateKind.TERMINATED_AT, DenialDateKind.TYPE_VALID_UNTIL, DenialDateKind.ADEQUACY_VALID_UNTIL]);
+
+/**
+ * The structured part of a denial, for the one country that decides it (the first denied
+ * country with a contract, else the first denied country: the same one `contract` comes from).
+ */
+export interface GateDenial<C> {
+  reason: TransferDenialReason;
+  /** The country the reason is about (null when no country is known). */
+  country: string | null;
+  /** The contract concerned, if any (the decision's `contract`). */
+  contract: C | null;
+  /** The date that matters (an expiry, a termination, a cut-off, an effective date), or null. */
+  date: Date | null;
+  dateKind: DenialDateKind | null;
+  /** The contract types that would cover the country if one were in force now, preferred first. */
+  remedies: string[];
 }
 
 /** The shape of seeds/jurisdictions.json. Dates are "YYYY-MM-DD", meaning 00:00:00Z. */
@@ -205,19 +259,24 @@ type Outcome<C> =
       /** Set when the contract is what brings the country under an adequacy decision (DPF). */
       rule: JurisdictionRuleData | null;
     }
-  | { kind: 'DENIED'; country: string; reason: string; contract: C | null };
+  | { kind: 'DENIED'; country: string; reason: string; contract: C | null; denial: GateDenial<C> };
 
 function decide<C extends GateContract>(distributor: GateDistributor, contracts: C[], data: JurisdictionData, atDate: Date): TransferDecision<C> {
   const at = ms(atDate);
   if (at === null) return denied<C>('the instant of the request is not a valid date', null);
   const countries = countriesOf(distributor);
-  if (countries.length === 0) return denied<C>('no country of the distributor is known', null);
+  if (countries.length === 0) return denied<C>('no country of the distributor is known', null, undecided(TransferDenialReason.COUNTRY_UNKNOWN));
   const own = (Array.isArray(contracts) ? contracts : []).filter((c): c is C => !!c && typeof c === 'object' && Object.hasOwn(BASIS_OF_CONTRACT, c.type));
   const outcomes = countries.map((country) => evaluateCountry(country, own, data, at));
 
   const refused = outcomes.filter((o): o is Extract<Outcome<C>, { kind: 'DENIED' }> => o.kind === 'DENIED');
   if (refused.length > 0) {
-    return denied(refused.map((o) => o.reason).join('; '), refused.find((o) => o.contract !== null)?.contract ?? null);
+    const decisive = refused.find((o) => o.contract !== null) ?? refused[0];
+    // A country the distributor only processes in, denied for want of any basis: the domicile
+    // may be fine (an EU distributor processing in the U.S.), the processing country is not.
+    const processing = decisive.denial.reason === TransferDenialReason.NO_CONTRACT && decisive.country !== norm(distributor.country);
+    const denial = processing ? { ...decisive.denial, reason: TransferDenialReason.PROCESSING_COUNTRY_WITHOUT_BASIS } : decisive.denial;
+    return denied(refused.map((o) => o.reason).join('; '), decisive.contract, denial);
   }
 
   const viaContract = outcomes.filter((o): o is Extract<Outcome<C>, { kind: 'CONTRACT' }> => o.kind === 'CONTRACT');
@@ -233,8 +292,12 @@ function decide<C extends GateContract>(distributor: GateDistributor, contracts:
   return { allowed: true, basis, reason: allowedReason(outcomes, primary), contract, validUntil: earliestEnd(outcomes) };
 }
 
-function denied<C>(reason: string, contract: C | null): TransferDecision<C> {
-  return { allowed: false, basis: TransferBasis.NONE, reason, contract, validUntil: null };
+function denied<C>(reason: string, contract: C | null, denial: GateDenial<C> = undecided(TransferDenialReason.UNDECIDABLE)): TransferDecision<C> {
+  return { allowed: false, basis: TransferBasis.NONE, reason, contract, validUntil: null, denial };
+}
+
+function undecided<C>(reason: TransferDenialReason): GateDenial<C> {
+  return { reason, country: null, contract: null, date: null, dateKind: null, remedies: [] };
 }
 
 /** Domicile plus every processing country, upper-case, deduplicated, sorted. */
@@ -286,7 +349,21 @@ interface Diagnosis<C> {
   rank: number;
   text: string;
   end: number;
+  code: TransferDenialReason;
+  date: Date | null;
+  dateKind: DenialDateKind | null;
 }
+
+type Problem = Omit<Diagnosis<never>, 'contract'>;
+
+const problem = (rank: number, text: string, code: TransferDenialReason, date: Date | null = null, dateKind: DenialDateKind | null = null, end = 0): Problem => ({
+  rank,
+  text,
+  end,
+  code,
+  date,
+  dateKind,
+});
 
 function deniedCountry<C extends GateContract>(
   country: string,
@@ -298,80 +375,112 @@ function deniedCountry<C extends GateContract>(
   at: number,
 ): Outcome<C> {
   const mechanismOf = (type: string) => mechanisms.find((m) => m && m.type === type) ?? null;
-  const relevant = contracts.filter((c) => {
-    const m = mechanismOf(c.type);
-    return dependentTypes.has(c.type) || (!!m && covers(m, country));
-  });
-  const diagnoses = relevant.map((c): Diagnosis<C> => {
-    const problem = contractProblem(c, at);
-    if (problem) return { contract: c, ...problem };
-    const m = mechanismOf(c.type);
-    if (!m) return { contract: c, rank: 4, text: 'has no transfer mechanism on record', end: 0 };
-    const window = windowProblem(m.validFrom, m.validUntil, m.legalAct, at);
-    if (window) return { contract: c, rank: 1, text: window, end: 0 };
-    const rule = adequacy.find((r) => r.requiresContractType === c.type);
-    const ruleText = rule ? windowProblem(rule.validFrom, rule.validUntil, `adequacy decision ${rule.legalAct ?? ''}`.trim(), at) : null;
-    return { contract: c, rank: 1, text: ruleText ?? 'is not a valid basis', end: 0 };
-  });
-  diagnoses.sort((a, b) => a.rank - b.rank || b.end - a.end || preference(a.contract) - preference(b.contract) || byEffectiveThenId(a.contract, b.contract));
-  const closest = diagnoses[0];
-  if (closest) {
-    return { kind: 'DENIED', country, contract: closest.contract, reason: `${country}: ${closest.contract.type} contract ${refOf(closest.contract)} ${closest.text}` };
-  }
-
   const dependentInForce = adequacy.find((r) => r.requiresContractType && ruleHolds(r, at));
-  if (dependentInForce) {
-    const type = dependentInForce.requiresContractType!;
-    const label = Object.hasOwn(REQUIRED_CONTRACT_LABEL, type) ? REQUIRED_CONTRACT_LABEL[type] : type;
-    return { kind: 'DENIED', country, contract: null, reason: `${country}: no ${label} or contract in force` };
-  }
-  const notes = rules
-    .filter((r) => !ruleHolds(r, at))
-    .map((r) => {
-      const what = r.regime === 'EEA' ? 'EEA membership' : `adequacy decision ${r.legalAct ?? ''}`.trim();
-      const from = ms(r.validFrom);
-      if (from === null || at < from) return `${what} only from ${from === null ? 'an invalid date' : formatDay(r.validFrom)}`;
-      return `${what} ended ${r.validUntil ? formatDay(r.validUntil) : 'an invalid date'}`;
-    });
   const available = BASIS_PREFERENCE.filter((t) => {
     const m = mechanismOf(t);
     return !!m && !dependentTypes.has(t) && covers(m, country) && windowHolds(m, at);
   });
+  const dependentType = dependentInForce?.requiresContractType;
+  const dependentOpen = !!dependentType && !!mechanismOf(dependentType) && windowHolds(mechanismOf(dependentType)!, at);
+  const remedies = dependentOpen ? [dependentType, ...available] : available;
+  const outcome = (reason: string, contract: C | null, p: Pick<Problem, 'code' | 'date' | 'dateKind'>): Outcome<C> => ({
+    kind: 'DENIED',
+    country,
+    contract,
+    reason,
+    denial: { reason: p.code, country, contract, date: p.date, dateKind: p.dateKind, remedies },
+  });
+
+  const relevant = contracts.filter((c) => {
+    const m = mechanismOf(c.type);
+    return dependentTypes.has(c.type) || (!!m && covers(m, country));
+  });
+  const diagnoses = relevant.map((c): Diagnosis<C> => ({ contract: c, ...diagnose(c, adequacy, mechanismOf(c.type), at) }));
+  diagnoses.sort((a, b) => a.rank - b.rank || b.end - a.end || preference(a.contract) - preference(b.contract) || byEffectiveThenId(a.contract, b.contract));
+  const closest = diagnoses[0];
+  if (closest) return outcome(`${country}: ${closest.contract.type} contract ${refOf(closest.contract)} ${closest.text}`, closest.contract, closest);
+
+  if (dependentInForce) {
+    const type = dependentInForce.requiresContractType!;
+    const label = Object.hasOwn(REQUIRED_CONTRACT_LABEL, type) ? REQUIRED_CONTRACT_LABEL[type] : type;
+    return outcome(`${country}: no ${label} or contract in force`, null, { code: TransferDenialReason.NO_CONTRACT, date: null, dateKind: null });
+  }
+  const lapsed = rules.filter((r) => !ruleHolds(r, at));
+  const notes = lapsed.map((r) => {
+    const what = r.regime === 'EEA' ? 'EEA membership' : `adequacy decision ${r.legalAct ?? ''}`.trim();
+    const from = ms(r.validFrom);
+    if (from === null || at < from) return `${what} only from ${from === null ? 'an invalid date' : formatDay(r.validFrom)}`;
+    return `${what} ended ${r.validUntil ? formatDay(r.validUntil) : 'an invalid date'}`;
+  });
   const missing = available.length === 0 ? 'no transfer mechanism covers it' : `no ${orList(available)} contract in force`;
-  return { kind: 'DENIED', country, contract: null, reason: `${country}: ${notes.length ? notes.join(', ') : 'third country'}; ${missing}` };
+  const reason = `${country}: ${notes.length ? notes.join(', ') : 'third country'}; ${missing}`;
+  const ended = lapsed.find((r) => r.regime === 'ADEQUACY' && (ms(r.validFrom) ?? Infinity) <= at);
+  if (ended) return outcome(reason, null, { code: TransferDenialReason.ADEQUACY_ENDED, date: ended.validUntil, dateKind: DenialDateKind.ADEQUACY_VALID_UNTIL });
+  if (available.length === 0) return outcome(reason, null, { code: TransferDenialReason.NO_MECHANISM_AVAILABLE, date: null, dateKind: null });
+  return outcome(reason, null, { code: TransferDenialReason.NO_CONTRACT, date: null, dateKind: null });
+}
+
+/** Why a contract that could cover the country does not (its own dates, then its type's window, then a decision it depends on). */
+function diagnose(c: GateContract, adequacy: JurisdictionRuleData[], m: TransferMechanismData | null, at: number): Problem {
+  const own = contractProblem(c, at);
+  if (own) return own;
+  if (!m) return problem(4, 'has no transfer mechanism on record', TransferDenialReason.NO_MECHANISM_AVAILABLE);
+  const window = windowIssue(m.validFrom, m.validUntil, m.legalAct, at);
+  if (window) {
+    return window.before
+      ? problem(1, window.text, TransferDenialReason.CONTRACT_TYPE_NOT_YET_VALID, window.date, DenialDateKind.TYPE_VALID_FROM)
+      : problem(1, window.text, TransferDenialReason.CONTRACT_TYPE_PAST_CUTOFF, window.date, DenialDateKind.TYPE_VALID_UNTIL);
+  }
+  const rule = adequacy.find((r) => r.requiresContractType === c.type);
+  const ruleWindow = rule ? windowIssue(rule.validFrom, rule.validUntil, `adequacy decision ${rule.legalAct ?? ''}`.trim(), at) : null;
+  if (ruleWindow) {
+    return ruleWindow.before
+      ? problem(1, ruleWindow.text, TransferDenialReason.CONTRACT_TYPE_NOT_YET_VALID, ruleWindow.date, DenialDateKind.ADEQUACY_VALID_FROM)
+      : problem(1, ruleWindow.text, TransferDenialReason.ADEQUACY_ENDED, ruleWindow.date, DenialDateKind.ADEQUACY_VALID_UNTIL);
+  }
+  return problem(1, 'is not a valid basis', TransferDenialReason.CONTRACT_INVALID);
 }
 
 /**
  * Why a contract is not in force at `at` by its own dates, or null when it is. A row stored
  * TERMINATED is read by its terminatedAt like a scheduled termination (contractStatusAt()).
  */
-function contractProblem(c: GateContract, at: number | null): Omit<Diagnosis<never>, 'contract'> | null {
-  if (at === null) return { rank: 4, text: 'cannot be checked without a valid instant', end: 0 };
-  if (!c || typeof c !== 'object') return { rank: 4, text: 'is not a contract', end: 0 };
-  if (c.status === ContractStatus.DRAFT) return { rank: 5, text: 'is not signed (DRAFT)', end: 0 };
-  if (c.status !== ContractStatus.SIGNED && c.status !== ContractStatus.TERMINATED) return { rank: 5, text: `is not signed (${String(c.status)})`, end: 0 };
+function contractProblem(c: GateContract, at: number | null): Problem | null {
+  const R = TransferDenialReason;
+  if (at === null) return problem(4, 'cannot be checked without a valid instant', R.UNDECIDABLE);
+  if (!c || typeof c !== 'object') return problem(4, 'is not a contract', R.CONTRACT_INVALID);
+  if (c.status === ContractStatus.DRAFT) return problem(5, 'is not signed (DRAFT)', R.CONTRACT_UNSIGNED);
+  if (c.status !== ContractStatus.SIGNED && c.status !== ContractStatus.TERMINATED) return problem(5, `is not signed (${String(c.status)})`, R.CONTRACT_UNSIGNED);
   if (c.status === ContractStatus.TERMINATED && (c.terminatedAt === null || c.terminatedAt === undefined)) {
-    return { rank: 3, text: 'is terminated (TERMINATED)', end: 0 };
+    return problem(3, 'is terminated (TERMINATED)', R.CONTRACT_TERMINATED);
   }
   const signed = ms(c.signedAt);
-  if (signed === null) return { rank: 4, text: `is marked ${c.status} but has no signature date`, end: 0 };
-  if (at < signed) return { rank: 2, text: `is not yet signed (signature dated ${formatDay(new Date(signed))})`, end: 0 };
+  if (signed === null) return problem(4, `is marked ${c.status} but has no signature date`, R.CONTRACT_INVALID);
+  if (at < signed) return problem(2, `is not yet signed (signature dated ${formatDay(new Date(signed))})`, R.CONTRACT_NOT_YET_EFFECTIVE, new Date(signed), DenialDateKind.SIGNED_AT);
   const from = ms(c.effectiveFrom);
-  if (from === null) return { rank: 4, text: 'has no valid effective date', end: 0 };
-  if (at < from) return { rank: 2, text: `is not yet effective (from ${formatDay(new Date(from))})`, end: 0 };
-  const ended: { at: number; text: string }[] = [];
+  if (from === null) return problem(4, 'has no valid effective date', R.CONTRACT_INVALID);
+  if (at < from) return problem(2, `is not yet effective (from ${formatDay(new Date(from))})`, R.CONTRACT_NOT_YET_EFFECTIVE, new Date(from), DenialDateKind.EFFECTIVE_FROM);
+  const ended: { at: number; text: string; code: TransferDenialReason; kind: DenialDateKind }[] = [];
   for (const [value, verb] of [
     [c.expiresAt, 'expired'],
     [c.terminatedAt, 'terminated'],
   ] as const) {
     if (value === null || value === undefined) continue;
     const t = ms(value);
-    if (t === null) return { rank: 4, text: `has an invalid ${verb === 'expired' ? 'expiry' : 'termination'} date`, end: 0 };
-    if (t <= at) ended.push({ at: t, text: `${verb} ${formatDay(new Date(t))}` });
+    if (t === null) return problem(4, `has an invalid ${verb === 'expired' ? 'expiry' : 'termination'} date`, R.CONTRACT_INVALID);
+    if (t <= at) {
+      const expired = verb === 'expired';
+      ended.push({
+        at: t,
+        text: `${verb} ${formatDay(new Date(t))}`,
+        code: expired ? R.CONTRACT_EXPIRED : R.CONTRACT_TERMINATED,
+        kind: expired ? DenialDateKind.EXPIRES_AT : DenialDateKind.TERMINATED_AT,
+      });
+    }
   }
   if (ended.length > 0) {
     const first = ended.sort((a, b) => a.at - b.at)[0];
-    return { rank: 3, text: first.text, end: first.at };
+    return problem(3, first.text, first.code, new Date(first.at), first.kind, first.at);
   }
   return null;
 }
@@ -381,12 +490,13 @@ function inForceAt(c: GateContract, mechanisms: readonly TransferMechanismData[]
   return contractInForce(c, mechanisms, new Date(at));
 }
 
-function windowProblem(from: Date | null, until: Date | null, act: string | null, at: number): string | null {
+/** Why a legal window (a mechanism's, a decision's) does not hold at `at`: before it opens or since it closed. */
+function windowIssue(from: Date | null, until: Date | null, act: string | null, at: number): { text: string; before: boolean; date: Date } | null {
   const suffix = act ? ` (${act})` : '';
   const f = ms(from);
-  if (from != null && (f === null || at < f)) return `is not a valid basis before ${formatDay(from)}${suffix}`;
+  if (from != null && (f === null || at < f)) return { text: `is not a valid basis before ${formatDay(from)}${suffix}`, before: true, date: from };
   const u = ms(until);
-  if (until != null && (u === null || at >= u)) return `is no longer a valid basis since ${formatDay(until)}${suffix}`;
+  if (until != null && (u === null || at >= u)) return { text: `is no longer a valid basis since ${formatDay(until)}${suffix}`, before: false, date: until };
   return null;
 }
 
@@ -397,7 +507,7 @@ function ruleHolds(r: JurisdictionRuleData, at: number): boolean {
 }
 
 function windowHolds(m: TransferMechanismData, at: number): boolean {
-  return windowProblem(m.validFrom, m.validUntil, null, at) === null;
+  return windowIssue(m.validFrom, m.validUntil, null, at) === null;
 }
 
 function covers(m: TransferMechanismData, country: string): boolean {

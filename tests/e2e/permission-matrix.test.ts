@@ -786,6 +786,8 @@ const personalDataAccessOfHarbor: Record<string, ValueCheck> = {
       ? null
       : `expected no contract, or mumbai's when the actor reaches it; got ${show(c.value)}`,
   validUntil: anything,
+  // The gate's reason (issue #13): only mumbai, the distributor of harbor whose gate is closed, is denied by a gate.
+  denialReason: (c) => equals(has(c.a, 'personal_data:read') && !mayReadPersonalDataOf(c.a, HARBOR) && c.a.org === 'mumbai' ? 'CONTRACT_EXPIRED' : null)(c),
 };
 
 const rootValue: Record<string, ValueCheck> = {
@@ -911,6 +913,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     basis: pub(personalDataAccessOfHarbor.basis),
     contract: pub(personalDataAccessOfHarbor.contract, ' { id }'),
     validUntil: pub(personalDataAccessOfHarbor.validUntil),
+    denialReason: pub(personalDataAccessOfHarbor.denialReason),
   },
   PortalUser: {
     id: pub(),

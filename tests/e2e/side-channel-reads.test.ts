@@ -14,6 +14,24 @@ import { GateAnswer, gateOfEveryDistributor, Persona, personasOf, putPeopleInEve
  * bytes of every response (body and headers) must hold none of the personal or contact values
  * of its customers' people and computers, as read from the database.
  */
+/** Every key an entry of extensions.transferGates may hold (docs/api.md, "Closed transfer gates"). */
+const TRANSFER_GATE_KEYS = [
+  'action',
+  'action.code',
+  'action.message',
+  'contract',
+  'contract.date',
+  'contract.dateKind',
+  'contract.documentRef',
+  'contract.id',
+  'contract.type',
+  'country',
+  'distributorId',
+  'message',
+  'reason',
+  'since',
+];
+
 /** Hundreds of real requests; on a machine shared with other work they take longer than jest's default. */
 jest.setTimeout(240_000);
 
@@ -82,6 +100,10 @@ describe(`side channels of reads through a closed gate (${ON_MYSQL ? 'MariaDB' :
     }
     expect(scanner.requests).toBeGreaterThan(100);
     scanner.expectNoHits();
+    // The answers' closed-gate summaries (extensions.transferGates) were among the bytes scanned,
+    // and hold only the keys docs/api.md lists: no personal value, no field of a customer.
+    expect(scanner.transferGateSummaries).toBeGreaterThan(0);
+    expect([...scanner.transferGateKeys].sort()).toEqual(TRANSFER_GATE_KEYS);
   });
 
   it('the same reads by GET and as automatic persisted queries (registered, then by hash alone, by POST and GET)', async () => {

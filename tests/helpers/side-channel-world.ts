@@ -128,6 +128,13 @@ export interface RawResponse {
 export class Scanner {
   readonly hits: Hit[] = [];
   requests = 0;
+  /**
+   * The closed-gate summaries (extensions.transferGates, issue #13) in the scanned answers: they
+   * are scanned with the rest of the bytes; the count proves there were some to scan, and the
+   * keys seen that they hold only what docs/api.md lists.
+   */
+  transferGateSummaries = 0;
+  readonly transferGateKeys = new Set<string>();
   private values = new Map<string, PersonalValue[]>();
   /**
    * What each actor sent so far: a value it supplied itself is no news to it (e.g. the host id
@@ -168,7 +175,25 @@ export class Scanner {
   scan(distributorRaw: string, request: string, res: RawResponse, supplied = ''): Hit[] {
     const hits = findValues(request, res.text, res.headers, this.valuesOf(distributorRaw), { supplied });
     this.hits.push(...hits);
+    this.noteTransferGates(res.text);
     return hits;
+  }
+
+  private noteTransferGates(text: string): void {
+    let gates: unknown;
+    try {
+      gates = (JSON.parse(text) as { extensions?: { transferGates?: unknown } } | null)?.extensions?.transferGates;
+    } catch {
+      return;
+    }
+    if (!Array.isArray(gates)) return;
+    for (const g of gates) {
+      this.transferGateSummaries++;
+      for (const [key, value] of Object.entries(g as Record<string, unknown>)) {
+        this.transferGateKeys.add(key);
+        if (value && typeof value === 'object') for (const inner of Object.keys(value)) this.transferGateKeys.add(`${key}.${inner}`);
+      }
+    }
   }
 
   /** Fails with every hit named (value, category, request), never only a count. */

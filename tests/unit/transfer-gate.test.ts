@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import { ContractStatus, ContractType, TransferBasis } from '../../src/common/enums';
 import { Contract } from '../../src/modules/contract/contract.entity';
 import { jurisdictionSeedPath } from '../../src/modules/jurisdiction/jurisdiction.service';
-import { contractInForce, contractStatusAt, decideTransfer, GateContract, GateDistributor, JurisdictionData, jurisdictionDataFromJson } from '../../src/policy/transfer-gate';
+import {
+  contractInForce,
+  contractStatusAt,
+  decideTransfer,
+  DenialDateKind,
+  GateContract,
+  GateDistributor,
+  JurisdictionData,
+  jurisdictionDataFromJson,
+  TransferDenialReason,
+} from '../../src/policy/transfer-gate';
 
 const { SCC_2021, SCC_2010, DPA, DPF_CERTIFICATION, PRIVACY_SHIELD } = ContractType;
 const { SIGNED, DRAFT, TERMINATED } = ContractStatus;
@@ -383,6 +393,7 @@ describe('decideTransfer: adequacy decisions', () => {
         reason: 'CH: adequacy decision 2000/518/EC ended 2030-01-01; no SCC_2021 or DPA contract in force',
         contract: null,
         validUntil: null,
+        denial: { reason: TransferDenialReason.ADEQUACY_ENDED, country: 'CH', contract: null, date: T('2030-01-01'), dateKind: DenialDateKind.ADEQUACY_VALID_UNTIL, remedies: [SCC_2021, DPA] },
       });
     });
     it('falls back to an SCC in force once the decision has ended', () => {
@@ -421,6 +432,7 @@ describe('decideTransfer: the U.S. (adequacy only with DPF certification)', () =
       reason: 'US: no DPF certification or contract in force',
       contract: null,
       validUntil: null,
+      denial: { reason: TransferDenialReason.NO_CONTRACT, country: 'US', contract: null, date: null, dateKind: null, remedies: [DPF_CERTIFICATION, SCC_2021, DPA] },
     });
   });
 
@@ -465,6 +477,7 @@ describe('decideTransfer: the U.S. (adequacy only with DPF certification)', () =
         reason: 'US: DPF_CERTIFICATION contract DPF-9 is no longer a valid basis since 2026-12-01 (adequacy decision (EU) 2023/1795)',
         contract: cert,
         validUntil: null,
+        denial: { reason: TransferDenialReason.ADEQUACY_ENDED, country: 'US', contract: cert, date: T('2026-12-01'), dateKind: DenialDateKind.ADEQUACY_VALID_UNTIL, remedies: [SCC_2021, DPA] },
       });
     });
     it('still accepts SCC for the U.S. after the decision ended', () => {
@@ -496,6 +509,7 @@ describe('decideTransfer: the U.S. (adequacy only with DPF certification)', () =
       reason: 'BR: third country; no SCC_2021 or DPA contract in force',
       contract: null,
       validUntil: null,
+      denial: { reason: TransferDenialReason.NO_CONTRACT, country: 'BR', contract: null, date: null, dateKind: null, remedies: [SCC_2021, DPA] },
     });
   });
 });
@@ -578,6 +592,7 @@ describe('decideTransfer: SCC 2021 and DPA', () => {
       reason: `${country}: third country; no SCC_2021 or DPA contract in force`,
       contract: null,
       validUntil: null,
+      denial: { reason: TransferDenialReason.NO_CONTRACT, country, contract: null, date: null, dateKind: null, remedies: [SCC_2021, DPA] },
     });
   });
 
@@ -591,6 +606,14 @@ describe('decideTransfer: SCC 2021 and DPA', () => {
       reason: 'IN: SCC_2021 contract C-17 is not yet effective (from 2022-01-10)',
       contract: c,
       validUntil: null,
+      denial: {
+        reason: TransferDenialReason.CONTRACT_NOT_YET_EFFECTIVE,
+        country: 'IN',
+        contract: c,
+        date: T('2022-01-10'),
+        dateKind: DenialDateKind.EFFECTIVE_FROM,
+        remedies: [SCC_2021, DPA, SCC_2010],
+      },
     });
   });
 
@@ -616,6 +639,7 @@ describe('decideTransfer: SCC 2021 and DPA', () => {
       reason: 'IN: SCC_2021 contract C-17 expired 2026-01-01',
       contract: c,
       validUntil: null,
+      denial: { reason: TransferDenialReason.CONTRACT_EXPIRED, country: 'IN', contract: c, date: T('2026-01-01'), dateKind: DenialDateKind.EXPIRES_AT, remedies: [SCC_2021, DPA] },
     });
   });
 
@@ -653,6 +677,7 @@ describe('decideTransfer: SCC 2021 and DPA', () => {
       reason: 'AE: SCC_2021 contract C-AE is not signed (DRAFT)',
       contract: c,
       validUntil: null,
+      denial: { reason: TransferDenialReason.CONTRACT_UNSIGNED, country: 'AE', contract: c, date: null, dateKind: null, remedies: [SCC_2021, DPA] },
     });
   });
 
@@ -732,6 +757,7 @@ describe('decideTransfer: every country of the distributor counts', () => {
       reason: 'US: no DPF certification or contract in force',
       contract: null,
       validUntil: null,
+      denial: { reason: TransferDenialReason.PROCESSING_COUNTRY_WITHOUT_BASIS, country: 'US', contract: null, date: null, dateKind: null, remedies: [DPF_CERTIFICATION, SCC_2021, DPA] },
     });
   });
 
@@ -792,6 +818,7 @@ describe('decideTransfer: every country of the distributor counts', () => {
       reason: 'IN: third country; no DPA contract in force',
       contract: null,
       validUntil: null,
+      denial: { reason: TransferDenialReason.PROCESSING_COUNTRY_WITHOUT_BASIS, country: 'IN', contract: null, date: null, dateKind: null, remedies: [DPA] },
     });
   });
 

@@ -1,10 +1,9 @@
-import { OrganizationKind } from '../../common/enums';
 import { ErrorCode } from '../../common/errors';
 import { PageArgs } from '../../common/pagination';
 import { ListQuery } from '../../common/sql';
 import { RequestContext } from '../../context/request-context';
-import { policyFacts, servesCustomer } from '../../policy/policy-facts';
-import { hasScope, reachable } from '../../policy/reachable';
+import { personalDataVerdict } from '../../policy/personal-data';
+import { reachable } from '../../policy/reachable';
 import { Computer } from './computer.entity';
 
 export function computerQuery(ctx: RequestContext): ListQuery<Computer> {
@@ -28,20 +27,14 @@ export interface ComputerDataDenial {
 
 /**
  * May the actor read the name and host id of this organization's computers at the request's
- * instant? The decision of the PERSONAL rule on Computer.name / Computer.hostId
- * (src/policy/rules.ts), for the paths that are not a field read: activating a license on a
- * computer named by its host id (the answer says which computer that is) and the computers of
- * a data subject export. null when allowed. Depends only on the actor, the organization and
- * the instant, never on a computer: a refusal reads the same whatever host id was given.
+ * instant? The decision of the PERSONAL rule on Computer.name / Computer.hostId, made by the
+ * same function (personalDataVerdict(), src/policy/personal-data.ts), for the paths that are not
+ * a field read: activating a license on a computer named by its host id (the answer says which
+ * computer that is) and the computers of a data subject export. null when allowed. Depends only
+ * on the actor, the organization and the instant, never on a computer: a refusal reads the same
+ * whatever host id was given.
  */
 export async function computerDataDenial(ctx: RequestContext, organizationId: string): Promise<ComputerDataDenial | null> {
-  const { actor } = ctx;
-  if (!hasScope(actor, 'personal_data:read')) return { code: ErrorCode.FORBIDDEN, reason: 'the API key lacks the scope personal_data:read', extra: {} };
-  if (actor.organizationKind === OrganizationKind.VENDOR || actor.organizationId === organizationId) return null;
-  if (actor.organizationKind === OrganizationKind.DISTRIBUTOR && (await servesCustomer(ctx, organizationId))) {
-    const { gate } = await policyFacts(ctx);
-    if (gate?.allowed) return null;
-    if (gate) return { code: ErrorCode.TRANSFER_BASIS_REQUIRED, reason: `no data-transfer basis in force (${gate.reason})`, extra: { basis: gate.basis } };
-  }
-  return { code: ErrorCode.FORBIDDEN, reason: 'personal data of another organization', extra: {} };
+  const verdict = await personalDataVerdict(ctx, { organizationId }, false);
+  return verdict === true ? null : { code: verdict.code, reason: verdict.reason, extra: verdict.extra };
 }
