@@ -8,6 +8,7 @@ import { TransferDecisionResolver } from './policy/transfer-decision.resolver';
 import { ActivationResolver } from './modules/activation/activation.resolver';
 import { ApiKeyResolver } from './modules/api-key/api-key.resolver';
 import { AuditEventResolver } from './modules/audit/audit.resolver';
+import { EventResolver } from './modules/event/event.resolver';
 import { ComputerResolver } from './modules/computer/computer.resolver';
 import { ContractResolver } from './modules/contract/contract.resolver';
 import { LicenseResolver } from './modules/license/license.resolver';
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   ApiKeyResolver,
   AuditEventResolver,
   ComputerResolver,
+  EventResolver,
   ContractResolver,
   LicenseResolver,
   LicenseSummaryResolver,
