@@ -10,6 +10,7 @@ import { AuditEvent } from './src/modules/audit/audit-event.entity';
 import { Computer } from './src/modules/computer/computer.entity';
 import { Contract } from './src/modules/contract/contract.entity';
 import { HubEvent } from './src/modules/event/event.entity';
+import { WebhookDelivery, WebhookEndpoint } from './src/modules/webhook/webhook.entity';
 import { JurisdictionRule, TransferMechanism } from './src/modules/jurisdiction/jurisdiction.entity';
 import { IdempotencyRecord } from './src/modules/idempotency/idempotency-record.entity';
 import { License } from './src/modules/license/license.entity';
@@ -30,6 +31,8 @@ export const ENTITIES = [
   Contract,
   AuditEvent,
   HubEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
   JurisdictionRule,
   TransferMechanism,
   IdempotencyRecord,

@@ -3,6 +3,7 @@ import { OrganizationKind } from '../../common/enums';
 import { newId } from '../../common/ids';
 import { RequestContext } from '../../context/request-context';
 import type { WriteEvent } from '../audit/audit.writer';
+import { fanOut } from '../webhook/fan-out';
 import { HubEvent } from './event.entity';
 import { EVENT_OF_ACTION, EventType } from './event-type';
 
@@ -68,4 +69,5 @@ export async function recordOutbox(manager: EntityManager, ctx: RequestContext, 
     return { id: newId(ctx.now), type, occurredAt: ctx.now, subjectType: e.subjectType, subjectId: e.subjectId, ...audience };
   });
   for (let i = 0; i < rows.length; i += CHUNK) await manager.insert(HubEvent, rows.slice(i, i + CHUNK));
+  await fanOut(manager, rows);
 }

@@ -26,7 +26,7 @@ export interface SendOutcome {
  * is a failure and is not followed; the attempt has a time limit, and at most maxResponseBytes
  * of the answer are read. Only a 2xx status counts as delivered.
  */
-export async function sendSigned(rawUrl: string, secret: string, messageId: string, timestamp: Date, body: string, options: SendOptions): Promise<SendOutcome> {
+export async function sendSigned(rawUrl: string, secret: string, messageId: string, timestamp: Date, body: string, options: SendOptions, otherSecrets: string[] = []): Promise<SendOutcome> {
   const started = Date.now();
   const took = () => Date.now() - started;
   let target;
@@ -41,7 +41,8 @@ export async function sendSigned(rawUrl: string, secret: string, messageId: stri
     'user-agent': 'license-partner-hub-webhooks',
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(messageId, timestamp, body),
+    // During a rotation's overlap both secrets sign: a receiver with either verifies (space-separated signatures).
+    'webhook-signature': [secret, ...otherSecrets].map((s) => new Webhook(s).sign(messageId, timestamp, body)).join(' '),
   };
   const client = target.url.protocol === 'https:' ? https : http;
   return new Promise<SendOutcome>((resolve) => {
