@@ -9,6 +9,8 @@ import { ApiKey } from './src/modules/api-key/api-key.entity';
 import { AuditEvent } from './src/modules/audit/audit-event.entity';
 import { Computer } from './src/modules/computer/computer.entity';
 import { Contract } from './src/modules/contract/contract.entity';
+import { HubEvent } from './src/modules/event/event.entity';
+import { WebhookDelivery, WebhookEndpoint } from './src/modules/webhook/webhook.entity';
 import { JurisdictionRule, TransferMechanism } from './src/modules/jurisdiction/jurisdiction.entity';
 import { IdempotencyRecord } from './src/modules/idempotency/idempotency-record.entity';
 import { License } from './src/modules/license/license.entity';
@@ -17,7 +19,24 @@ import { Organization } from './src/modules/organization/organization.entity';
 import { Product } from './src/modules/product/product.entity';
 import { PortalUser } from './src/modules/user/portal-user.entity';
 
-export const ENTITIES = [Organization, CustomerAccount, PortalUser, ApiKey, Product, License, Computer, Activation, Contract, AuditEvent, JurisdictionRule, TransferMechanism, IdempotencyRecord];
+export const ENTITIES = [
+  Organization,
+  CustomerAccount,
+  PortalUser,
+  ApiKey,
+  Product,
+  License,
+  Computer,
+  Activation,
+  Contract,
+  AuditEvent,
+  HubEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
+  JurisdictionRule,
+  TransferMechanism,
+  IdempotencyRecord,
+];
 
 export type Dialect = 'mysql' | 'sqlite';
 

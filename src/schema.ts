@@ -8,6 +8,7 @@ import { TransferDecisionResolver } from './policy/transfer-decision.resolver';
 import { ActivationResolver } from './modules/activation/activation.resolver';
 import { ApiKeyResolver, OrganizationApiKeysResolver } from './modules/api-key/api-key.resolver';
 import { AuditEventResolver } from './modules/audit/audit.resolver';
+import { EventResolver } from './modules/event/event.resolver';
 import { ComputerResolver } from './modules/computer/computer.resolver';
 import { ContractResolver } from './modules/contract/contract.resolver';
 import { LicenseResolver } from './modules/license/license.resolver';
@@ -32,6 +33,7 @@ export const RESOLVERS = [
   OrganizationApiKeysResolver,
   AuditEventResolver,
   ComputerResolver,
+  EventResolver,
   ContractResolver,
   LicenseResolver,
   LicenseSummaryResolver,

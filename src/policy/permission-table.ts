@@ -47,6 +47,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     licenseSummary: LICENSE_LIST,
     contracts: CONTRACT_LIST,
     auditEvents: AUDIT,
+    events: PUBLIC,
   },
   Mutation: {
     registerLicenses: VENDOR_ADMIN_ONLY,
@@ -197,6 +198,8 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     purpose: AUDIT,
     outcome: AUDIT,
   },
+  // Rows scoped by the event's audience (src/modules/event/event.scope.ts); ids, types and instants only.
+  Event: { id: PUBLIC, type: PUBLIC, occurredAt: PUBLIC, subjectType: PUBLIC, subjectId: PUBLIC, subject: PUBLIC, licenseId: PUBLIC, distributorId: PUBLIC, customerId: PUBLIC },
   // Counts over rows the viewer reaches: not personal data (docs/access-policy.md).
   LicenseSummary: { total: PUBLIC, byStatus: PUBLIC, seats: PUBLIC, byProduct: PUBLIC, expiringSoon: PUBLIC, expiringWithinDays: PUBLIC },
   LicenseStatusCount: { status: PUBLIC, count: PUBLIC },
@@ -211,6 +214,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
   ...connection('Contract'),
   ...connection('AuditEvent'),
   ...connection('ApiKey'),
+  ...connection('Event'),
 };
 
 /** Relay plumbing: the rows inside are scoped and their fields ruled by their own type. */

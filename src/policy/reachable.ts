@@ -11,6 +11,8 @@ import { ApiKey } from '../modules/api-key/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Computer } from '../modules/computer/computer.entity';
 import { Contract } from '../modules/contract/contract.entity';
+import { HubEvent } from '../modules/event/event.entity';
+import { eventScope } from '../modules/event/event.scope';
 import { License } from '../modules/license/license.entity';
 import { Organization } from '../modules/organization/organization.entity';
 import { Product } from '../modules/product/product.entity';
@@ -95,6 +97,8 @@ export function rowScope(actor: Actor, entity: ClassType<object>): Sql | null {
       if (!hasScope(actor, 'contracts:read')) return NOTHING;
       if (isVendor(actor)) return null;
       return isDistributor(actor) ? sql('e.distributorId = ?', org) : NOTHING;
+    case HubEvent:
+      return eventScope(actor);
     case AuditEvent:
       return actor.scopes === null && (actor.role === Role.VENDOR_ADMIN || actor.role === Role.PRIVACY_OFFICER) ? null : NOTHING;
     case ApiKey:

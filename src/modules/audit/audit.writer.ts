@@ -3,6 +3,7 @@ import { AuditOutcome } from '../../common/enums';
 import { newId } from '../../common/ids';
 import { RequestContext } from '../../context/request-context';
 import { PURPOSE_LICENSE_MANAGEMENT } from '../../policy/audit-reads';
+import { recordOutbox } from '../event/outbox';
 import { AuditEvent } from './audit-event.entity';
 
 export interface WriteEvent {
@@ -44,4 +45,6 @@ export async function recordWrites(manager: EntityManager, ctx: RequestContext, 
       })),
     );
   }
+  // The events these writes publish (the outbox), in the same transaction: docs/events.md.
+  await recordOutbox(manager, ctx, events);
 }
