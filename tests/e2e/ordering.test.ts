@@ -9,7 +9,8 @@ import { Organization } from '../../src/modules/organization/organization.entity
 import { ON_MYSQL } from '../helpers/database';
 import { Client, TestHub } from '../helpers/hub';
 import { ids, registerFresh } from '../helpers/licenses';
-import { expectBadInput } from '../helpers/relay';
+import { CountingLogger } from '../../src/common/query-counter';
+import { countStatements, expectBadInput } from '../helpers/relay';
 
 /**
  * Issue #13: orderBy on the main connections, and last/before. Every order in both directions,
@@ -219,6 +220,31 @@ describe(`ordering and paging backwards (${ON_MYSQL ? 'MariaDB' : 'embedded data
       expect(before.nodes.map((n: { id: string }) => n.id)).toEqual(all.slice(-4, -2));
       expect(before.pageInfo).toMatchObject({ hasPreviousPage: all.length > 4, hasNextPage: true });
     });
+  });
+
+  it("an order, forwards or backwards, costs the statements of the list's own order, whatever the page size", async () => {
+    const q = `query($first: Int, $last: Int, $orderBy: LicenseOrder) { licenses(first: $first, last: $last, orderBy: $orderBy) {
+      nodes { id status seatsUsed product { id } distributor { id } activations(last: 2) { nodes { id } } } } }`;
+    const cost = async (variables: Record<string, unknown>) => (await countStatements(CountingLogger, () => admin.data(q, variables))).statements;
+    const own = await cost({ first: 2 });
+    for (const orderBy of [null, { field: 'STATUS', direction: 'DESC' }, { field: 'VALID_UNTIL', direction: 'ASC' }]) {
+      for (const size of [{ first: 2 }, { first: 100 }, { last: 2 }, { last: 100 }]) expect(await cost({ ...size, orderBy })).toBe(own);
+    }
+  });
+
+  it('the request of docs/api.md: the licenses that expire next, then the ones before a row', async () => {
+    const q = `query($last: Int, $first: Int, $before: String) {
+      licenses(orderBy: { field: VALID_UNTIL, direction: ASC }, filter: { validUntilAfter: "2026-11-27T12:00:00Z" }, first: $first, last: $last, before: $before) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id validUntil status } } }`;
+    const all = (await admin.data(q, { first: 100 })).licenses.nodes;
+    const validUntil = all.map((l: { validUntil: string }) => l.validUntil);
+    expect(validUntil).toEqual([...validUntil].sort());
+    expect(all.length).toBeGreaterThan(5);
+    const [first4] = [(await admin.data(q, { first: 4 })).licenses];
+    expect(first4.nodes).toEqual(all.slice(0, 4));
+    expect(first4.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const before = (await admin.data(q, { last: 4, before: (await admin.data(q, { first: 6 })).licenses.pageInfo.endCursor })).licenses;
+    expect(before.nodes).toEqual(all.slice(1, 5));
   });
 
   describe('refusals', () => {
