@@ -316,7 +316,7 @@ type Sorted = Pick<ListQuery, 'sort' | 'descending'>;
  * reversed for a backward page (`last`/`before`), so that the rows nearest the cursor come first.
  */
 function directed<L extends Sorted>(list: L, page: PageArgs): L {
-  const ordered: L = page.ordering ? { ...list, sort: page.ordering.sort, descending: page.ordering.descending } : list;
+  const ordered = inOrder(list, page.ordering);
   return page.backward ? { ...ordered, descending: !ordered.descending } : ordered;
 }
 

@@ -209,6 +209,10 @@ describe(`ordering and paging backwards (${ON_MYSQL ? 'MariaDB' : 'embedded data
     it('last/before works without orderBy too, on top-level and nested connections', async () => {
       const forward = await walk(SPECS[0], null, 100, false);
       expect(await walk(SPECS[0], null, 7, true)).toEqual(forward);
+      // auditEvents: newest first (descending) by its own order.
+      const events = await walk(SPECS[4], null, 100, false);
+      expect(events.length).toBeGreaterThan(3);
+      expect(await walk(SPECS[4], null, 2, true)).toEqual(events);
       const nested = `query($id: ID!, $first: Int, $last: Int, $before: String) { organization(id: $id) { licenses(first: $first, last: $last, before: $before) {
         pageInfo { hasNextPage hasPreviousPage startCursor } nodes { id } } } }`;
       const all = (await admin.data(nested, { id: ids.org('rhein'), first: 100 })).organization.licenses.nodes.map((n: { id: string }) => n.id);
