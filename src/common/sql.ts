@@ -2,6 +2,7 @@ import { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ClassType } from 'type-graphql';
 import { CursorValues, PageArgs } from './pagination';
+import type { Ordering } from './ordering';
 
 /** A piece of SQL with its positional (`?`) parameters; the same syntax on MySQL and SQLite. */
 export interface Sql {
@@ -30,8 +31,17 @@ export function sqlOr(parts: Sql[]): Sql {
 
 /** A sort key of a list: the SQL expression and the entity property it reads. */
 export interface SortKey {
+  /** A column of `e`, or an expression on `e` whose `?` placeholders take {@link params}. */
   column: string;
   property: string;
+  /** The parameters of a computed expression, bound wherever it is written (ORDER BY, keyset). */
+  params?: unknown[];
+  /** A computed key's value for a row, the same as the SQL expression says (e.g. a license's status at ctx.now). */
+  value?: (row: never) => string | null;
+  /** The column may be NULL: NULLs sort first ascending and last descending, on MySQL and SQLite alike. */
+  nullable?: boolean;
+  /** A datetime(3) column: in cursors as sqlDate text. */
+  time?: boolean;
   /**
    * Compares bytes, not a language's collation: the same order on MySQL and SQLite (and in
    * cursors). The column must be declared with a binary collation on MySQL (see sortExpr).
@@ -91,13 +101,10 @@ function bindable(v: unknown): unknown {
  * through TypeORM's column metadata, so dates and lists come back typed on both databases.
  */
 export class SqlRunner {
-  private readonly mysql: boolean;
   /** A request's signal: once aborted (the time limit), no further statement is sent. */
   signal: AbortSignal | undefined;
 
-  constructor(readonly dataSource: DataSource) {
-    this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
-  }
+  constructor(readonly dataSource: DataSource) {}
 
   async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql, companions?: Companion[]): Promise<E[]> {
     const raw: Record<string, unknown>[] = await this.raw(query);
@@ -110,20 +117,27 @@ export class SqlRunner {
     return this.dataSource.query(query.sql, query.params.map(bindable));
   }
 
-  /** One page (first + 1 rows, so the caller knows whether there is a next page). */
-  async page<E extends ObjectLiteral>(list: ListQuery<E>, page: PageArgs): Promise<E[]> {
-    const where = sqlAnd([...list.where, keyset(list, page.after, this.mysql)]);
+  /**
+   * One page (first + 1 rows, so the caller knows whether there is a next page). A backward
+   * page (`last`/`before`) is read in the reverse order, nearest to the cursor first; the
+   * connection puts it back in the list's order.
+   */
+  async page<E extends ObjectLiteral>(query: ListQuery<E>, page: PageArgs): Promise<E[]> {
+    const list = directed(query, page);
+    const where = sqlAnd([...list.where, keyset(list, page.after)]);
+    const order = orderBy(list);
     const inner: Sql = {
-      sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} ORDER BY ${orderBy(list, this.mysql)} LIMIT ?`,
-      params: [...where.params, page.first + 1],
+      sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ?`,
+      params: [...where.params, ...order.params, page.first + 1],
     };
     if (!list.companions?.length) return this.observed(list, await this.rows(list.entity, inner));
     const outer = this.companionSql(list.companions, 'x');
+    const outerOrder = orderBy(list, 'x');
     const rows = await this.rows(
       list.entity,
       {
-        sql: `SELECT x.*${outer.select} FROM (${inner.sql}) x ${outer.joins} ORDER BY ${orderBy(list, this.mysql, 'x')}`,
-        params: [...outer.selectParams, ...inner.params, ...outer.joinParams],
+        sql: `SELECT x.*${outer.select} FROM (${inner.sql}) x ${outer.joins} ORDER BY ${outerOrder.sql}`,
+        params: [...outer.selectParams, ...inner.params, ...outer.joinParams, ...outerOrder.params],
       },
       list.companions,
     );
@@ -136,16 +150,18 @@ export class SqlRunner {
   }
 
   /** The same page for many parents in one statement; `parent` is the SQL expression of the parent id. */
-  async pages<E extends ObjectLiteral>(list: ListQuery<E>, parent: string, parentIds: readonly string[], page: PageArgs): Promise<Map<string, E[]>> {
+  async pages<E extends ObjectLiteral>(query: ListQuery<E>, parent: string, parentIds: readonly string[], page: PageArgs): Promise<Map<string, E[]>> {
     const out = new Map<string, E[]>(parentIds.map((id) => [id, []]));
     if (parentIds.length === 0) return out;
-    const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after, this.mysql)]);
+    const list = directed(query, page);
+    const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after)]);
+    const order = orderBy(list);
     const outer = this.companionSql(list.companions ?? [], 'x');
     const raw = await this.raw<Record<string, unknown>>({
       sql:
-        `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderBy(list, this.mysql)}) AS __rn ` +
+        `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${order.sql}) AS __rn ` +
         `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x ${outer.joins} WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
-      params: [...outer.selectParams, ...where.params, ...outer.joinParams, page.first + 1],
+      params: [...outer.selectParams, ...order.params, ...where.params, ...outer.joinParams, page.first + 1],
     });
     const meta = this.dataSource.getMetadata(list.entity);
     const all: E[] = [];
@@ -295,10 +311,25 @@ function hydrationPlan(meta: EntityMetadata): HydrationStep[] {
 
 type Sorted = Pick<ListQuery, 'sort' | 'descending'>;
 
-/** ORDER BY of the list's sort keys; `row` names the alias of an outer query around the page (sort keys are columns of `e`). */
-function orderBy(list: Sorted, mysql: boolean, row?: string): string {
+/**
+ * The list as a page reads it: in the order the page asks for (`orderBy`, else the list's own),
+ * reversed for a backward page (`last`/`before`), so that the rows nearest the cursor come first.
+ */
+function directed<L extends Sorted>(list: L, page: PageArgs): L {
+  const ordered = inOrder(list, page.ordering);
+  return page.backward ? { ...ordered, descending: !ordered.descending } : ordered;
+}
+
+/** The list in the order an Ordering (orderBy) names; the list's own order without one. */
+export function inOrder<L extends Sorted>(list: L, ordering: Ordering | null | undefined): L {
+  return ordering ? { ...list, sort: ordering.sort, descending: ordering.descending } : list;
+}
+
+/** ORDER BY of the list's sort keys; `row` names the alias of an outer query around the page (sort keys are expressions on `e`). */
+function orderBy(list: Sorted, row?: string): Sql {
   const dir = list.descending ? 'DESC' : 'ASC';
-  return list.sort.map((k) => `${sortExpr(row ? { ...k, column: onAlias(k.column, row) } : k, mysql)} ${dir}`).join(', ');
+  const keys = list.sort.map((k) => sortExpr(k, row));
+  return { sql: keys.map((k) => `${k.sql} ${dir}`).join(', '), params: keys.flatMap((k) => k.params) };
 }
 
 /** `e.col` → `<alias>.col`: the same condition or expression on another alias of the same table. */
@@ -307,29 +338,45 @@ export function onAlias(expression: string, alias: string): string {
 }
 
 /**
- * SQLite compares bytes already; on MySQL a `binary` key's column is declared utf8mb4_bin by the
- * migration (scripts/collate-binary.cjs), so it compares bytes too. Saying COLLATE here again
- * would stop MySQL from reading the order off the index (docs/decisions/0007-no-collate-in-order-by.md).
+ * A sort key as SQL, with the parameters of a computed one. SQLite compares bytes already; on
+ * MySQL a `binary` key's column is declared utf8mb4_bin by the migration
+ * (scripts/collate-binary.cjs), so it compares bytes too. Saying COLLATE here again would stop
+ * MySQL from reading the order off the index (docs/decisions/0007-no-collate-in-order-by.md).
  */
-function sortExpr(key: SortKey, _mysql: boolean): string {
-  return key.column;
+function sortExpr(key: SortKey, row?: string): Sql {
+  return { sql: row ? onAlias(key.column, row) : key.column, params: key.params ?? [] };
 }
 
-/** Row-value comparison spelled out: (a > ?) OR (a = ? AND b > ?) … */
-function keyset(list: Sorted, after: CursorValues | null, mysql: boolean): Sql | null {
+/**
+ * The rows strictly after the cursor in the list's order, as a row-value comparison spelled
+ * out: (a > ?) OR (a = ? AND b > ?) … A NULL is a value like the others here: it sorts first
+ * ascending and last descending (MySQL and SQLite alike), is equal to NULL and beyond nothing
+ * in the direction it ends, so a row with a NULL key is neither skipped nor repeated.
+ */
+function keyset(list: Sorted, after: CursorValues | null): Sql | null {
   if (!after) return null;
-  const op = list.descending ? '<' : '>';
-  const ors: Sql[] = list.sort.map((key, i) => {
-    const eqs = list.sort.slice(0, i).map((k, j) => sql(`${sortExpr(k, mysql)} = ?`, after[j]));
-    return sqlAnd([...eqs, sql(`${sortExpr(key, mysql)} ${op} ?`, after[i])]);
-  });
+  const ors: Sql[] = list.sort.map((key, i) => sqlAnd([...list.sort.slice(0, i).map((k, j) => equalTo(k, after[j])), beyond(key, after[i], !!list.descending)]));
   return sqlOr(ors);
 }
 
+function equalTo(key: SortKey, value: string | number | null): Sql {
+  const e = sortExpr(key);
+  return value === null ? { sql: `${e.sql} IS NULL`, params: e.params } : { sql: `${e.sql} = ?`, params: [...e.params, value] };
+}
+
+/** The key's values strictly after `value` in the direction (NULLs first ascending, last descending). */
+function beyond(key: SortKey, value: string | number | null, descending: boolean): Sql {
+  const e = sortExpr(key);
+  if (!descending) return value === null ? { sql: `${e.sql} IS NOT NULL`, params: e.params } : { sql: `${e.sql} > ?`, params: [...e.params, value] };
+  if (value === null) return sql('1 = 0');
+  if (!key.nullable) return { sql: `${e.sql} < ?`, params: [...e.params, value] };
+  return { sql: `(${e.sql} < ? OR ${e.sql} IS NULL)`, params: [...e.params, value, ...e.params] };
+}
+
 /** The cursor values of a row for the list's sort keys. */
-export function cursorOf<E extends object>(list: ListQuery<E>, row: E): CursorValues {
+export function cursorOf<E extends object>(list: Pick<ListQuery<E>, 'sort'>, row: E): CursorValues {
   return list.sort.map((k) => {
-    const v = (row as Record<string, unknown>)[k.property];
+    const v = k.value ? (k.value as (r: E) => string | null)(row) : (row as Record<string, unknown>)[k.property];
     return v instanceof Date ? sqlDate(v) : (v as string | number | null);
   });
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { ClassType } from 'type-graphql';
 import { Connection, PageArgs, toConnection, encodeCursor } from '../common/pagination';
 import { CursorValues } from '../common/pagination';
-import { cursorOf, ListQuery, SqlRunner } from '../common/sql';
+import { cursorOf, inOrder, ListQuery, SqlRunner } from '../common/sql';
 
 /**
  * Per-request DataLoaders, created lazily by name so that every parent object of one request
@@ -83,14 +83,15 @@ export class Loaders {
   pageOf<E extends object>(name: string, list: () => ListQuery<E>, parent: string, parentId: string, page: PageArgs): Promise<Connection<E>> {
     // Called once per parent row (a thousand licenses ask for their activations): the list, its
     // loader and the cursor function are made once per request and page arguments, not per call.
-    const argsKey = page.after === null ? String(page.first) : JSON.stringify([page.first, page.after]);
+    const argsKey = page.after === null && !page.backward && !page.ordering ? String(page.first) : JSON.stringify([page.first, page.after, !!page.backward, page.ordering?.tag ?? null]);
     const pages = this.get(`page:${name}:${argsKey}`, () => {
       const query = list();
       const loader = new DataLoader<string, E[]>(async (parentIds) => {
         const found = await this.sql.pages(query, parent, parentIds, page);
         return parentIds.map((id) => found.get(id) ?? []);
       });
-      return Object.assign(loader, { cursorOf: (r: E) => cursorOf(query, r), query });
+      const ordered = inOrder(query, page.ordering);
+      return Object.assign(loader, { cursorOf: (r: E) => cursorOf(ordered, r), query });
     }) as DataLoader<string, E[]> & { cursorOf: (r: E) => CursorValues; query: ListQuery<E> };
     const count = () =>
       this.get(
@@ -101,17 +102,18 @@ export class Loaders {
             return parentIds.map((id) => found.get(id) ?? 0);
           }),
       ).load(parentId);
-    return pages.load(parentId).then((rows) => toConnection(rows, page.first, pages.cursorOf, count));
+    return pages.load(parentId).then((rows) => toConnection(rows, page, pages.cursorOf, count));
   }
 }
 
 /** A top-level list: one statement for the page, one for totalCount when asked. */
 export async function listPage<E extends object>(sql: SqlRunner, list: ListQuery<E>, page: PageArgs): Promise<Connection<E>> {
   const rows = await sql.page(list, page);
+  const ordered = inOrder(list, page.ordering);
   return toConnection(
     rows,
-    page.first,
-    (r) => cursorOf(list, r),
+    page,
+    (r) => cursorOf(ordered, r),
     () => sql.count(list),
   );
 }

@@ -205,7 +205,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
   LicenseStatusCount: { status: PUBLIC, count: PUBLIC },
   SeatUsage: { total: PUBLIC, used: PUBLIC },
   ProductLicenseSummary: { product: PUBLIC, licenses: PUBLIC, seats: PUBLIC, seatsUsed: PUBLIC },
-  PageInfo: { hasNextPage: PUBLIC, endCursor: PUBLIC },
+  PageInfo: { hasNextPage: PUBLIC, hasPreviousPage: PUBLIC, startCursor: PUBLIC, endCursor: PUBLIC },
   ...connection('Organization'),
   ...connection('PortalUser'),
   ...connection('License'),

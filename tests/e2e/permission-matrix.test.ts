@@ -1064,6 +1064,9 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
   PageInfo: {
     hasNextPage: pub(({ a, t, value }) => (isDeepStrictEqual(value, (t.size!(a) as number) > 1) ? null : `expected ${(t.size!(a) as number) > 1}, got ${show(value)}`)),
     endCursor: pub(({ a, t, value }) => ((typeof value === 'string') === (t.size!(a) as number) > 0 ? null : `expected ${(t.size!(a) as number) > 0 ? 'a cursor' : 'null'}, got ${show(value)}`)),
+    // The first page (no cursor given): nothing precedes it; its first row is its last (first: 1).
+    hasPreviousPage: pub(({ value }) => (value === false ? null : `expected false, got ${show(value)}`)),
+    startCursor: pub(({ a, t, value }) => ((typeof value === 'string') === (t.size!(a) as number) > 0 ? null : `expected ${(t.size!(a) as number) > 0 ? 'a cursor' : 'null'}, got ${show(value)}`)),
   },
   ...Object.fromEntries(
     CONNECTED.flatMap((n) => [

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { ListOrders } from '../../common/ordering';
 import { AuditOutcome } from '../../common/enums';
 
 @InputType({ description: 'All given conditions must hold.' })
@@ -10,3 +11,8 @@ export class AuditEventFilter {
   @Field(() => Date, { nullable: true, description: 'Events at or after this instant.' }) since?: Date | null;
   @Field(() => Date, { nullable: true, description: 'Events before this instant.' }) until?: Date | null;
 }
+
+/** The orders of audit events; ties end with the id. */
+export const AUDIT_EVENT_ORDERS = new ListOrders('AuditEvent', {
+  AT: { description: 'By the instant of the event (at).', keys: [{ column: 'e.at', property: 'at', time: true }] },
+});

@@ -8,7 +8,8 @@ import { BY_ID } from '../../policy/reachable';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
 import { AuditEvent } from './audit-event.entity';
-import { AuditEventFilter } from './audit.inputs';
+import { AUDIT_EVENT_ORDERS, AuditEventFilter } from './audit.inputs';
+import { OrderInput } from '../../common/ordering';
 import { listAuditEvents } from './audit.service';
 
 /** Made when the module loads: type-graphql must see the connection type before the schema is built. */
@@ -21,8 +22,10 @@ export class AuditEventResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => AuditEventFilter, { nullable: true, description: 'Narrows the events; absent: all.' }) filter: AuditEventFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => AUDIT_EVENT_ORDERS.input, { nullable: true, description: 'The order of the events (ties broken by id); absent: newest first (by id, which follows time).' })
+    orderBy: OrderInput<keyof typeof AUDIT_EVENT_ORDERS.field> | null,
   ) {
-    return listAuditEvents(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
+    return listAuditEvents(ctx, filter, pageArgs(page, BY_ID, AUDIT_EVENT_ORDERS.ordering('auditEvents', orderBy, ctx.now)));
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'The PortalUser or ApiKey id of the actor.' })

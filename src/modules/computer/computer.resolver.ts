@@ -20,6 +20,6 @@ export class ComputerResolver {
 
   @FieldResolver(() => ActivationConnection, { description: 'Activations on this computer, active and ended, that the viewer reaches.' })
   activations(@Ctx() ctx: RequestContext, @Root() computer: Computer, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return activationsOfComputer(ctx, computer.id, pageArgs(page.first, page.after, BY_ID.length));
+    return activationsOfComputer(ctx, computer.id, pageArgs(page, BY_ID));
   }
 }

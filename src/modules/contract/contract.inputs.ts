@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { ListOrders } from '../../common/ordering';
 import { ContractStatus, ContractType } from '../../common/enums';
 
 @InputType({ description: 'All given conditions must hold.' })
@@ -36,3 +37,12 @@ export class TerminateContractInput {
   @Field(() => Date, { description: 'When it ends: in the future schedules the termination (it can be brought forward, not postponed); otherwise it is TERMINATED at once.' })
   terminatedAt: Date;
 }
+
+/** The orders of contracts; ties end with the id. */
+export const CONTRACT_ORDERS = new ListOrders('Contract', {
+  EXPIRES_AT: {
+    description: 'By expiresAt; contracts without an end (null) come first ascending and last descending.',
+    keys: [{ column: 'e.expiresAt', property: 'expiresAt', time: true, nullable: true }],
+  },
+  CREATED_AT: { description: 'By the instant the contract was recorded.', keys: [{ column: 'e.createdAt', property: 'createdAt', time: true }] },
+});

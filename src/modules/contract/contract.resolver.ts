@@ -9,7 +9,8 @@ import { contractInForce, contractStatusAt } from '../../policy/transfer-gate';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
 import { Contract } from './contract.entity';
-import { ContractFilter } from './contract.inputs';
+import { CONTRACT_ORDERS, ContractFilter } from './contract.inputs';
+import { OrderInput } from '../../common/ordering';
 import { listContracts } from './contract.service';
 
 const ContractConnection = ConnectionOf(Contract);
@@ -23,8 +24,10 @@ export class ContractResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => ContractFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ContractFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => CONTRACT_ORDERS.input, { nullable: true, description: 'The order of the rows (ties broken by id); absent: by id.' })
+    orderBy: OrderInput<keyof typeof CONTRACT_ORDERS.field> | null,
   ) {
-    return listContracts(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
+    return listContracts(ctx, filter, pageArgs(page, BY_ID, CONTRACT_ORDERS.ordering('contracts', orderBy, ctx.now)));
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The distributor the contract is with.' })

@@ -1,4 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { ListOrders } from '../../common/ordering';
+import { License, licenseStatus } from './license.entity';
+import { licenseStatusSql } from './license.service';
 import { LicenseStatus } from '../../common/enums';
 
 @InputType({ description: 'All given conditions must hold.' })
@@ -43,6 +46,22 @@ export class RevokeLicenseInput {
   @Field(() => ID, { description: 'A license not yet revoked.' }) licenseId: string;
   @Field(() => String, { nullable: true, description: 'Why, for the record (at most 500 characters).' }) reason?: string | null;
 }
+
+/** The orders of licenses; ties end with the id. */
+export const LICENSE_ORDERS = new ListOrders('License', {
+  VALID_UNTIL: {
+    description: 'By validUntil; perpetual licenses (null) come first ascending and last descending.',
+    keys: [{ column: 'e.validUntil', property: 'validUntil', time: true, nullable: true }],
+  },
+  CREATED_AT: { description: 'By the instant the license was registered.', keys: [{ column: 'e.createdAt', property: 'createdAt', time: true }] },
+  STATUS: {
+    description: 'By status at the instant of the request (EXPIRED derived from validUntil), in the alphabetical order of the status names.',
+    keys: (now) => {
+      const status = licenseStatusSql(now);
+      return [{ column: status.sql, params: status.params, property: 'status', value: (l: License) => licenseStatus(l, now) }];
+    },
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // Renewal (issue #13): a new end of term for a license.

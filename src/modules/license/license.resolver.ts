@@ -15,7 +15,8 @@ import { productById } from '../product/product.service';
 import { PortalUser } from '../user/portal-user.entity';
 import { userById } from '../user/user.service';
 import { License, licenseStatus } from './license.entity';
-import { LicenseFilter } from './license.inputs';
+import { LICENSE_ORDERS, LicenseFilter } from './license.inputs';
+import { OrderInput } from '../../common/ordering';
 import { licenseById, listLicenses, PRODUCT, SEATS_USED, seatsUsed } from './license.service';
 import { companionOf } from '../../common/sql';
 
@@ -37,8 +38,10 @@ export class LicenseResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => LicenseFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: LicenseFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => LICENSE_ORDERS.input, { nullable: true, description: 'The order of the rows (ties broken by id); absent: by id.' })
+    orderBy: OrderInput<keyof typeof LICENSE_ORDERS.field> | null,
   ) {
-    return listLicenses(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
+    return listLicenses(ctx, filter, pageArgs(page, BY_ID, LICENSE_ORDERS.ordering('licenses', orderBy, ctx.now)));
   }
 
   @FieldResolver(() => LicenseStatus, { description: 'EXPIRED is derived from validUntil at the instant of the request.' })
@@ -86,6 +89,6 @@ export class LicenseResolver {
 
   @FieldResolver(() => ActivationConnection, { description: 'Its activations, active and ended.' })
   activations(@Ctx() ctx: RequestContext, @Root() license: License, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return activationsOfLicense(ctx, license.id, pageArgs(page.first, page.after, BY_ID.length));
+    return activationsOfLicense(ctx, license.id, pageArgs(page, BY_ID));
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { ListOrders } from '../../common/ordering';
 import { OrganizationKind } from '../../common/enums';
 
 /** A postal address, replaced as a whole: a part left out or empty is removed. */
@@ -43,3 +44,9 @@ export class UnlinkCustomerInput {
   @Field(() => ID, { description: 'The distributor that serves the customer.' }) distributorId: string;
   @Field(() => ID, { description: 'The customer.' }) customerId: string;
 }
+
+/** The orders of organizations and customers; ties end with the id. */
+export const ORGANIZATION_ORDERS = new ListOrders('Organization', {
+  NAME: { description: 'By name, compared as its folded form (case and accents ignored), byte by byte.', keys: [{ column: 'e.nameKey', property: 'nameKey', binary: true }] },
+  CREATED_AT: { description: 'By the instant the organization was created.', keys: [{ column: 'e.createdAt', property: 'createdAt', time: true }] },
+});

@@ -4,6 +4,7 @@ import { notFound } from '../../common/errors';
 import { fromGlobalIdOf } from '../../common/global-id';
 import { PageArgsInput } from '../../common/page-args';
 import { ConnectionOf, pageArgs } from '../../common/pagination';
+import { OrderInput } from '../../common/ordering';
 import { RequestContext } from '../../context/request-context';
 import { BY_ID, BY_NAME } from '../../policy/reachable';
 import { personalDataAccessFor, transferDecisionFor } from '../../policy/gate.service';
@@ -17,8 +18,11 @@ import { licensesOf } from '../license/license.service';
 import { PortalUser } from '../user/portal-user.entity';
 import { usersOf } from '../user/user.service';
 import { Organization } from './organization.entity';
+import { ORGANIZATION_ORDERS } from './organization.inputs';
 import { customersOf, distributorsOf, listCustomers, listOrganizations, organizationById } from './organization.service';
 
+const ORDER_BY = 'The order of the rows (ties broken by id); absent: by name.';
+type OrganizationOrder = OrderInput<keyof typeof ORGANIZATION_ORDERS.field>;
 const SEARCH = 'Only names containing this text, ignoring case and accents (at most 200 characters).';
 
 export const OrganizationConnection = ConnectionOf(Organization);
@@ -42,6 +46,7 @@ export class OrganizationResolver {
     @Arg('kind', () => OrganizationKind, { nullable: true, description: 'Only organizations of this kind.' }) kind: OrganizationKind | null,
     @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => ORGANIZATION_ORDERS.input, { nullable: true, description: ORDER_BY }) orderBy: OrganizationOrder | null,
     @Arg('transferBasisAllowed', () => Boolean, {
       nullable: true,
       description:
@@ -49,22 +54,27 @@ export class OrganizationResolver {
     })
     transferBasisAllowed: boolean | null,
   ) {
-    return listOrganizations(ctx, kind, search, pageArgs(page.first, page.after, BY_NAME.length), transferBasisAllowed);
+    return listOrganizations(ctx, kind, search, pageArgs(page, BY_NAME, ORGANIZATION_ORDERS.ordering('organizations', orderBy, ctx.now)), transferBasisAllowed);
   }
 
   @Query(() => OrganizationConnection, { description: "A distributor's customers, by name; every customer for vendor roles; FORBIDDEN for customers (CUSTOMER_LIST: API keys need customers:read)." })
-  customers(@Ctx() ctx: RequestContext, @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return listCustomers(ctx, search, pageArgs(page.first, page.after, BY_NAME.length));
+  customers(
+    @Ctx() ctx: RequestContext,
+    @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => ORGANIZATION_ORDERS.input, { nullable: true, description: ORDER_BY }) orderBy: OrganizationOrder | null,
+  ) {
+    return listCustomers(ctx, search, pageArgs(page, BY_NAME, ORGANIZATION_ORDERS.ordering('customers', orderBy, ctx.now)));
   }
 
   @FieldResolver(() => PortalUserConnection, { description: "The organization's people the viewer reaches (their personal data follows PortalUser's rules)." })
   users(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return usersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
+    return usersOf(ctx, org.id, pageArgs(page, BY_ID));
   }
 
   @FieldResolver(() => OrganizationConnection, { name: 'customers', description: 'Customers a distributor serves (empty for others).' })
   servedCustomers(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return customersOf(ctx, org.id, pageArgs(page.first, page.after, BY_NAME.length));
+    return customersOf(ctx, org.id, pageArgs(page, BY_NAME));
   }
 
   @FieldResolver(() => [Organization], { description: 'Distributors that serve a customer (empty for others).' })
@@ -74,12 +84,12 @@ export class OrganizationResolver {
 
   @FieldResolver(() => LicenseConnection, { description: "A distributor's held licenses; a customer's allocated licenses." })
   licenses(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return licensesOf(ctx, org, pageArgs(page.first, page.after, BY_ID.length));
+    return licensesOf(ctx, org, pageArgs(page, BY_ID));
   }
 
   @FieldResolver(() => ComputerConnection, { description: "A customer's computers the viewer reaches (a distributor: those with an activation of a license it allocated)." })
   computers(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return computersOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
+    return computersOf(ctx, org.id, pageArgs(page, BY_ID));
   }
 
   @FieldResolver(() => [Contract], {
