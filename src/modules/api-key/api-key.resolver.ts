@@ -48,6 +48,6 @@ export class OrganizationApiKeysResolver {
     description: "The organization's API keys, oldest first, revoked and expired ones too (never a secret): for its admin and VENDOR_ADMIN; null with FORBIDDEN otherwise, API keys included.",
   })
   apiKeys(@Ctx() ctx: RequestContext, @Root() org: Organization, @Args(() => PageArgsInput) page: PageArgsInput) {
-    return apiKeysOf(ctx, org.id, pageArgs(page.first, page.after, BY_ID.length));
+    return apiKeysOf(ctx, org.id, pageArgs(page, BY_ID));
   }
 }

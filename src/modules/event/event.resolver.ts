@@ -26,7 +26,7 @@ export class EventResolver {
     @Arg('filter', () => EventFilter, { nullable: true, description: 'Narrows the events; absent: all the viewer reaches.' }) filter: EventFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
   ) {
-    return listEvents(ctx, filter, pageArgs(page.first, page.after, BY_ID.length));
+    return listEvents(ctx, filter, pageArgs(page, BY_ID));
   }
 
   @FieldResolver(() => ID, { description: 'The global id of the subject (the License, Activation, Contract, Organization or PortalUser).' })
