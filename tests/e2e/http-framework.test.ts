@@ -79,6 +79,32 @@ describe(`the HTTP framework's part (${ON_MYSQL ? 'MariaDB' : 'embedded database
     expect((await rawRequest(`${hub.url}/nowhere`)).json).toEqual({ error: 'not found' });
   });
 
+  it("keeps an idle keep-alive connection open past Node's 5 s default (a pool's next request on it is answered, not reset)", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = () =>
+      new Promise<{ status: number; reused: boolean; keepAlive: string | undefined }>((resolve, reject) => {
+        const body = JSON.stringify({ query: '{ viewer { role } }' });
+        const request = http.request(
+          `${hub.url}/graphql`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${token}` } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: request.reusedSocket, keepAlive: res.headers['keep-alive'] as string | undefined }));
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    try {
+      const first = await ask();
+      expect(first).toEqual({ status: 200, reused: false, keepAlive: 'timeout=72' });
+      await new Promise((r) => setTimeout(r, 6000));
+      expect(await ask()).toEqual({ status: 200, reused: true, keepAlive: 'timeout=72' });
+    } finally {
+      agent.destroy();
+    }
+  }, 20000);
+
   it('has CORS off by default: no Access-Control-Allow-Origin, whatever the origin', async () => {
     const r = await post(hub.url, token, '{ viewer { role } }', { origin: 'https://console.example.com' });
     expect([r.status, r.headers['access-control-allow-origin']]).toEqual([200, undefined]);
