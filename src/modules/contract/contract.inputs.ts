@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ContractStatus, ContractType } from '../../common/enums';
+import { UPDATED_SINCE } from '../../common/filters';
 
 @InputType({ description: 'All given conditions must hold.' })
 export class ContractFilter {
@@ -13,6 +14,7 @@ export class ContractFilter {
   expiresBefore?: Date | null;
   @Field(() => [ContractStatus], { nullable: true, description: 'Contracts with any of these statuses (at least one), as Contract.status shows them at the instant of the request.' })
   statuses?: ContractStatus[] | null;
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }
 
 @InputType({ description: 'A new DRAFT contract.' })

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { LicenseStatus } from '../../common/enums';
+import { UPDATED_SINCE } from '../../common/filters';
 
 @InputType({ description: 'All given conditions must hold.' })
 export class LicenseFilter {
@@ -18,6 +19,7 @@ export class LicenseFilter {
   statuses?: LicenseStatus[] | null;
   @Field(() => [ID], { nullable: true, description: 'Licenses of any of these products (1 to 100 ids).' })
   productIds?: string[] | null;
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }
 
 @InputType({ description: 'New licenses of one product for one distributor.' })
