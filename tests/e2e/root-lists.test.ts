@@ -35,7 +35,7 @@ describe(`root lists of computers and activations (${ON_MYSQL ? 'MariaDB' : 'emb
   }
   const computers = (c: Client, filter?: Record<string, unknown>) => list<Computer>(c, COMPUTERS, (d) => d.computers, filter);
   const activations = (c: Client, filter?: Record<string, unknown>) => list<Activation>(c, ACTIVATIONS, (d) => d.activations, filter);
-  const sql = (q: string, p: unknown[] = []) => hub.dataSource.query(q, p) as Promise<{ id: string }[]>;
+  const sql = (q: string, p: unknown[] = []) => hub.dataSource.query<{ id: string }[]>(q, p);
 
   beforeAll(async () => {
     hub = await TestHub.start('root_lists');
