@@ -60,7 +60,11 @@ export class PortalUser extends Node {
 
   @TimeColumn() createdAt: Date;
 
-  @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the person's record last changed, set by the database on every write (milliseconds, UTC); incremental sync: the updatedSince filters. Follows the person's other fields (personal data: null when withheld).",
+  })
   @UpdatedAtColumn()
   updatedAt: Date;
 }
