@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { loadConfig } from './src/config';
 import { CountingLogger } from './src/common/query-counter';
+import { useDialectClock } from './src/common/columns';
 import { Activation } from './src/modules/activation/activation.entity';
 import { ApiKey } from './src/modules/api-key/api-key.entity';
 import { AuditEvent } from './src/modules/audit/audit-event.entity';
@@ -113,6 +114,7 @@ export function createDataSource(env: NodeJS.ProcessEnv = process.env): DataSour
 export async function openDataSource(env: NodeJS.ProcessEnv = process.env): Promise<DataSource> {
   const dataSource = new DataSource(await resolveDataSourceOptions(env));
   await dataSource.initialize();
+  useDialectClock(dataSource);
   return dataSource;
 }
 

@@ -4,7 +4,7 @@
 //   2. allocates a REGISTERED license and activates it, each with an Idempotency-Key, sending
 //      each write twice as a retry after a lost answer would (the hub acts once),
 //   3. backs off on HTTP 429 for as long as Retry-After says,
-//   4. syncs the licenses changed since a timestamp (see syncFilter).
+//   4. syncs the licenses changed since a timestamp (SINCE, default a day ago; see syncFilter).
 // Each step prints one line `<step> key=value …` (tests/e2e/example-client.test.ts reads them).
 //
 //   HUB_URL=http://127.0.0.1:4000 TOKEN=$(npm run --silent token -- admin@mobotix.example) npm run example
@@ -158,14 +158,12 @@ async function allocateAndActivate(): Promise<void> {
 }
 
 /**
- * What "changed since" means to the list. TODAY: the hub's LicenseFilter has no change
- * timestamp, so the sync is a full scan (every license, a superset of the changed ones, which
- * is correct, only slower). Once `updatedSince` is in LicenseFilter, return
- * `{ updatedSince: since }` here: nothing else in the script changes.
+ * What "changed since" means to the list: `updatedAt` is set by the hub's database on every
+ * write, and `updatedSince` is inclusive (rows of that very millisecond come again: the upsert
+ * by id absorbs them). Keep the greatest updatedAt seen as the next run's SINCE.
  */
-function syncFilter(since: string): LicenseFilter | null {
-  void since;
-  return null;
+function syncFilter(since: string): LicenseFilter {
+  return { updatedSince: since };
 }
 
 async function main(): Promise<void> {
@@ -175,7 +173,7 @@ async function main(): Promise<void> {
   await allocateAndActivate();
   const filter = syncFilter(SINCE);
   const changed = await allLicenses(filter);
-  console.log(`sync since=${SINCE} mode=${filter ? 'updatedSince' : 'full-scan'} licenses=${changed.ids.length} pages=${changed.pages}`);
+  console.log(`sync since=${SINCE} mode=updatedSince licenses=${changed.ids.length} pages=${changed.pages}`);
   console.log(`ratelimit waits=${rateLimitedWaits} seconds=${rateLimitedSeconds}`);
 }
 

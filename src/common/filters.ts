@@ -43,3 +43,15 @@ export function instantWindow(column: string, after: Date | null | undefined, be
   if (!bounds.length) return null;
   return { sql: [`${column} IS NOT NULL`, ...bounds.map((b) => b.sql)].join(' AND '), params: bounds.flatMap((b) => b.params) };
 }
+
+/**
+ * updatedSince: rows whose updatedAt (set by the database on every write) is at or after the
+ * instant, to the millisecond. Inclusive on purpose: a sync asks again from the greatest
+ * updatedAt it has seen, gets the rows of that millisecond again, and deduplicates by id.
+ */
+export function updatedSince(since: Date | null | undefined): Sql | null {
+  return since ? sql('e.updatedAt >= ?', since) : null;
+}
+
+/** The description every updatedSince filter field and argument carries. */
+export const UPDATED_SINCE = 'Only rows whose updatedAt is at or after this instant (inclusive, milliseconds): incremental sync, see docs/api.md "Sync".';

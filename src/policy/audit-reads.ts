@@ -6,6 +6,8 @@ import { inTransaction } from '../common/transaction';
 
 /** GDPR Art. 5(1)(b): the only purpose the hub reads personal data for (P3). */
 export const PURPOSE_LICENSE_MANAGEMENT = 'LICENSE_MANAGEMENT';
+/** GDPR Art. 12-22: the PRIVACY_OFFICER finding a data subject to answer their request (Query.users). */
+export const PURPOSE_DATA_SUBJECT_REQUEST = 'DATA_SUBJECT_REQUEST';
 
 export interface Subject {
   type: string;
@@ -16,6 +18,7 @@ interface PendingRead {
   subject: Subject;
   fields: Set<string>;
   outcome: AuditOutcome;
+  purpose: string;
 }
 
 /**
@@ -25,12 +28,12 @@ interface PendingRead {
 export class AuditReads {
   private readonly pending = new Map<string, PendingRead>();
 
-  record(subject: Subject, field: string, outcome: AuditOutcome): void {
-    // Ids are UUIDs, unique across types.
-    const key = outcome === AuditOutcome.ALLOWED ? subject.id : `denied:${subject.id}`;
+  record(subject: Subject, field: string, outcome: AuditOutcome, purpose: string = PURPOSE_LICENSE_MANAGEMENT): void {
+    // Ids are UUIDs, unique across types; a read for another purpose is an event of its own.
+    const key = `${outcome === AuditOutcome.ALLOWED ? '' : 'denied:'}${purpose === PURPOSE_LICENSE_MANAGEMENT ? '' : `${purpose}:`}${subject.id}`;
     let entry = this.pending.get(key);
     if (!entry) {
-      entry = { subject: { type: subject.type, id: subject.id }, fields: new Set(), outcome };
+      entry = { subject: { type: subject.type, id: subject.id }, fields: new Set(), outcome, purpose };
       this.pending.set(key, entry);
     }
     entry.fields.add(field);
@@ -62,7 +65,7 @@ export class AuditReads {
       p.subject.type,
       p.subject.id,
       [...p.fields].sort().join(','),
-      PURPOSE_LICENSE_MANAGEMENT,
+      p.purpose,
       p.outcome,
     ]);
     this.pending.clear();

@@ -17,6 +17,7 @@ import {
   PERSONAL_USER,
   PUBLIC,
   SECRET,
+  USER_LOOKUP,
   VENDOR_ADMIN_ONLY,
 } from './rules';
 import { ANY_USER_SELF, PRIVACY_OFFICER_ONLY, PRIVACY_OFFICER_OR_VENDOR_ADMIN, SELF_OR_PRIVACY_OFFICER } from './rules';
@@ -44,6 +45,9 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     products: PUBLIC,
     license: PUBLIC,
     licenses: LICENSE_LIST,
+    computers: LICENSE_LIST,
+    activations: LICENSE_LIST,
+    users: USER_LOOKUP,
     licenseSummary: LICENSE_LIST,
     contracts: CONTRACT_LIST,
     auditEvents: AUDIT,
@@ -113,6 +117,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     transferBasis: CONTRACT_OF_ORGANIZATION,
     personalDataAccess: PUBLIC,
     apiKeys: CREDENTIAL_OF_ORGANIZATION,
+    updatedAt: PUBLIC,
   },
   PostalAddress: { street: PUBLIC, postalCode: PUBLIC, city: PUBLIC, country: PUBLIC },
   TransferDecision: { allowed: PUBLIC, reason: PUBLIC, basis: PUBLIC, contract: PUBLIC, validUntil: PUBLIC, denialReason: PUBLIC },
@@ -126,6 +131,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     status: PERSONAL_USER,
     consentGivenAt: PERSONAL_USER,
     consentWithdrawnAt: PERSONAL_USER,
+    updatedAt: PERSONAL_USER,
   },
   ApiKey: {
     id: CREDENTIAL,
@@ -154,6 +160,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     activations: PUBLIC,
     licensee: PERSONAL_LICENSEE,
     activationKey: SECRET,
+    updatedAt: PUBLIC,
   },
   Computer: {
     id: PUBLIC,
@@ -162,6 +169,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     activations: PUBLIC,
     name: PERSONAL_COMPUTER,
     hostId: PERSONAL_COMPUTER,
+    updatedAt: PUBLIC,
   },
   Activation: {
     id: PUBLIC,
@@ -170,6 +178,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     activatedAt: PUBLIC,
     deactivatedAt: PUBLIC,
     activatedBy: PERSONAL_ACTIVATED_BY,
+    updatedAt: PUBLIC,
   },
   Contract: {
     id: CONTRACT,
@@ -182,6 +191,7 @@ export const PERMISSIONS: Record<string, Record<string, IRule>> = {
     terminatedAt: CONTRACT,
     documentRef: CONTRACT,
     inForce: CONTRACT,
+    updatedAt: CONTRACT,
   },
   AuditEvent: {
     id: AUDIT,

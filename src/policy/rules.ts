@@ -155,6 +155,16 @@ export const CUSTOMER_LIST = decide<unknown>('CUSTOMER_LIST', (ctx, _p, info) =>
 /** Query.licenses: every role reaches its own licenses; keys need licenses:read. */
 export const LICENSE_LIST = decide<unknown>('LICENSE_LIST', (ctx, _p, info) => (hasScope(ctx.actor, 'licenses:read') ? true : forbidden(info, 'the API key lacks the scope licenses:read')));
 
+/**
+ * Query.users, the lookup of people across organizations (a data-subject request starts from an
+ * e-mail address): vendor roles only; API keys of the vendor need personal_data:read. The rows
+ * are still scoped and every field still ruled; the lookup itself is audited (user.service.ts).
+ */
+export const USER_LOOKUP = decide<unknown>('USER_LOOKUP', (ctx, _p, info) => {
+  if (!isVendor(ctx)) return forbidden(info, 'people are looked up by vendor roles (data-subject requests)');
+  return hasScope(ctx.actor, 'personal_data:read') ? true : forbidden(info, 'the API key lacks the scope personal_data:read');
+});
+
 /** Query.contracts: vendor roles and distributors; a customer can never read contracts. */
 export const CONTRACT_LIST = decide<unknown>('CONTRACT_LIST', (ctx, _p, info) => {
   if (!hasScope(ctx.actor, 'contracts:read')) return forbidden(info, 'the API key lacks the scope contracts:read');

@@ -76,7 +76,10 @@ function steps(out: string): Record<string, Record<string, string>> {
     expect(token.status).toBe(0);
     const started = Date.now();
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const p = spawn(process.execPath, [EXAMPLE], { cwd: ROOT, env: { ...env, HUB_URL: `http://127.0.0.1:${port}`, TOKEN: token.out.trim(), PAGE_SIZE: '10', RUN_ID: 'jest' } });
+      const p = spawn(process.execPath, [EXAMPLE], {
+        cwd: ROOT,
+        env: { ...env, HUB_URL: `http://127.0.0.1:${port}`, TOKEN: token.out.trim(), PAGE_SIZE: '10', RUN_ID: 'jest', SINCE: new Date(started).toISOString() },
+      });
       let out = '';
       p.stdout.on('data', (c: Buffer) => (out += c.toString()));
       p.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -95,8 +98,8 @@ function steps(out: string): Record<string, Record<string, string>> {
     expect(s.allocate).toMatchObject({ status: 'ALLOCATED', replayed: 'true' });
     expect(s.activate).toMatchObject({ sameActivation: 'true', replayed: 'true', seatsUsed: '1' });
 
-    // The sync (a full scan until updatedSince exists) saw every license.
-    expect(s.sync).toMatchObject({ mode: 'full-scan', licenses: String(total) });
+    // The sync since the run began sees only what the run changed: the license it allocated.
+    expect(s.sync).toMatchObject({ mode: 'updatedSince', licenses: '1' });
 
     // 429: the budget of 20 points cannot pay for the run, so it waited, as long as Retry-After said.
     expect(Number(s.ratelimit.waits)).toBeGreaterThanOrEqual(1);

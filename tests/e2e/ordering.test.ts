@@ -46,14 +46,19 @@ const SPECS: Spec<any>[] = [
     orderType: 'LicenseOrder',
     nodeType: 'License',
     entity: License,
-    orders: { VALID_UNTIL: (l: License) => iso(l.validUntil), CREATED_AT: (l: License) => iso(l.createdAt), STATUS: (l: License, now) => statusAt(l, now) },
+    orders: {
+      VALID_UNTIL: (l: License) => iso(l.validUntil),
+      CREATED_AT: (l: License) => iso(l.createdAt),
+      UPDATED_AT: (l: License) => iso(l.updatedAt),
+      STATUS: (l: License, now) => statusAt(l, now),
+    },
   },
   {
     field: 'organizations',
     orderType: 'OrganizationOrder',
     nodeType: 'Organization',
     entity: Organization,
-    orders: { NAME: (o: Organization) => o.nameKey, CREATED_AT: (o: Organization) => iso(o.createdAt) },
+    orders: { NAME: (o: Organization) => o.nameKey, CREATED_AT: (o: Organization) => iso(o.createdAt), UPDATED_AT: (o: Organization) => iso(o.updatedAt) },
   },
   {
     field: 'customers',
@@ -61,14 +66,14 @@ const SPECS: Spec<any>[] = [
     nodeType: 'Organization',
     entity: Organization,
     keep: (o: Organization) => o.kind === 'CUSTOMER',
-    orders: { NAME: (o: Organization) => o.nameKey, CREATED_AT: (o: Organization) => iso(o.createdAt) },
+    orders: { NAME: (o: Organization) => o.nameKey, CREATED_AT: (o: Organization) => iso(o.createdAt), UPDATED_AT: (o: Organization) => iso(o.updatedAt) },
   },
   {
     field: 'contracts',
     orderType: 'ContractOrder',
     nodeType: 'Contract',
     entity: Contract,
-    orders: { EXPIRES_AT: (c: Contract) => iso(c.expiresAt), CREATED_AT: (c: Contract) => iso(c.createdAt) },
+    orders: { EXPIRES_AT: (c: Contract) => iso(c.expiresAt), CREATED_AT: (c: Contract) => iso(c.createdAt), UPDATED_AT: (c: Contract) => iso(c.updatedAt) },
   },
   {
     // One action only: reading the list must not change it (reads of personal data are audited).

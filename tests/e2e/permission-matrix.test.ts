@@ -280,7 +280,9 @@ type Category =
   /** Query.licenses: every role; an API key needs licenses:read. */
   | 'LICENSE_LIST'
   /** Query.contracts: never customers. */
-  | 'CONTRACT_LIST';
+  | 'CONTRACT_LIST'
+  /** Query.users: the lookup of people, vendor roles only; an API key needs personal_data:read. */
+  | 'USER_LOOKUP';
 
 /** What a field's rule needs to know about the object it is read from. */
 interface Subject {
@@ -340,6 +342,8 @@ function fieldRule(a: Actor, category: Category, s: Subject): Outcome {
       return has(a, 'licenses:read') ? 'allowed' : 'FORBIDDEN';
     case 'CONTRACT_LIST':
       return !has(a, 'contracts:read') || a.kind === 'CUSTOMER' ? 'FORBIDDEN' : 'allowed';
+    case 'USER_LOOKUP':
+      return a.kind === 'VENDOR' && has(a, 'personal_data:read') ? 'allowed' : 'FORBIDDEN';
   }
 }
 
@@ -581,6 +585,9 @@ const ROOT: Record<string, RootCall> = {
   licenses: { text: '{ licenses(first: 1) { totalCount } }' },
   licenseSummary: { text: '{ licenseSummary { total } }' },
   contracts: { text: '{ contracts(first: 1) { totalCount } }' },
+  computers: { text: '{ computers(first: 1) { totalCount } }' },
+  activations: { text: '{ activations(first: 1) { totalCount } }' },
+  users: { text: '{ users(first: 1) { totalCount } }' },
   auditEvents: { text: '{ auditEvents(first: 1) { totalCount } }' },
   rateLimit: { text: '{ rateLimit { limit } }' },
 };
@@ -802,6 +809,9 @@ const rootValue: Record<string, ValueCheck> = {
   licenses: countTo((a) => countOf(LICENSES, a)),
   licenseSummary: (c) => equals({ total: countOf(LICENSES, c.a) })(c),
   contracts: countTo((a) => countOf(CONTRACTS, a)),
+  computers: countTo((a) => countOf(COMPUTERS, a)),
+  activations: countTo((a) => countOf(ACTIVATIONS, a)),
+  users: countTo((a) => countOf(USERS, a)),
   auditEvents: ({ value }) => (((value as { totalCount?: number } | null)?.totalCount ?? 0) >= 1 ? null : `expected at least one event, got ${show(value)}`),
   rateLimit: (c) => equals({ limit: 5000 })(c),
 };
@@ -834,6 +844,9 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     licenses: of('LICENSE_LIST', rootValue.licenses),
     licenseSummary: of('LICENSE_LIST', rootValue.licenseSummary),
     contracts: of('CONTRACT_LIST', rootValue.contracts),
+    computers: of('LICENSE_LIST', rootValue.computers),
+    activations: of('LICENSE_LIST', rootValue.activations),
+    users: of('USER_LOOKUP', rootValue.users),
     auditEvents: of('AUDIT', rootValue.auditEvents),
     rateLimit: pub(rootValue.rateLimit),
   },
@@ -905,6 +918,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
             : 'expected a decision',
       ' { allowed }',
     ),
+    updatedAt: pub(),
   },
   PostalAddress: { street: pub(), postalCode: pub(), city: pub(), country: pub() },
   TransferDecision: {
@@ -928,6 +942,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     status: of('PERSONAL'),
     consentGivenAt: of('PERSONAL'),
     consentWithdrawnAt: of('PERSONAL'),
+    updatedAt: of('PERSONAL'),
   },
   ApiKey: {
     id: of('CREDENTIAL'),
@@ -977,6 +992,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
       ' { id }',
     ),
     activationKey: of('SECRET'),
+    updatedAt: pub(),
   },
   Computer: {
     id: pub(),
@@ -991,6 +1007,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     ),
     name: of('PERSONAL'),
     hostId: of('PERSONAL'),
+    updatedAt: pub(),
   },
   Activation: {
     id: pub(),
@@ -1009,6 +1026,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
       refTo((t) => USER(rowOf(t, 'Activation').by)),
       ' { id }',
     ),
+    updatedAt: pub(),
   },
   Contract: {
     id: of('CONTRACT'),
@@ -1025,6 +1043,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     terminatedAt: of('CONTRACT'),
     documentRef: of('CONTRACT'),
     inForce: of('CONTRACT'),
+    updatedAt: of('CONTRACT'),
   },
   AuditEvent: {
     id: of('AUDIT'),

@@ -242,6 +242,29 @@ export function readOperations(schema: GraphQLSchema, f: Fixture): Operation[] {
       })),
     ),
   );
+  // The root lists of issue #13 (dashboards, the DPO's lookup), filtered by ids of every kind.
+  const filtered: [string, string, string, NodeType][] = [
+    ['computers', 'Computer', 'customerId', 'Organization'],
+    ['computers', 'Computer', 'licenseId', 'License'],
+    ['activations', 'Activation', 'customerId', 'Organization'],
+    ['activations', 'Activation', 'licenseId', 'License'],
+    ['activations', 'Activation', 'computerId', 'Computer'],
+    ['users', 'PortalUser', 'organizationId', 'Organization'],
+  ];
+  for (const [list, type, arg, idType] of filtered) {
+    ops.push(
+      ...aliasedDocuments(
+        `${list}(filter: ${arg})`,
+        (f.ids[idType] ?? []).map((c, i) => ({
+          label: c.label,
+          head: `${list}(first: 20, filter: { ${arg}: $c${i} })`,
+          sel: { head: '', leaves: ['totalCount'], children: [{ head: 'nodes', ...pick(selectionOf(objectType(schema, type), 1)) }] },
+          variables: { [`c${i}`]: c.id },
+          varDefs: [`$c${i}: ID`],
+        })),
+      ),
+    );
+  }
   return ops;
 }
 

@@ -22,15 +22,18 @@ export async function countRows(dataSource: DataSource, table: string): Promise<
  */
 const USE_RECORDS: Record<string, string[]> = { api_key: ['lastUsedAt'] };
 
-/** Every row of a table as JSON, in a stable order (by the rows' own text, so no key is needed). */
-export async function tableRows(dataSource: DataSource, table: string): Promise<string[]> {
+/**
+ * Every row of a table as JSON, in a stable order (by the rows' own text, so no key is needed).
+ * `ignore` leaves columns out (updatedAt, when two databases written at different instants are compared).
+ */
+export async function tableRows(dataSource: DataSource, table: string, ignore: readonly string[] = []): Promise<string[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(`SELECT * FROM \`${table}\``);
   const skip = USE_RECORDS[table] ?? [];
   return rows
     .map((r) =>
       JSON.stringify(
         Object.keys(r)
-          .filter((k) => !skip.includes(k))
+          .filter((k) => !skip.includes(k) && !ignore.includes(k))
           .sort()
           .map((k) => [k, r[k] instanceof Date ? r[k].toISOString() : r[k]]),
       ),
@@ -39,10 +42,10 @@ export async function tableRows(dataSource: DataSource, table: string): Promise<
 }
 
 /** table → { rows, sha256 of its rows }: a fingerprint of the whole database. */
-export async function snapshot(dataSource: DataSource): Promise<Record<string, { rows: number; sha256: string }>> {
+export async function snapshot(dataSource: DataSource, ignore: readonly string[] = []): Promise<Record<string, { rows: number; sha256: string }>> {
   const out: Record<string, { rows: number; sha256: string }> = {};
   for (const table of await listTables(dataSource)) {
-    const rows = await tableRows(dataSource, table);
+    const rows = await tableRows(dataSource, table, ignore);
     out[table] = { rows: rows.length, sha256: createHash('sha256').update(rows.join('\n')).digest('hex') };
   }
   return out;

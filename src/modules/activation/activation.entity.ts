@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimeColumn } from '../../common/columns';
+import { IdColumn, RefColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { Node } from '../../common/node';
 import { Computer } from '../computer/computer.entity';
 import { License } from '../license/license.entity';
@@ -9,6 +9,7 @@ import { PortalUser } from '../user/portal-user.entity';
 /** A license on a computer. Active (deactivatedAt null) activations never exceed the seats. */
 @ObjectType({ implements: Node, description: 'A license activated on a computer; active while deactivatedAt is null. Active activations never exceed the seats.' })
 @Entity('activation')
+@Index('IDX_activation_updated', ['updatedAt', 'id'])
 @Index('IDX_activation_license', ['licenseId', 'id'])
 @Index('IDX_activation_computer', ['computerId', 'id'])
 @Index('IDX_activation_by', ['activatedById'])
@@ -38,4 +39,8 @@ export class Activation extends Node {
   @ManyToOne(() => PortalUser, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'activatedById' })
   activatedBy?: PortalUser;
+
+  @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
+  @UpdatedAtColumn()
+  updatedAt: Date;
 }

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { UPDATED_SINCE } from '../../common/filters';
 
 @InputType({ description: "The customer's computer to activate on, found by its hostId among that customer's computers, or recorded." })
 export class ComputerInput {
@@ -19,4 +20,13 @@ export class ActivateLicenseInput {
 @InputType({ description: 'The activation to end.' })
 export class DeactivateActivationInput {
   @Field(() => ID, { description: 'An active activation the viewer reaches.' }) activationId: string;
+}
+
+@InputType({ description: 'All given conditions must hold.' })
+export class ActivationFilter {
+  @Field(() => ID, { nullable: true, description: "Activations on this customer's computers." }) customerId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Activations of this license.' }) licenseId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Activations on this computer.' }) computerId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: active ones only (deactivatedAt null); false: ended ones only.' }) active?: boolean | null;
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }

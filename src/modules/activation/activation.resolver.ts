@@ -1,4 +1,7 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { PageArgsInput } from '../../common/page-args';
+import { ConnectionOf, pageArgs } from '../../common/pagination';
+import { BY_ID } from '../../policy/reachable';
 import { RequestContext } from '../../context/request-context';
 import { Computer } from '../computer/computer.entity';
 import { computerById } from '../computer/computer.service';
@@ -7,11 +10,26 @@ import { licenseById } from '../license/license.service';
 import { PortalUser } from '../user/portal-user.entity';
 import { userById } from '../user/user.service';
 import { Activation } from './activation.entity';
-import { COMPUTER } from './activation.service';
+import { ActivationFilter } from './activation.inputs';
+import { COMPUTER, listActivations } from './activation.service';
 import { companionOf } from '../../common/sql';
+
+const ActivationConnection = ConnectionOf(Activation);
 
 @Resolver(() => Activation)
 export class ActivationResolver {
+  @Query(() => ActivationConnection, {
+    description:
+      "The activations the viewer reaches, across licenses and customers (LICENSE_LIST: API keys need licenses:read). activatedBy and the computer's name and hostId follow their own rules.",
+  })
+  activations(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => ActivationFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ActivationFilter | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+  ) {
+    return listActivations(ctx, filter, pageArgs(page, BY_ID));
+  }
+
   @FieldResolver(() => License, { nullable: true, description: 'The license activated (null only if the viewer cannot reach it).' })
   license(@Ctx() ctx: RequestContext, @Root() activation: Activation) {
     return licenseById(ctx).load(activation.licenseId);

@@ -1,9 +1,12 @@
 import { PageArgs } from '../../common/pagination';
+import { idArg, updatedSince } from '../../common/filters';
 import { ListQuery, sql, sqlAnd } from '../../common/sql';
+import { listPage } from '../../context/loaders';
 import { Computer } from '../computer/computer.entity';
 import { RequestContext } from '../../context/request-context';
 import { reachable, rowScopeAs } from '../../policy/reachable';
 import { Activation } from './activation.entity';
+import { ActivationFilter } from './activation.inputs';
 
 /** Every activation row brings its computer (a companion), under the computer's own row scope. */
 export function activationQuery(ctx: RequestContext): ListQuery<Activation> {
@@ -25,4 +28,21 @@ export function activationsOfLicense(ctx: RequestContext, licenseId: string, pag
 
 export function activationsOfComputer(ctx: RequestContext, computerId: string, page: PageArgs) {
   return ctx.loaders.pageOf('Computer.activations', () => activationQuery(ctx), 'e.computerId', computerId, page);
+}
+
+/**
+ * The root list: the activations the viewer reaches, each with its computer (a companion under
+ * the computer's own row scope), narrowed by the filter. One statement per page.
+ */
+export function listActivations(ctx: RequestContext, filter: ActivationFilter | null | undefined, page: PageArgs) {
+  const base = activationQuery(ctx);
+  const where = [
+    ...base.where,
+    filter?.customerId ? sql('e.computerId IN (SELECT cf.id FROM `computer` cf WHERE cf.organizationId = ?)', idArg('Organization', filter.customerId, 'filter.customerId')) : null,
+    filter?.licenseId ? sql('e.licenseId = ?', idArg('License', filter.licenseId, 'filter.licenseId')) : null,
+    filter?.computerId ? sql('e.computerId = ?', idArg('Computer', filter.computerId, 'filter.computerId')) : null,
+    filter?.active == null ? null : sql(filter.active ? 'e.deactivatedAt IS NULL' : 'e.deactivatedAt IS NOT NULL'),
+    updatedSince(filter?.updatedSince),
+  ];
+  return listPage(ctx.sql, { ...base, where }, page);
 }

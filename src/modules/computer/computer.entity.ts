@@ -1,12 +1,13 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { IdColumn, RefColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { Node } from '../../common/node';
 import { Organization } from '../organization/organization.entity';
 
 /** P2: a customer's computer; name and host id are personal data of the customer. */
 @ObjectType({ implements: Node, description: "A customer's computer that licenses are activated on. Its name and hostId are the customer's personal data." })
 @Entity('computer')
+@Index('IDX_computer_updated', ['updatedAt', 'id'])
 @Index('IDX_computer_org', ['organizationId', 'id'])
 @Index('UQ_computer_host', ['organizationId', 'hostId'], { unique: true })
 export class Computer extends Node {
@@ -38,4 +39,8 @@ export class Computer extends Node {
   os: string;
 
   @TimeColumn() createdAt: Date;
+
+  @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
+  @UpdatedAtColumn()
+  updatedAt: Date;
 }

@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { PageArgsInput } from '../../common/page-args';
 import { ConnectionOf, pageArgs } from '../../common/pagination';
 import { RequestContext } from '../../context/request-context';
@@ -8,11 +8,26 @@ import { activationsOfComputer } from '../activation/activation.service';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
 import { Computer } from './computer.entity';
+import { ComputerFilter } from './computer.inputs';
+import { listComputers } from './computer.service';
 
 const ActivationConnection = ConnectionOf(Activation);
+const ComputerConnection = ConnectionOf(Computer);
 
 @Resolver(() => Computer)
 export class ComputerResolver {
+  @Query(() => ComputerConnection, {
+    description:
+      "The computers the viewer reaches, across customers (LICENSE_LIST: API keys need licenses:read). Name and hostId follow Computer's rules: a distributor whose transfer gate is closed gets null with TRANSFER_BASIS_REQUIRED.",
+  })
+  computers(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => ComputerFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ComputerFilter | null,
+    @Args(() => PageArgsInput) page: PageArgsInput,
+  ) {
+    return listComputers(ctx, filter, pageArgs(page, BY_ID));
+  }
+
   @FieldResolver(() => Organization, { nullable: true, description: 'The customer that owns the computer.' })
   organization(@Ctx() ctx: RequestContext, @Root() computer: Computer) {
     return organizationById(ctx).load(computer.organizationId);

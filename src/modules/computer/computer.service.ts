@@ -1,10 +1,13 @@
 import { ErrorCode } from '../../common/errors';
 import { PageArgs } from '../../common/pagination';
-import { ListQuery } from '../../common/sql';
+import { idArg, updatedSince } from '../../common/filters';
+import { ListQuery, sql } from '../../common/sql';
+import { listPage } from '../../context/loaders';
 import { RequestContext } from '../../context/request-context';
 import { personalDataVerdict } from '../../policy/personal-data';
 import { reachable } from '../../policy/reachable';
 import { Computer } from './computer.entity';
+import { ComputerFilter } from './computer.inputs';
 
 export function computerQuery(ctx: RequestContext): ListQuery<Computer> {
   return reachable(ctx, Computer);
@@ -16,6 +19,21 @@ export function computerById(ctx: RequestContext) {
 
 export function computersOf(ctx: RequestContext, organizationId: string, page: PageArgs) {
   return ctx.loaders.pageOf('Organization.computers', () => computerQuery(ctx), 'e.organizationId', organizationId, page);
+}
+
+/**
+ * The root list: the computers the viewer reaches (the same row scope as every other path),
+ * narrowed by the filter. One statement per page, like every list.
+ */
+export function listComputers(ctx: RequestContext, filter: ComputerFilter | null | undefined, page: PageArgs) {
+  const base = computerQuery(ctx);
+  const where = [
+    ...base.where,
+    filter?.customerId ? sql('e.organizationId = ?', idArg('Organization', filter.customerId, 'filter.customerId')) : null,
+    filter?.licenseId ? sql('e.id IN (SELECT af.computerId FROM `activation` af WHERE af.licenseId = ?)', idArg('License', filter.licenseId, 'filter.licenseId')) : null,
+    updatedSince(filter?.updatedSince),
+  ];
+  return listPage(ctx.sql, { ...base, where }, page);
 }
 
 /** Why the actor may not read an organization's computers' name and host id now (the code a field read would get). */

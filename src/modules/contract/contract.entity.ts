@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { IdColumn, RefColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { ContractStatus, ContractType } from '../../common/enums';
 import { Node } from '../../common/node';
 import { Organization } from '../organization/organization.entity';
@@ -15,6 +15,7 @@ import { Organization } from '../organization/organization.entity';
     "A distributor's data-transfer contract, which the transfer gate reads. Every field is CONTRACT: vendor roles and the distributor itself (API keys need contracts:read); null with FORBIDDEN otherwise.",
 })
 @Entity('contract')
+@Index('IDX_contract_updated', ['updatedAt', 'id'])
 @Index('IDX_contract_distributor', ['distributorId', 'id'])
 export class Contract extends Node {
   @IdColumn() override id: string;
@@ -59,4 +60,8 @@ export class Contract extends Node {
   documentRef: string | null;
 
   @TimeColumn() createdAt: Date;
+
+  @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
+  @UpdatedAtColumn()
+  updatedAt: Date;
 }

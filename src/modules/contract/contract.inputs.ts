@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ListOrders } from '../../common/ordering';
 import { ContractStatus, ContractType } from '../../common/enums';
+import { UPDATED_SINCE } from '../../common/filters';
 
 @InputType({ description: 'All given conditions must hold.' })
 export class ContractFilter {
@@ -14,6 +15,7 @@ export class ContractFilter {
   expiresBefore?: Date | null;
   @Field(() => [ContractStatus], { nullable: true, description: 'Contracts with any of these statuses (at least one), as Contract.status shows them at the instant of the request.' })
   statuses?: ContractStatus[] | null;
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }
 
 @InputType({ description: 'A new DRAFT contract.' })
@@ -45,4 +47,8 @@ export const CONTRACT_ORDERS = new ListOrders('Contract', {
     keys: [{ column: 'e.expiresAt', property: 'expiresAt', time: true, nullable: true }],
   },
   CREATED_AT: { description: 'By the instant the contract was recorded.', keys: [{ column: 'e.createdAt', property: 'createdAt', time: true }] },
+  UPDATED_AT: {
+    description: "By updatedAt, the instant of the contract's last write (a sync pages through what changed in the order it changed; indexed).",
+    keys: [{ column: 'e.updatedAt', property: 'updatedAt', time: true }],
+  },
 });

@@ -1,5 +1,5 @@
 import { ContractStatus } from '../../common/enums';
-import { idArg, instantWindow, nonEmpty } from '../../common/filters';
+import { idArg, instantWindow, nonEmpty, updatedSince } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
 import { ListQuery, Sql, sql, sqlAnd, sqlIn } from '../../common/sql';
 import { listPage } from '../../context/loaders';
@@ -61,6 +61,7 @@ export async function listContracts(ctx: RequestContext, filter: ContractFilter 
         inForce,
         instantWindow('e.expiresAt', filter?.expiresAfter, filter?.expiresBefore, ['filter.expiresAfter', 'filter.expiresBefore']),
         filter?.statuses ? statusIn(ctx.now, nonEmpty(filter.statuses, 'filter.statuses')) : null,
+        updatedSince(filter?.updatedSince),
       ],
     },
     page,

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, IntColumn, RefColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { IdColumn, IntColumn, RefColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { LicenseStatus } from '../../common/enums';
 import { Node } from '../../common/node';
 import { Organization } from '../organization/organization.entity';
@@ -19,6 +19,7 @@ export type StoredLicenseState = LicenseStatus.REGISTERED | LicenseStatus.ALLOCA
   description: 'A license of a product: registered to a distributor, allocated to one of its customers (and optionally a licensee person), activated on computers within its seats.',
 })
 @Entity('license')
+@Index('IDX_license_updated', ['updatedAt', 'id'])
 @Index('IDX_license_distributor', ['distributorId', 'id'])
 @Index('IDX_license_customer', ['customerId', 'id'])
 @Index('IDX_license_product', ['productId'])
@@ -76,6 +77,10 @@ export class License extends Node {
   @TimeColumn({ nullable: true }) lapsedAt: Date | null;
 
   @TimeColumn() createdAt: Date;
+
+  @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
+  @UpdatedAtColumn()
+  updatedAt: Date;
 }
 
 /** The status a user sees at instant `now`. */

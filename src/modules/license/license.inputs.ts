@@ -3,6 +3,7 @@ import { ListOrders } from '../../common/ordering';
 import { License, licenseStatus } from './license.entity';
 import { licenseStatusSql } from './license.service';
 import { LicenseStatus } from '../../common/enums';
+import { UPDATED_SINCE } from '../../common/filters';
 
 @InputType({ description: 'All given conditions must hold.' })
 export class LicenseFilter {
@@ -21,6 +22,7 @@ export class LicenseFilter {
   statuses?: LicenseStatus[] | null;
   @Field(() => [ID], { nullable: true, description: 'Licenses of any of these products (1 to 100 ids).' })
   productIds?: string[] | null;
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }
 
 @InputType({ description: 'New licenses of one product for one distributor.' })
@@ -54,6 +56,10 @@ export const LICENSE_ORDERS = new ListOrders('License', {
     keys: [{ column: 'e.validUntil', property: 'validUntil', time: true, nullable: true }],
   },
   CREATED_AT: { description: 'By the instant the license was registered.', keys: [{ column: 'e.createdAt', property: 'createdAt', time: true }] },
+  UPDATED_AT: {
+    description: "By updatedAt, the instant of the license's last write (a sync pages through what changed in the order it changed; indexed).",
+    keys: [{ column: 'e.updatedAt', property: 'updatedAt', time: true }],
+  },
   STATUS: {
     description: 'By status at the instant of the request (EXPIRED derived from validUntil), in the alphabetical order of the status names.',
     keys: (now) => {

@@ -1,5 +1,5 @@
 import { LicenseStatus, OrganizationKind } from '../../common/enums';
-import { idArg, idListArg, instantWindow, nonEmpty } from '../../common/filters';
+import { idArg, idListArg, instantWindow, nonEmpty, updatedSince } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
 import { ListQuery, Sql, sql, sqlAnd, sqlIn, sqlOr } from '../../common/sql';
 import { listPage } from '../../context/loaders';
@@ -61,6 +61,7 @@ export function licenseFilterConditions(ctx: RequestContext, filter: LicenseFilt
     instantWindow('e.validUntil', filter.validUntilAfter, filter.validUntilBefore, ['filter.validUntilAfter', 'filter.validUntilBefore']),
     filter.statuses ? sqlOr(nonEmpty(filter.statuses, 'filter.statuses').map((s) => statusCondition(s, ctx.now))) : null,
     filter.productIds ? sqlIn('e.productId', idListArg('Product', filter.productIds, 'filter.productIds')) : null,
+    updatedSince(filter.updatedSince),
   ];
 }
 

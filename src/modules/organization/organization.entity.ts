@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
-import { IdColumn, ListColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { IdColumn, ListColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { OrganizationKind } from '../../common/enums';
 import { Node } from '../../common/node';
 
@@ -19,6 +19,7 @@ const CONTACT_DATA =
 /** The vendor, a distributor or a customer. Address, phone and e-mail are contact data (P1). */
 @ObjectType({ implements: Node, description: 'The vendor, a distributor or a customer. Address, phone and e-mail are contact data.' })
 @Entity('organization')
+@Index('IDX_organization_updated', ['updatedAt', 'id'])
 @Index('IDX_organization_name', ['nameKey', 'id'])
 @Index('IDX_organization_kind_name', ['kind', 'nameKey', 'id'])
 export class Organization extends Node {
@@ -64,6 +65,9 @@ export class Organization extends Node {
     if (!this.street && !this.postalCode && !this.city && !this.addressCountry) return null;
     return { street: this.street, postalCode: this.postalCode, city: this.city, country: this.addressCountry };
   }
+  @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
+  @UpdatedAtColumn()
+  updatedAt: Date;
 }
 
 /** Case- and accent-folded name ("Vigilância" → "vigilancia"), written with every name. */

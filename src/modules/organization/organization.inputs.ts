@@ -49,4 +49,8 @@ export class UnlinkCustomerInput {
 export const ORGANIZATION_ORDERS = new ListOrders('Organization', {
   NAME: { description: 'By name, compared as its folded form (case and accents ignored), byte by byte.', keys: [{ column: 'e.nameKey', property: 'nameKey', binary: true }] },
   CREATED_AT: { description: 'By the instant the organization was created.', keys: [{ column: 'e.createdAt', property: 'createdAt', time: true }] },
+  UPDATED_AT: {
+    description: "By updatedAt, the instant of the organization's last write (a sync pages through what changed in the order it changed; indexed).",
+    keys: [{ column: 'e.updatedAt', property: 'updatedAt', time: true }],
+  },
 });

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { OrganizationKind } from '../../common/enums';
 import { notFound } from '../../common/errors';
+import { UPDATED_SINCE } from '../../common/filters';
 import { fromGlobalIdOf } from '../../common/global-id';
 import { PageArgsInput } from '../../common/page-args';
 import { ConnectionOf, pageArgs } from '../../common/pagination';
@@ -53,8 +54,9 @@ export class OrganizationResolver {
         'Only distributors whose transfer gate is open (true) or closed (false) at the instant of the request, decided as Organization.transferBasis is. CONTRACT data: FORBIDDEN for customers and API keys without contracts:read.',
     })
     transferBasisAllowed: boolean | null,
+    @Arg('updatedSince', () => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince: Date | null,
   ) {
-    return listOrganizations(ctx, kind, search, pageArgs(page, BY_NAME, ORGANIZATION_ORDERS.ordering('organizations', orderBy, ctx.now)), transferBasisAllowed);
+    return listOrganizations(ctx, kind, search, pageArgs(page, BY_NAME, ORGANIZATION_ORDERS.ordering('organizations', orderBy, ctx.now)), transferBasisAllowed, updatedSince);
   }
 
   @Query(() => OrganizationConnection, { description: "A distributor's customers, by name; every customer for vendor roles; FORBIDDEN for customers (CUSTOMER_LIST: API keys need customers:read)." })
@@ -63,8 +65,9 @@ export class OrganizationResolver {
     @Arg('search', () => String, { nullable: true, description: SEARCH }) search: string | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
     @Arg('orderBy', () => ORGANIZATION_ORDERS.input, { nullable: true, description: ORDER_BY }) orderBy: OrganizationOrder | null,
+    @Arg('updatedSince', () => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince: Date | null,
   ) {
-    return listCustomers(ctx, search, pageArgs(page, BY_NAME, ORGANIZATION_ORDERS.ordering('customers', orderBy, ctx.now)));
+    return listCustomers(ctx, search, pageArgs(page, BY_NAME, ORGANIZATION_ORDERS.ordering('customers', orderBy, ctx.now)), updatedSince);
   }
 
   @FieldResolver(() => PortalUserConnection, { description: "The organization's people the viewer reaches (their personal data follows PortalUser's rules)." })

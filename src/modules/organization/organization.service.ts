@@ -1,5 +1,5 @@
 import { OrganizationKind } from '../../common/enums';
-import { nameSearch } from '../../common/filters';
+import { nameSearch, updatedSince } from '../../common/filters';
 import { PageArgs } from '../../common/pagination';
 import { ListQuery, Sql, sql, sqlIn } from '../../common/sql';
 import { DomainError, ErrorCode } from '../../common/errors';
@@ -27,9 +27,16 @@ export function organizationById(ctx: RequestContext) {
   return ctx.loaders.byId(Organization, () => organizationQuery(ctx));
 }
 
-export async function listOrganizations(ctx: RequestContext, kind: OrganizationKind | null | undefined, search: string | null | undefined, page: PageArgs, transferBasisAllowed?: boolean | null) {
+export async function listOrganizations(
+  ctx: RequestContext,
+  kind: OrganizationKind | null | undefined,
+  search: string | null | undefined,
+  page: PageArgs,
+  transferBasisAllowed?: boolean | null,
+  since?: Date | null,
+) {
   const base = organizationQuery(ctx);
-  const where = [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch(search)];
+  const where = [...base.where, kind ? sql('e.kind = ?', kind) : null, nameSearch(search), updatedSince(since)];
   if (transferBasisAllowed != null) where.push(await distributorsByGate(ctx, { ...base, where }, transferBasisAllowed));
   return listPage(ctx.sql, { ...base, where }, page);
 }
@@ -70,9 +77,9 @@ async function distributorsByGate(ctx: RequestContext, list: ListQuery<Organizat
 const MAX_GATE_CANDIDATES = 10_000;
 
 /** A distributor's customers (the customer accounts); for vendor roles, every customer. */
-export function listCustomers(ctx: RequestContext, search: string | null | undefined, page: PageArgs) {
+export function listCustomers(ctx: RequestContext, search: string | null | undefined, page: PageArgs, since?: Date | null) {
   const base = organizationQuery(ctx);
-  const where = [...base.where, sql('e.kind = ?', OrganizationKind.CUSTOMER), nameSearch(search)];
+  const where = [...base.where, sql('e.kind = ?', OrganizationKind.CUSTOMER), nameSearch(search), updatedSince(since)];
   if (ctx.actor.organizationKind === OrganizationKind.DISTRIBUTOR) {
     return listPage(ctx.sql, { ...base, joins: CUSTOMER_OF, where: [...where, sql('ca.distributorId = ?', ctx.actor.organizationId)] }, page);
   }

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TextColumn, TimeColumn } from '../../common/columns';
+import { IdColumn, RefColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { Role, UserStatus } from '../../common/enums';
 import { Node } from '../../common/node';
 import { Organization } from '../organization/organization.entity';
@@ -17,6 +17,7 @@ import { Organization } from '../organization/organization.entity';
     "A person using the portal, a member of one organization. All fields but id and organization are personal data (PERSONAL): vendor roles, the person's own organization, and a distributor for its customers while its transfer gate is open read them; API keys need personal_data:read. Otherwise null with FORBIDDEN, or with TRANSFER_BASIS_REQUIRED when the gate is closed.",
 })
 @Entity('portal_user')
+@Index('IDX_portal_user_updated', ['updatedAt', 'id'])
 @Index('IDX_portal_user_org', ['organizationId', 'id'])
 @Index('UQ_portal_user_org_email', ['organizationId', 'email'], { unique: true })
 export class PortalUser extends Node {
@@ -58,4 +59,12 @@ export class PortalUser extends Node {
   consentWithdrawnAt: Date | null;
 
   @TimeColumn() createdAt: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the person's record last changed, set by the database on every write (milliseconds, UTC); incremental sync: the updatedSince filters. Follows the person's other fields (personal data: null when withheld).",
+  })
+  @UpdatedAtColumn()
+  updatedAt: Date;
 }

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { Role } from '../../common/enums';
+import { UPDATED_SINCE } from '../../common/filters';
 
 @InputType({ description: 'A new person of an organization.' })
 export class InviteUserInput {
@@ -22,4 +23,13 @@ export class UpdateUserInput {
 @InputType({ description: 'The person to disable.' })
 export class DisableUserInput {
   @Field(() => ID, { description: 'A person of an organization the caller manages.' }) userId: string;
+}
+
+/** The lookup of people (Query.users): vendor roles, e.g. the PRIVACY_OFFICER starting a data-subject request from an e-mail address. */
+@InputType({ description: 'All given conditions must hold.' })
+export class UserFilter {
+  @Field(() => String, { nullable: true, description: 'The e-mail address, exactly (case-insensitive, surrounding spaces ignored).' }) email?: string | null;
+  @Field(() => String, { nullable: true, description: 'A part of the name or the e-mail address (case-insensitive), 1..200 characters.' }) search?: string | null;
+  @Field(() => ID, { nullable: true, description: "This organization's people." }) organizationId?: string | null;
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }
