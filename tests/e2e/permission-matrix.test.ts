@@ -5,6 +5,8 @@ import { ActorType, API_KEY_SCOPES, AuditOutcome } from '../../src/common/enums'
 import { newId, seedId } from '../../src/common/ids';
 import { ApiKey } from '../../src/modules/api-key/api-key.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
+import { HubEvent } from '../../src/modules/event/event.entity';
+import { EventType } from '../../src/modules/event/event-type';
 import { PERMISSIONS } from '../../src/policy/permission-table';
 import { buildBareSchema } from '../../src/schema';
 import { computerId, contractId, GATE_TODAY, HARBOR, HARBOR_DISTRIBUTORS, licenseId, orgId, PERSONAS, PRODUCT_SKUS, productId, SEED_COUNTS, userId, VENDOR_SLUG } from '../../seeds/personas';
@@ -63,7 +65,9 @@ type Row =
   | { type: 'Activation'; d: string; n: number; customer: string; pc: number; by: string; active: boolean }
   | { type: 'Contract'; d: string }
   | { type: 'AuditEvent'; uuid: string; actorOrg: string }
-  | { type: 'ApiKey'; org: string; uuid: string };
+  | { type: 'ApiKey'; org: string; uuid: string }
+  /** An event of the feed: its audience (d, c) is fixed when it happens (docs/events.md). */
+  | { type: 'Event'; uuid: string; eventType: EventType; at: string; subject: Row; license: RowOf<'License'> | null; d: string | null; c: string | null };
 type RowOf<T extends Row['type']> = Extract<Row, { type: T }>;
 
 const ORGS = new Map<string, OrgM>();
@@ -126,6 +130,29 @@ const KEY_OF_RHEIN: RowOf<'ApiKey'> = { type: 'ApiKey', org: 'rhein', uuid: '' }
 const KEY_OF_HARBOR: RowOf<'ApiKey'> = { type: 'ApiKey', org: HARBOR, uuid: '' };
 const AUDIT_EVENT: RowOf<'AuditEvent'> = { type: 'AuditEvent', uuid: newId(new Date('2026-11-20T10:00:00.000Z')), actorOrg: 'rhein' };
 
+/** The events of the feed, inserted by beforeAll (one of each type used, so a filter on its type finds it). */
+const event = (eventType: EventType, at: string, subject: Row, audience: { d: string | null; c: string | null }, license: RowOf<'License'> | null = null): RowOf<'Event'> => ({
+  type: 'Event',
+  uuid: newId(new Date(at)),
+  eventType,
+  at,
+  subject,
+  license,
+  ...audience,
+});
+const EVENTS: RowOf<'Event'>[] = [
+  // mumbai (gated) allocated its #10 to harbor: mumbai and harbor see it.
+  event(EventType.LICENSE_ALLOCATED, '2026-11-21T09:00:00.000Z', LICENSE('mumbai', 10), { d: 'mumbai', c: HARBOR }, LICENSE('mumbai', 10)),
+  // rhein #10 activated on harbor #1: rhein and harbor see it; the subject is the Activation.
+  event(EventType.LICENSE_ACTIVATED, '2026-11-21T09:01:00.000Z', ACTIVATION('rhein', 10, 1), { d: 'rhein', c: HARBOR }, LICENSE('rhein', 10)),
+  // mumbai's contract signed: mumbai only (no customer).
+  event(EventType.CONTRACT_SIGNED, '2026-11-21T09:02:00.000Z', CONTRACT('mumbai'), { d: 'mumbai', c: null }),
+  // rhein-c1 was unlinked from mumbai: mumbai keeps seeing the unlink, but no longer reaches rhein-c1 (subject null).
+  event(EventType.ORGANIZATION_CUSTOMER_UNLINKED, '2026-11-21T09:03:00.000Z', ORG('rhein-c1'), { d: 'mumbai', c: 'rhein-c1' }),
+  // A person of harbor withdrew consent: the vendor and harbor only, never a distributor.
+  event(EventType.USER_CONSENT_WITHDRAWN, '2026-11-21T09:04:00.000Z', USER(`user@${HARBOR}.example`), { d: null, c: HARBOR }),
+];
+
 function uuidOf(r: Row): string {
   switch (r.type) {
     case 'Organization':
@@ -144,6 +171,7 @@ function uuidOf(r: Row): string {
       return contractId(r.d as never);
     case 'AuditEvent':
     case 'ApiKey':
+    case 'Event':
       if (!r.uuid) throw new Error(`${r.type} row not created yet`);
       return r.uuid;
   }
@@ -258,6 +286,13 @@ function rowsTable(a: Actor, r: Row): boolean {
     case 'ApiKey':
       if (isKey(a)) return r.uuid === a.keyUuid; // its own row only
       return a.role === 'VENDOR_ADMIN' || ((a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && r.org === a.org);
+    case 'Event': {
+      // docs/events.md: an API key only the categories its scopes name; users are not narrowed by scopes.
+      const category = r.eventType.split('.')[0];
+      if (!has(a, category === 'license' ? 'licenses:read' : category === 'contract' ? 'contracts:read' : 'customers:read')) return false;
+      // The vendor every event; a distributor or a customer the events whose audience names it.
+      return vendor || (distributor ? r.d === a.org : r.c === a.org);
+    }
   }
 }
 const reach =
@@ -371,6 +406,8 @@ interface Target {
   subject(field: string): Subject;
   /** Query fields that look up an object: it must be reachable, after the field itself is allowed. */
   after?(field: string): Step | undefined;
+  /** An object read as an item of a list (an event of the feed): false when the actor's list does not hold it (no error, no node). */
+  listed?: (a: Actor) => boolean;
   /** Connections and edges: how many rows the list holds for the actor ('some' = at least one). */
   size?: (a: Actor) => number | 'some';
 }
@@ -534,6 +571,13 @@ const LISTS: Record<string, ListAccess> = {
     wrap: (i) => `{ auditEvents(first: 1) { ${i} } }`,
     size: () => 'some', // this file's own reads add events
   },
+  Event: {
+    label: 'events(first: 1)',
+    path: ['events'],
+    steps: [viaField('Query', 'events', ['events'])],
+    wrap: (i) => `{ events(first: 1) { ${i} } }`,
+    size: (a) => countOf(EVENTS, a),
+  },
 };
 
 function listTarget(type: string, node: string, part: 'connection' | 'edge' | 'pageInfo'): Target {
@@ -589,6 +633,7 @@ const ROOT: Record<string, RootCall> = {
   activations: { text: '{ activations(first: 1) { totalCount } }' },
   users: { text: '{ users(first: 1) { totalCount } }' },
   auditEvents: { text: '{ auditEvents(first: 1) { totalCount } }' },
+  events: { text: '{ events(first: 1) { totalCount } }' },
   rateLimit: { text: '{ rateLimit { limit } }' },
 };
 
@@ -607,7 +652,28 @@ const QUERY_TARGET: Target = {
   after: (f) => (ROOT[f]?.row ? { path: ROOT[f].errorPath ?? [f], decide: reach(ROOT[f].row) } : undefined),
 };
 
-const CONNECTED = ['Organization', 'PortalUser', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent', 'ApiKey'];
+const CONNECTED = ['Organization', 'PortalUser', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent', 'ApiKey', 'Event'];
+
+/** The GraphQL name of an event type (LICENSE_ALLOCATED for license.allocated). */
+const eventTypeName = (t: EventType) => Object.entries(EventType).find(([, v]) => v === t)![0];
+
+/**
+ * An event, read in the feed filtered on its type (one event of each type here). Event is not a
+ * Node: an event out of the actor's rows is not an error but absent from the feed (the list
+ * counts only reachable rows), which the field checks of Event decide (inFeed).
+ */
+function eventTarget(label: string, row: RowOf<'Event'>): Target {
+  return {
+    type: 'Event',
+    label,
+    row,
+    steps: [viaField('Query', 'events', ['events'])],
+    fieldPath: (f) => ['events', 'nodes', 0, f],
+    query: (fields) => ({ text: `{ events(first: 1, filter: { types: [${eventTypeName(row.eventType)}] }) { nodes { ${selection('Event', fields)} } } }` }),
+    subject: () => ({}),
+    listed: (a) => rowsTable(a, row),
+  };
+}
 
 const TARGETS: Record<string, Target[]> = {
   Query: [QUERY_TARGET],
@@ -674,6 +740,13 @@ const TARGETS: Record<string, Target[]> = {
     nodeTarget('Contract', "vigilancia's (SCC 2021, in force)", CONTRACT('vigilancia'), ['expiresAt', 'terminatedAt']),
   ],
   AuditEvent: [nodeTarget('AuditEvent', 'a read of user@harbor by rhein', AUDIT_EVENT)],
+  Event: [
+    eventTarget('license.allocated of mumbai #10 to harbor (audience mumbai, harbor)', EVENTS[0]),
+    eventTarget('license.activated of rhein #10 on harbor #1 (audience rhein, harbor)', EVENTS[1]),
+    eventTarget("contract.signed of mumbai's contract (audience mumbai)", EVENTS[2]),
+    eventTarget('organization.customer_unlinked of rhein-c1 from mumbai (audience mumbai, rhein-c1)', EVENTS[3]),
+    eventTarget('user.consent_withdrawn of user@harbor (audience harbor only)', EVENTS[4]),
+  ],
   LicenseSummary: [summaryTarget('LicenseSummary', [])],
   LicenseStatusCount: [summaryTarget('LicenseStatusCount', ['byStatus', 0])],
   SeatUsage: [summaryTarget('SeatUsage', ['seats'])],
@@ -744,6 +817,15 @@ const rowOf = <T extends Row['type']>(t: Target, _type: T) => t.row as RowOf<T>;
 const orgOf = (t: Target) => org(rowOf(t, 'Organization').slug);
 
 const pub = (value?: ValueCheck, sel?: string): FieldSpec => ({ cat: 'PUBLIC', value, sel });
+
+/** A field of an event read in the feed: absent (no node at all) when the actor does not reach the event, else `check`. */
+const inFeed =
+  (check: ValueCheck): ValueCheck =>
+  (c) => {
+    if (rowsTable(c.a, rowOf(c.t, 'Event'))) return check(c);
+    const nodes = getPath(c.data, ['events', 'nodes']);
+    return isDeepStrictEqual(nodes, []) ? null : `expected the event out of the feed (no node), got ${show(nodes)}`;
+  };
 const of = (cat: Category, value?: ValueCheck, sel?: string): FieldSpec => ({ cat, value, sel });
 
 /** The size of a list for the actor: connections and edges check their shape against it. */
@@ -813,6 +895,7 @@ const rootValue: Record<string, ValueCheck> = {
   activations: countTo((a) => countOf(ACTIVATIONS, a)),
   users: countTo((a) => countOf(USERS, a)),
   auditEvents: ({ value }) => (((value as { totalCount?: number } | null)?.totalCount ?? 0) >= 1 ? null : `expected at least one event, got ${show(value)}`),
+  events: countTo((a) => countOf(EVENTS, a)),
   rateLimit: (c) => equals({ limit: 5000 })(c),
 };
 /** The enum names of string scopes (ApiKeyScope: LICENSES_READ for licenses:read). */
@@ -848,6 +931,7 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     activations: of('LICENSE_LIST', rootValue.activations),
     users: of('USER_LOOKUP', rootValue.users),
     auditEvents: of('AUDIT', rootValue.auditEvents),
+    events: pub(rootValue.events),
     rateLimit: pub(rootValue.rateLimit),
   },
   RateLimit: { cost: pub(points), limit: pub((c) => equals(5000)(c)), remaining: pub(points), resetAt: pub(nonNull) },
@@ -1064,6 +1148,19 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     purpose: of('AUDIT'),
     outcome: of('AUDIT'),
   },
+  // docs/events.md: type, instant and ids only, never a personal value: every field is for whoever
+  // reaches the event; the subject is read under its own rules (null when out of the actor's rows).
+  Event: {
+    id: pub(inFeed((c) => equals(rowOf(c.t, 'Event').uuid)(c))),
+    type: pub(inFeed((c) => equals(eventTypeName(rowOf(c.t, 'Event').eventType))(c))),
+    occurredAt: pub(inFeed((c) => equals(rowOf(c.t, 'Event').at)(c))),
+    subjectType: pub(inFeed((c) => equals(rowOf(c.t, 'Event').subject.type)(c))),
+    subjectId: pub(inFeed((c) => equals(gid(rowOf(c.t, 'Event').subject))(c))),
+    subject: pub(inFeed(refTo((t) => rowOf(t, 'Event').subject)), ' { id }'),
+    licenseId: pub(inFeed((c) => equals(rowOf(c.t, 'Event').license ? gid(rowOf(c.t, 'Event').license!) : null)(c))),
+    distributorId: pub(inFeed((c) => equals(rowOf(c.t, 'Event').d ? gid(ORG(rowOf(c.t, 'Event').d!)) : null)(c))),
+    customerId: pub(inFeed((c) => equals(rowOf(c.t, 'Event').c ? gid(ORG(rowOf(c.t, 'Event').c!)) : null)(c))),
+  },
   LicenseSummary: {
     total: pub((c) => equals(countOf(LICENSES, c.a))(c)),
     byStatus: pub(nonNull, ' { count }'),
@@ -1219,6 +1316,18 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
       outcome: AuditOutcome.ALLOWED,
       detail: null,
     });
+    await hub.dataSource.getRepository(HubEvent).insert(
+      EVENTS.map((e) => ({
+        id: e.uuid,
+        type: e.eventType,
+        occurredAt: new Date(e.at),
+        subjectType: e.subject.type,
+        subjectId: uuidOf(e.subject),
+        licenseId: e.license ? uuidOf(e.license) : null,
+        distributorId: e.d ? orgId(e.d) : null,
+        customerId: e.c ? orgId(e.c) : null,
+      })),
+    );
   });
   afterAll(() => hub?.close());
 
@@ -1326,7 +1435,7 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
     describe(a.label, () => {
       for (const type of MATRIX_TYPES) {
         for (const t of TARGETS[type] ?? []) {
-          it(`${a.label} reading ${type} of ${t.label}: ${outcomesLabel(a, t)}`, async () => {
+          it(`${a.label} reading ${type} of ${t.label}: ${t.listed && !t.listed(a) ? 'not in its list (no node, no error); ' : ''}${outcomesLabel(a, t)}`, async () => {
             const problems = await verify(a, t);
             if (problems.length) throw new Error(`${a.label} reading ${type} of ${t.label}:\n  - ${problems.join('\n  - ')}`);
           });
