@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { ObjectLiteral } from 'typeorm';
 import { PERSONAS } from '../../seeds/personas';
 import { NodeType, toGlobalId } from '../../src/common/global-id';
+import { Activation } from '../../src/modules/activation/activation.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
+import { Computer } from '../../src/modules/computer/computer.entity';
 import { Contract } from '../../src/modules/contract/contract.entity';
 import { License } from '../../src/modules/license/license.entity';
 import { Organization } from '../../src/modules/organization/organization.entity';
@@ -76,6 +78,20 @@ const SPECS: Spec<any>[] = [
     orders: { EXPIRES_AT: (c: Contract) => iso(c.expiresAt), CREATED_AT: (c: Contract) => iso(c.createdAt), UPDATED_AT: (c: Contract) => iso(c.updatedAt) },
   },
   {
+    field: 'computers',
+    orderType: 'ComputerOrder',
+    nodeType: 'Computer',
+    entity: Computer,
+    orders: { UPDATED_AT: (c: Computer) => iso(c.updatedAt) },
+  },
+  {
+    field: 'activations',
+    orderType: 'ActivationOrder',
+    nodeType: 'Activation',
+    entity: Activation,
+    orders: { ACTIVATED_AT: (a: Activation) => iso(a.activatedAt), UPDATED_AT: (a: Activation) => iso(a.updatedAt) },
+  },
+  {
     // One action only: reading the list must not change it (reads of personal data are audited).
     field: 'auditEvents',
     orderType: 'AuditEventOrder',
@@ -143,7 +159,7 @@ describe(`ordering and paging backwards (${ON_MYSQL ? 'MariaDB' : 'embedded data
   }
 
   beforeAll(async () => {
-    hub = await TestHub.start('ordering');
+    hub = await TestHub.start('ordering', { RATE_LIMIT_POINTS: '1000000' }); // pages of 1 over every list: thousands of requests;
     admin = await hub.as(PERSONAS.vendorAdmin);
     // Ties and NULLs in the data: licenses registered together share validUntil and createdAt
     // (the test clock stands still), perpetual ones have none; contracts without an end; two

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { UPDATED_SINCE } from '../../common/filters';
+import { ListOrders } from '../../common/ordering';
 
 @InputType({ description: "The customer's computer to activate on, found by its hostId among that customer's computers, or recorded." })
 export class ComputerInput {
@@ -30,3 +31,9 @@ export class ActivationFilter {
   @Field(() => Boolean, { nullable: true, description: 'true: active ones only (deactivatedAt null); false: ended ones only.' }) active?: boolean | null;
   @Field(() => Date, { nullable: true, description: UPDATED_SINCE }) updatedSince?: Date | null;
 }
+
+/** The orders of the root list of activations; ties end with the id. */
+export const ACTIVATION_ORDERS = new ListOrders('Activation', {
+  ACTIVATED_AT: { description: 'By the instant of activation.', keys: [{ column: 'e.activatedAt', property: 'activatedAt', time: true }] },
+  UPDATED_AT: { description: "By updatedAt, the instant of the activation's last write (its deactivation included; indexed).", keys: [{ column: 'e.updatedAt', property: 'updatedAt', time: true }] },
+});

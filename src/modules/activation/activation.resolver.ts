@@ -10,7 +10,8 @@ import { licenseById } from '../license/license.service';
 import { PortalUser } from '../user/portal-user.entity';
 import { userById } from '../user/user.service';
 import { Activation } from './activation.entity';
-import { ActivationFilter } from './activation.inputs';
+import { ACTIVATION_ORDERS, ActivationFilter } from './activation.inputs';
+import { OrderInput } from '../../common/ordering';
 import { COMPUTER, listActivations } from './activation.service';
 import { companionOf } from '../../common/sql';
 
@@ -26,8 +27,10 @@ export class ActivationResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => ActivationFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ActivationFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => ACTIVATION_ORDERS.input, { nullable: true, description: 'The order of the rows (ties broken by id); absent: by id.' })
+    orderBy: OrderInput<keyof typeof ACTIVATION_ORDERS.field> | null,
   ) {
-    return listActivations(ctx, filter, pageArgs(page, BY_ID));
+    return listActivations(ctx, filter, pageArgs(page, BY_ID, ACTIVATION_ORDERS.ordering('activations', orderBy, ctx.now)));
   }
 
   @FieldResolver(() => License, { nullable: true, description: 'The license activated (null only if the viewer cannot reach it).' })

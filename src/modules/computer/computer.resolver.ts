@@ -8,7 +8,8 @@ import { activationsOfComputer } from '../activation/activation.service';
 import { Organization } from '../organization/organization.entity';
 import { organizationById } from '../organization/organization.service';
 import { Computer } from './computer.entity';
-import { ComputerFilter } from './computer.inputs';
+import { COMPUTER_ORDERS, ComputerFilter } from './computer.inputs';
+import { OrderInput } from '../../common/ordering';
 import { listComputers } from './computer.service';
 
 const ActivationConnection = ConnectionOf(Activation);
@@ -24,8 +25,10 @@ export class ComputerResolver {
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => ComputerFilter, { nullable: true, description: 'Narrows the list; absent: all the viewer reaches.' }) filter: ComputerFilter | null,
     @Args(() => PageArgsInput) page: PageArgsInput,
+    @Arg('orderBy', () => COMPUTER_ORDERS.input, { nullable: true, description: 'The order of the rows (ties broken by id); absent: by id.' })
+    orderBy: OrderInput<keyof typeof COMPUTER_ORDERS.field> | null,
   ) {
-    return listComputers(ctx, filter, pageArgs(page, BY_ID));
+    return listComputers(ctx, filter, pageArgs(page, BY_ID, COMPUTER_ORDERS.ordering('computers', orderBy, ctx.now)));
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The customer that owns the computer.' })
