@@ -27,7 +27,7 @@ export function newWebhookSecret(): string {
   return 'whsec_' + randomBytes(24).toString('base64');
 }
 
-/** An endpoint row (the service behind the future API mutations); its secret is returned once, in clear. */
+/** An endpoint row written directly, without the checks of createWebhookEndpoint (webhook.mutations.ts): for tests and operators; its secret is returned once, in clear. */
 export async function createEndpointRow(deps: PayloadDeps, input: { organizationId: string; url: string; eventTypes: string[]; description?: string | null }, now: Date) {
   const secret = newWebhookSecret();
   const endpoint: WebhookEndpoint = {
