@@ -54,6 +54,19 @@ export interface HubConfig {
   corsOrigins: string[];
   /** The console's static files, served at / when the folder exists (STATIC_DIR, default web/dist). */
   staticDir: string;
+  /** Webhook deliveries (docs/events.md): the loop's interval and the address rules of endpoints. */
+  webhooks: {
+    /** How often the delivery loop runs a round (WEBHOOK_DELIVERY_INTERVAL_MS, default 5000); 0: the hub does not deliver (a separate `npm run worker` does). */
+    deliveryIntervalMs: number;
+    /** Deliveries one round claims at most (WEBHOOK_DELIVERY_BATCH, default 20). */
+    batch: number;
+    /** Only https:// endpoint URLs: in production. */
+    httpsOnly: boolean;
+    /** Loopback addresses allowed (WEBHOOK_ALLOW_LOOPBACK=true): tests and local development only, never in production. */
+    allowLoopback: boolean;
+    /** Time limit of one attempt (WEBHOOK_TIMEOUT_MS, default 10000). */
+    timeoutMs: number;
+  };
 }
 
 /**
@@ -107,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     staticDir: path.resolve(env.STATIC_DIR ?? 'web/dist'),
+    webhooks: {
+      deliveryIntervalMs: intFrom(env.WEBHOOK_DELIVERY_INTERVAL_MS, 5000, 'WEBHOOK_DELIVERY_INTERVAL_MS'),
+      batch: intFrom(env.WEBHOOK_DELIVERY_BATCH, 20, 'WEBHOOK_DELIVERY_BATCH'),
+      httpsOnly: production,
+      allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === 'true',
+      timeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS'),
+    },
   };
   if (production) {
     const missing: string[] = [];
@@ -124,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (config.rateLimit.authFailures.points < 1 || config.rateLimit.authFailures.windowSeconds < 1) throw new Error('AUTH_FAILURE_LIMIT and AUTH_FAILURE_WINDOW_SECONDS must be at least 1');
   const badOrigin = config.corsOrigins.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
   if (badOrigin) throw new Error(`CORS_ORIGINS: ${badOrigin} is not an origin (scheme://host[:port], no path)`);
+  if (production && config.webhooks.allowLoopback) throw new Error('WEBHOOK_ALLOW_LOOPBACK is for tests and local development, never in production');
+  if (config.webhooks.batch < 1 || config.webhooks.timeoutMs < 1) throw new Error('WEBHOOK_DELIVERY_BATCH and WEBHOOK_TIMEOUT_MS must be at least 1');
   if (config.maxResolvedFields < 1) throw new Error('MAX_RESOLVED_FIELDS must be at least 1');
   return config;
 }

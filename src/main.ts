@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const { dataSource, seeded } = await openDatabase(config);
   if (seeded) logger.info({ counts: seeded }, 'seeded the demo world on first start');
-  const hub = await createHub({ config, dataSource, logger });
+  // The webhook delivery loop runs here unless WEBHOOK_DELIVERY_INTERVAL_MS=0 (then `npm run worker` delivers).
+  const hub = await createHub({ config, dataSource, logger, deliverWebhooks: true });
   const host = process.env.HOST ?? '127.0.0.1';
   const port = await hub.listen(config.port, host);
   const scheme = config.tls.certFile ? 'https' : 'http';

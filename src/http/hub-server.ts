@@ -11,6 +11,7 @@ import { inTransaction } from '../common/transaction';
 import { Authenticator } from '../context/authenticate';
 import { KeyUses } from '../modules/api-key/api-key-uses';
 import { RequestContext } from '../context/request-context';
+import { startDeliveryLoop } from '../modules/webhook/delivery-loop';
 import { purgeIdempotency } from '../modules/idempotency/idempotency.service';
 import { createLogger, Logger } from '../observability/logger';
 import { HubMetrics } from '../observability/metrics';
@@ -42,6 +43,11 @@ export interface HubOptions {
   logger?: Logger;
   /** How often expired Idempotency-Key records are deleted (default hourly). */
   idempotencyPurgeMs?: number;
+  /**
+   * Run the webhook delivery loop in this process (every config.webhooks.deliveryIntervalMs;
+   * never when that is 0). main.ts asks for it; tests only when they say so.
+   */
+  deliverWebhooks?: boolean;
 }
 
 export interface Hub {
@@ -71,6 +77,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const services = await startServices(options, clock, logger);
   const { metrics, apollo, rateLimiter } = services;
   const stopPurge = purgeIdempotencyRecords(options, clock, logger);
+  const deliveries = options.deliverWebhooks && config.webhooks.deliveryIntervalMs > 0 ? startDeliveryLoop({ config, dataSource, secrets: services.secrets, clock, logger, metrics }) : null;
 
   // Bodies are read as text (within the body limit) and parsed by the parse stage, which knows
   // what a GraphQL request may be; Apollo's CSRF prevention refuses what is not JSON.
@@ -110,7 +117,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       return (server.address() as AddressInfo).port;
     },
     close: async () => {
-      // Finish in-flight requests, then stop Apollo, the rate limiter and the pool.
+      // Finish the delivery round and in-flight requests, then stop Apollo, the rate limiter and the pool.
+      await deliveries?.stop();
       await stopPurge();
       await app.close();
       await apollo.stop();
@@ -151,7 +159,7 @@ async function startServices(
   logger: Logger,
 ): Promise<PipelineDeps & { metrics: HubMetrics; admission: Admission; rateLimiter: RateLimiter; apollo: ApolloServer<RequestContext> }> {
   const { config, dataSource } = options;
-  const metrics = new HubMetrics(dataSource);
+  const metrics = new HubMetrics(dataSource, clock);
   const rateLimiter = new RateLimiter(config.rateLimit);
   const admission = new Admission(config.maxConcurrentOperations);
   metrics.watchAdmission(admission);

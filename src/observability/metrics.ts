@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { HubEvent } from '../modules/event/event.entity';
+import { DeliveryStatus } from '../modules/webhook/webhook.entity';
 
 /** Prometheus metrics of one hub instance (its own registry: tests run several hubs in one process). */
 export class HubMetrics {
@@ -15,6 +17,12 @@ export class HubMetrics {
   readonly errors = new Counter({ name: 'hub_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['code'], registers: [this.registry] });
   readonly gateDenials = new Counter({ name: 'hub_transfer_gate_denials_total', help: 'Personal-data reads denied by the transfer gate (per subject and request)', registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'hub_rate_limited_total', help: 'Requests refused by the rate limit', registers: [this.registry] });
+  readonly webhookDeliveries = new Counter({
+    name: 'hub_webhook_deliveries_total',
+    help: 'Webhook delivery attempts of this process by outcome: delivered, retry (failed, tried again later), failed (no attempt left)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
 
   /** The operations executing and waiting for their turn (src/http/admission.ts), once the hub sets its admission. */
   watchAdmission(admission: { active: number; queued: number }): void {
@@ -30,8 +38,17 @@ export class HubMetrics {
     });
   }
 
-  constructor(dataSource: DataSource) {
+  /** `clock`: the hub's clock (the age of the oldest undelivered event is measured on it). */
+  constructor(dataSource: DataSource, clock: () => Date = () => new Date()) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+    new Gauge({
+      name: 'hub_webhook_oldest_undelivered_seconds',
+      help: 'Age of the oldest event with a webhook delivery still pending (0: none), read from the database at each scrape',
+      registers: [this.registry],
+      async collect() {
+        this.set(await oldestUndeliveredSeconds(dataSource, clock()));
+      },
+    });
     const pool = () => (dataSource.driver as unknown as { pool?: { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } } }).pool;
     new Gauge({
       name: 'hub_db_pool_connections',
@@ -49,4 +66,16 @@ export class HubMetrics {
       },
     });
   }
+}
+
+/** The age, in seconds, at `now` of the oldest event a webhook delivery still waits for; 0 when none waits (or the database is closed). */
+export async function oldestUndeliveredSeconds(dataSource: DataSource, now: Date): Promise<number> {
+  if (!dataSource.isInitialized) return 0;
+  const oldest = await dataSource
+    .getRepository(HubEvent)
+    .createQueryBuilder('ev')
+    .where('ev.id IN (SELECT d.eventId FROM `webhook_delivery` d WHERE d.status = :status)', { status: DeliveryStatus.PENDING })
+    .orderBy('ev.occurredAt', 'ASC')
+    .getOne();
+  return oldest ? Math.max(0, (now.getTime() - oldest.occurredAt.getTime()) / 1000) : 0;
 }

@@ -8,6 +8,7 @@ import { Actor } from '../context/actor';
 import { RequestContext } from '../context/request-context';
 import { Activation } from '../modules/activation/activation.entity';
 import { ApiKey } from '../modules/api-key/api-key.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Computer } from '../modules/computer/computer.entity';
 import { Contract } from '../modules/contract/contract.entity';
@@ -106,6 +107,16 @@ export function rowScope(actor: Actor, entity: ClassType<object>): Sql | null {
       if (actor.scopes !== null) return actor.apiKeyId ? sql('e.id = ?', actor.apiKeyId) : NOTHING;
       if (actor.role === Role.VENDOR_ADMIN) return null;
       return actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN ? sql('e.organizationId = ?', org) : NOTHING;
+    case WebhookEndpoint:
+      // Webhook endpoints: the organization's admin for its own, VENDOR_ADMIN for any; never an API key.
+      if (actor.scopes !== null) return NOTHING;
+      if (actor.role === Role.VENDOR_ADMIN) return null;
+      return actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN ? sql('e.organizationId = ?', org) : NOTHING;
+    case WebhookDelivery:
+      // A delivery is reached with its endpoint.
+      if (actor.scopes !== null) return NOTHING;
+      if (actor.role === Role.VENDOR_ADMIN) return null;
+      return actor.role === Role.DISTRIBUTOR_ADMIN || actor.role === Role.CUSTOMER_ADMIN ? sql('e.endpointId IN (SELECT wx.id FROM `webhook_endpoint` wx WHERE wx.organizationId = ?)', org) : NOTHING;
     default:
       // Deny by default: an entity without a rule here is reachable by nobody.
       return NOTHING;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { HubConfig, loadConfig } from '../../src/config';
 import { issueUserToken } from '../../src/context/authenticate';
-import { createHub, Hub } from '../../src/http/hub-server';
+import { createHub, Hub, HubOptions } from '../../src/http/hub-server';
 import { PortalUser } from '../../src/modules/user/portal-user.entity';
 import { seededDatabase } from './database';
 
@@ -48,14 +48,15 @@ export class TestHub {
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async start(name: string, configEnv: NodeJS.ProcessEnv = {}): Promise<TestHub> {
+  /** `options`: more of createHub's options (e.g. deliverWebhooks: the delivery loop runs only when a test asks). */
+  static async start(name: string, configEnv: NodeJS.ProcessEnv = {}, options: Pick<HubOptions, 'deliverWebhooks'> = {}): Promise<TestHub> {
     const db = await seededDatabase(name);
     // The tests send hundreds of bad credentials from one address (127.0.0.1); the tests of the
     // failed-authentication limit set AUTH_FAILURE_LIMIT themselves.
     const env = { AUTH_FAILURE_LIMIT: '1000000', ...db.env, ...configEnv };
     const config = loadConfig(env);
     // The hub reads its clock from the TestHub made below (requests come only after it exists).
-    const hub = await createHub({ config, dataSource: db.dataSource, clock: () => self.now });
+    const hub = await createHub({ ...options, config, dataSource: db.dataSource, clock: () => self.now });
     const port = await hub.listen(0);
     const self = new TestHub(hub, `http://127.0.0.1:${port}`, db.dataSource, config, env);
     return self;

@@ -15,12 +15,19 @@ export interface DeliveryDeps extends PayloadDeps {
   leaseMs: number;
 }
 
+/** What became of one claimed delivery in a round: DELIVERED, PENDING (tried again later) or FAILED (no attempt left). */
+export interface DeliveryOutcome {
+  id: string;
+  ok: boolean;
+  status: DeliveryStatus;
+}
+
 /** A new signing secret in the Standard Webhooks form (whsec_ and 24 random bytes in base64). */
 export function newWebhookSecret(): string {
   return 'whsec_' + randomBytes(24).toString('base64');
 }
 
-/** An endpoint row (the service behind the future API mutations); its secret is returned once, in clear. */
+/** An endpoint row written directly, without the checks of createWebhookEndpoint (webhook.mutations.ts): for tests and operators; its secret is returned once, in clear. */
 export async function createEndpointRow(deps: PayloadDeps, input: { organizationId: string; url: string; eventTypes: string[]; description?: string | null }, now: Date) {
   const secret = newWebhookSecret();
   const endpoint: WebhookEndpoint = {
@@ -80,13 +87,13 @@ function secretsOf(deps: PayloadDeps, endpoint: WebhookEndpoint, now: Date): str
  * failed and the endpoint is disabled with the reason, for its owner to see. Returns the
  * outcomes of this round.
  */
-export async function deliverDue(deps: DeliveryDeps, now: Date, limit = 20): Promise<{ id: string; ok: boolean }[]> {
+export async function deliverDue(deps: DeliveryDeps, now: Date, limit = 20): Promise<DeliveryOutcome[]> {
   const ids = await claim(deps.dataSource, now, limit, deps.leaseMs);
   if (!ids.length) return [];
   const deliveries = await deps.dataSource.getRepository(WebhookDelivery).findBy({ id: In(ids) });
   const events = new Map((await deps.dataSource.getRepository(HubEvent).findBy({ id: In(deliveries.map((d) => d.eventId)) })).map((e) => [e.id, e]));
   const endpoints = new Map((await deps.dataSource.getRepository(WebhookEndpoint).findBy({ id: In(deliveries.map((d) => d.endpointId)) })).map((w) => [w.id, w]));
-  const out: { id: string; ok: boolean }[] = [];
+  const out: DeliveryOutcome[] = [];
   for (const d of deliveries) {
     const endpoint = endpoints.get(d.endpointId);
     const event = events.get(d.eventId);
@@ -94,7 +101,7 @@ export async function deliverDue(deps: DeliveryDeps, now: Date, limit = 20): Pro
       await inTransaction(deps.dataSource, (m) =>
         m.update(WebhookDelivery, { id: d.id }, { status: DeliveryStatus.FAILED, lockedUntil: null, nextAttemptAt: null, error: 'the endpoint is disabled or deleted' }),
       );
-      out.push({ id: d.id, ok: false });
+      out.push({ id: d.id, ok: false, status: DeliveryStatus.FAILED });
       continue;
     }
     const { body } = await buildEventPayload(deps, { endpointId: endpoint.id, organizationId: endpoint.organizationId }, event, now);
@@ -121,7 +128,7 @@ export async function deliverDue(deps: DeliveryDeps, now: Date, limit = 20): Pro
       // An endpoint whose delivery failed for good is disabled, with the reason for its owner.
       if (failedForGood) await m.update(WebhookEndpoint, { id: endpoint.id }, { disabledAt: now, disabledReason: reason.slice(0, 300) });
     });
-    out.push({ id: d.id, ok: sent.ok });
+    out.push({ id: d.id, ok: sent.ok, status });
   }
   return out;
 }

@@ -1,0 +1,134 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { orgId, PERSONAS } from '../../seeds/personas';
+import { SecretBox } from '../../src/common/secret-box';
+import { createEndpointRow } from '../../src/modules/webhook/deliver';
+import { DeliveryStatus, WebhookDelivery } from '../../src/modules/webhook/webhook.entity';
+import { ON_MYSQL } from '../helpers/database';
+import { TestHub } from '../helpers/hub';
+import { ALLOCATE, ids, registerFresh } from '../helpers/licenses';
+import { uid } from '../helpers/management';
+import { personalValuesFor } from '../helpers/personal-values';
+import { describeHits, findValues } from '../helpers/side-channel-scan';
+
+/**
+ * Issue #14: the hub delivers by itself. A hub started with its delivery loop (every 100 ms here)
+ * sends the events of writes made through the API to a real receiver, signed so that
+ * `standardwebhooks` verifies them, without any test calling a delivery function; a gated
+ * distributor's (mumbai) endpoint receives no personal value of its customers; /metrics counts
+ * the deliveries by outcome and shows the age of the oldest undelivered event; closing the hub
+ * stops the loop.
+ */
+jest.setTimeout(120_000);
+
+interface Received {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+describe(`the hub's webhook delivery loop (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`, () => {
+  let hub: TestHub;
+  let receiver: http.Server;
+  let base: string;
+  const received: Received[] = [];
+  const secrets = new Map<string, string>();
+  const byPath = (p: string) => received.filter((x) => x.path === p);
+
+  async function endpoint(slug: string, eventTypes: string[], path: string): Promise<string> {
+    const deps = { dataSource: hub.dataSource, config: hub.config, secrets: new SecretBox(hub.config.secretsKey) };
+    const { endpoint: e, secret } = await createEndpointRow(deps, { organizationId: orgId(slug), url: `${base}${path}`, eventTypes }, hub.now);
+    secrets.set(path, secret);
+    return e.id;
+  }
+
+  async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 15_000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const got = await probe();
+      if (got) return got;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Verifies with the library at the instant the hub signed (its clock is the test's). */
+  function verify(r: Received, secret: string): unknown {
+    jest.useFakeTimers({ now: new Date(Number(r.headers['webhook-timestamp']) * 1000), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      return new Webhook(secret).verify(r.body, { 'webhook-id': r.headers['webhook-id'], 'webhook-timestamp': r.headers['webhook-timestamp'], 'webhook-signature': r.headers['webhook-signature'] });
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+
+  async function metric(name: string): Promise<number> {
+    const text = await (await fetch(`${hub.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  }
+
+  beforeAll(async () => {
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const path = req.url ?? '';
+        received.push({ path, headers: req.headers as Record<string, string>, body });
+        res.writeHead(path === '/down' ? 503 : 204);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    hub = await TestHub.start('webhook_loop', { WEBHOOK_DELIVERY_INTERVAL_MS: '100', WEBHOOK_ALLOW_LOOPBACK: 'true', WEBHOOK_TIMEOUT_MS: '2000' }, { deliverWebhooks: true });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    receiver?.closeAllConnections();
+    await new Promise<void>((r) => receiver?.close(() => r()));
+  });
+
+  it('delivers the events of API writes by itself, signed; mumbai gets no personal value; /metrics counts them', async () => {
+    await endpoint('mumbai', ['license.registered', 'license.allocated'], '/mumbai');
+    await endpoint('rhein', ['license.allocated'], '/rhein');
+    const vendor = await hub.as(PERSONAS.vendorAdmin);
+    const [m] = await registerFresh(hub, { distributor: 'mumbai' });
+    await vendor.data(ALLOCATE, { input: { licenseIds: [m], customerId: ids.org('mumbai-c1'), licenseeId: uid('admin@mumbai-c1.example') } });
+    const [r] = await registerFresh(hub, { distributor: 'rhein' });
+    await vendor.data(ALLOCATE, { input: { licenseIds: [r], customerId: ids.org('rhein-c1'), licenseeId: uid('admin@rhein-c1.example') } });
+
+    await until('the three deliveries', () => (byPath('/mumbai').length >= 2 && byPath('/rhein').length >= 1 ? true : null));
+    expect(byPath('/mumbai').map((x) => JSON.parse(x.body).type)).toEqual(['license.registered', 'license.allocated']);
+    expect(byPath('/rhein').map((x) => JSON.parse(x.body).type)).toEqual(['license.allocated']);
+    for (const x of received) {
+      expect(verify(x, secrets.get(x.path)!)).toEqual(JSON.parse(x.body));
+      expect(x.headers['webhook-id']).toBe(JSON.parse(x.body).data.eventId);
+    }
+    const mumbaiValues = (await personalValuesFor(hub.dataSource, orgId('mumbai'))).values;
+    expect(mumbaiValues.length).toBeGreaterThan(0);
+    for (const x of byPath('/mumbai')) expect(describeHits(findValues('mumbai webhook', x.body, x.headers, mumbaiValues))).toBe(describeHits([]));
+    expect(JSON.parse(byPath('/mumbai')[1].body).data.node.licensee).toBeNull();
+    expect(JSON.parse(byPath('/rhein')[0].body).data.node.licensee).not.toBeNull();
+
+    // The delivery log holds them as delivered (once each), and /metrics counts them.
+    await until('the outcomes recorded', async () => ((await hub.dataSource.getRepository(WebhookDelivery).countBy({ status: DeliveryStatus.DELIVERED })) === 3 ? true : null));
+    expect(await metric('hub_webhook_deliveries_total{outcome="delivered"}')).toBe(3);
+    expect(await metric('hub_webhook_oldest_undelivered_seconds')).toBe(0);
+  });
+
+  it('a receiver that fails: counted as retry, and /metrics shows the age of the oldest undelivered event', async () => {
+    const id = await endpoint('rhein', ['license.registered'], '/down');
+    await registerFresh(hub, { distributor: 'rhein' });
+    await until('the failed attempt', async () => ((await hub.dataSource.getRepository(WebhookDelivery).findOneBy({ endpointId: id }))?.attempt === 1 ? true : null));
+    await until('the outcome counted', async () => ((await metric('hub_webhook_deliveries_total{outcome="retry"}')) === 1 ? true : null));
+    const [pending] = await hub.dataSource.getRepository(WebhookDelivery).findBy({ endpointId: id });
+    expect(pending).toEqual(expect.objectContaining({ status: DeliveryStatus.PENDING, responseStatus: 503 }));
+    // The hub's clock moves on by a minute (the next attempt is due after about 5 s: the delivery is tried again).
+    hub.now = new Date(hub.now.getTime() + 60_000);
+    expect(await metric('hub_webhook_oldest_undelivered_seconds')).toBe(60);
+    await until('the second attempt', async () => ((await hub.dataSource.getRepository(WebhookDelivery).findOneBy({ endpointId: id }))?.attempt === 2 ? true : null));
+    expect(byPath('/down').length).toBe(2);
+  });
+});
