@@ -10,6 +10,7 @@ import { ApiKey } from './src/modules/api-key/api-key.entity';
 import { AuditEvent } from './src/modules/audit/audit-event.entity';
 import { Computer } from './src/modules/computer/computer.entity';
 import { Contract } from './src/modules/contract/contract.entity';
+import { ClockEmission, GateState } from './src/modules/event/clock-state.entity';
 import { HubEvent } from './src/modules/event/event.entity';
 import { WebhookDelivery, WebhookEndpoint } from './src/modules/webhook/webhook.entity';
 import { JurisdictionRule, TransferMechanism } from './src/modules/jurisdiction/jurisdiction.entity';
@@ -32,6 +33,8 @@ export const ENTITIES = [
   Contract,
   AuditEvent,
   HubEvent,
+  GateState,
+  ClockEmission,
   WebhookEndpoint,
   WebhookDelivery,
   JurisdictionRule,

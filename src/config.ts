@@ -67,6 +67,13 @@ export interface HubConfig {
     /** Time limit of one attempt (WEBHOOK_TIMEOUT_MS, default 10000). */
     timeoutMs: number;
   };
+  /** The clock-driven events (docs/events.md), published by the scheduler in the delivery loop. */
+  clockEvents: {
+    /** Days before validUntil a license.expiring is published (LICENSE_EXPIRING_DAYS, default 30). */
+    licenseExpiringDays: number;
+    /** Days before expiresAt a contract.expiring is published (CONTRACT_EXPIRING_DAYS, default 30). */
+    contractExpiringDays: number;
+  };
 }
 
 /**
@@ -126,6 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       httpsOnly: production,
       allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === 'true',
       timeoutMs: intFrom(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS'),
+    },
+    clockEvents: {
+      licenseExpiringDays: intFrom(env.LICENSE_EXPIRING_DAYS, 30, 'LICENSE_EXPIRING_DAYS'),
+      contractExpiringDays: intFrom(env.CONTRACT_EXPIRING_DAYS, 30, 'CONTRACT_EXPIRING_DAYS'),
     },
   };
   if (production) {

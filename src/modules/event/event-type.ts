@@ -18,6 +18,11 @@ export enum EventType {
   ORGANIZATION_CUSTOMER_LINKED = 'organization.customer_linked',
   ORGANIZATION_CUSTOMER_UNLINKED = 'organization.customer_unlinked',
   USER_CONSENT_WITHDRAWN = 'user.consent_withdrawn',
+  LICENSE_EXPIRING = 'license.expiring',
+  LICENSE_EXPIRED = 'license.expired',
+  CONTRACT_EXPIRING = 'contract.expiring',
+  TRANSFER_BASIS_OPENED = 'transfer_basis.opened',
+  TRANSFER_BASIS_CLOSED = 'transfer_basis.closed',
 }
 
 registerEnumType(EventType, {
@@ -38,6 +43,11 @@ registerEnumType(EventType, {
       description: 'organization.customer_unlinked: a distributor no longer serves a customer; the distributor keeps seeing this event, so a sync sees the removal.',
     },
     USER_CONSENT_WITHDRAWN: { description: "user.consent_withdrawn: a person withdrew consent (seen by the vendor and the person's own organization only)." },
+    LICENSE_EXPIRING: { description: 'license.expiring: by the clock, a license reaches its validUntil within LICENSE_EXPIRING_DAYS days (once per validUntil).' },
+    LICENSE_EXPIRED: { description: 'license.expired: by the clock, a license passed its validUntil (once per validUntil).' },
+    CONTRACT_EXPIRING: { description: 'contract.expiring: by the clock, a contract reaches its expiresAt within CONTRACT_EXPIRING_DAYS days (once per expiresAt).' },
+    TRANSFER_BASIS_OPENED: { description: "transfer_basis.opened: the transfer gate of a distributor opened (the subject is the distributor's Organization)." },
+    TRANSFER_BASIS_CLOSED: { description: "transfer_basis.closed: the transfer gate of a distributor closed (the subject is the distributor's Organization)." },
   },
 });
 
@@ -60,6 +70,6 @@ export const EVENT_OF_ACTION: Readonly<Record<string, EventType>> = {
 /** The API key scope an event's category needs (users are not narrowed by scopes). */
 export function scopeOfEventType(type: EventType): string {
   if (type.startsWith('license.')) return 'licenses:read';
-  if (type.startsWith('contract.')) return 'contracts:read';
+  if (type.startsWith('contract.') || type.startsWith('transfer_basis.')) return 'contracts:read';
   return 'customers:read';
 }

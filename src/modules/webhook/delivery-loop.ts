@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { HubConfig } from '../../config';
 import { SecretBox } from '../../common/secret-box';
 import { Logger } from '../../observability/logger';
+import { runClockEvents } from '../event/clock-events';
 import { HubMetrics } from '../../observability/metrics';
 import { deliverDue, DeliveryDeps, DeliveryOutcome } from './deliver';
 import { DeliveryStatus } from './webhook.entity';
@@ -66,17 +67,21 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
   };
   function tick(): void {
     timer = null;
-    running = deliverDue(deps, options.clock(), config.webhooks.batch).then(
-      (outcomes) => {
-        count(outcomes);
-        if (outcomes.length) logger.info({ delivered: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length }, 'webhook deliveries');
-        schedule(outcomes.length >= config.webhooks.batch ? 0 : interval);
-      },
-      (e: unknown) => {
-        logger.error({ err: (e as Error).message }, 'webhook delivery round failed');
-        schedule(interval);
-      },
-    );
+    // The clock-driven events first (docs/events.md), so that this round delivers them.
+    const now = options.clock();
+    running = runClockEvents(options.dataSource, config, now)
+      .then(() => deliverDue(deps, now, config.webhooks.batch))
+      .then(
+        (outcomes) => {
+          count(outcomes);
+          if (outcomes.length) logger.info({ delivered: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length }, 'webhook deliveries');
+          schedule(outcomes.length >= config.webhooks.batch ? 0 : interval);
+        },
+        (e: unknown) => {
+          logger.error({ err: (e as Error).message }, 'webhook delivery round failed');
+          schedule(interval);
+        },
+      );
   }
   schedule(interval);
   return {
