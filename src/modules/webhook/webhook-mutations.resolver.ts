@@ -60,19 +60,28 @@ export class WebhookMutationsResolver {
   }
 
   @Mutation(() => WebhookEndpointPayload, { nullable: true, description: 'Stops deliveries to an endpoint (its pending ones fail) until enableWebhookEndpoint; CONFLICT when already disabled.' })
-  async disableWebhookEndpoint(@Ctx() ctx: RequestContext, @Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint.' }) input: WebhookEndpointIdInput): Promise<WebhookEndpointPayload> {
+  async disableWebhookEndpoint(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint.' }) input: WebhookEndpointIdInput,
+  ): Promise<WebhookEndpointPayload> {
     const endpoint = await setWebhookEndpointEnabled(ctx, idArg('WebhookEndpoint', input.id, 'input.id'), false);
     return { endpoint: await reread(ctx, endpoint.id) };
   }
 
   @Mutation(() => WebhookEndpointPayload, { nullable: true, description: 'Resumes deliveries to an endpoint and clears disabledReason; CONFLICT when already enabled.' })
-  async enableWebhookEndpoint(@Ctx() ctx: RequestContext, @Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint.' }) input: WebhookEndpointIdInput): Promise<WebhookEndpointPayload> {
+  async enableWebhookEndpoint(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint.' }) input: WebhookEndpointIdInput,
+  ): Promise<WebhookEndpointPayload> {
     const endpoint = await setWebhookEndpointEnabled(ctx, idArg('WebhookEndpoint', input.id, 'input.id'), true);
     return { endpoint: await reread(ctx, endpoint.id) };
   }
 
   @Mutation(() => WebhookEndpointPayload, { nullable: true, description: 'Deletes an endpoint and its delivery log; nothing more is sent to it.' })
-  async deleteWebhookEndpoint(@Ctx() ctx: RequestContext, @Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint.' }) input: WebhookEndpointIdInput): Promise<WebhookEndpointPayload> {
+  async deleteWebhookEndpoint(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint.' }) input: WebhookEndpointIdInput,
+  ): Promise<WebhookEndpointPayload> {
     await deleteWebhookEndpoint(ctx, idArg('WebhookEndpoint', input.id, 'input.id'));
     return { endpoint: null };
   }
@@ -85,7 +94,10 @@ export class WebhookMutationsResolver {
     return withSecret(ctx, await rotateWebhookSecret(ctx, { ...input, id: idArg('WebhookEndpoint', input.id, 'input.id') }));
   }
 
-  @Mutation(() => WebhookDeliveryPayload, { nullable: true, description: 'Sends a delivered or failed delivery again from now on, with the same webhook-id; not while pending, nor to a disabled endpoint.' })
+  @Mutation(() => WebhookDeliveryPayload, {
+    nullable: true,
+    description: 'Sends a delivered or failed delivery again from now on, with the same webhook-id; not while pending, nor to a disabled endpoint.',
+  })
   async redeliverWebhook(@Ctx() ctx: RequestContext, @Arg('input', () => RedeliverWebhookInput, { description: 'The delivery.' }) input: RedeliverWebhookInput): Promise<WebhookDeliveryPayload> {
     const delivery = await redeliverWebhook(ctx, idArg('WebhookDelivery', input.deliveryId, 'input.deliveryId'));
     ctx.loaders.clearAll();
