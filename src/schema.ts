@@ -26,11 +26,16 @@ import { ApiKeyMutationsResolver } from './modules/api-key/api-key-mutations.res
 import { ActivationMutationsResolver } from './modules/activation/activation-mutations.resolver';
 import { ContractMutationsResolver } from './modules/contract/contract-mutations.resolver';
 import { LicenseMutationsResolver } from './modules/license/license-mutations.resolver';
+import { OrganizationWebhookEndpointsResolver, WebhookDeliveryResolver, WebhookEndpointResolver } from './modules/webhook/webhook.resolver';
+import { WebhookMutationsResolver } from './modules/webhook/webhook-mutations.resolver';
 
 export const RESOLVERS = [
   ActivationResolver,
   ApiKeyResolver,
   OrganizationApiKeysResolver,
+  WebhookEndpointResolver,
+  WebhookDeliveryResolver,
+  OrganizationWebhookEndpointsResolver,
   AuditEventResolver,
   ComputerResolver,
   EventResolver,
@@ -50,6 +55,7 @@ export const RESOLVERS = [
   OrganizationMutationsResolver,
   UserMutationsResolver,
   ApiKeyMutationsResolver,
+  WebhookMutationsResolver,
   ActivationMutationsResolver,
   ContractMutationsResolver,
   LicenseMutationsResolver,

@@ -1,7 +1,7 @@
 import { UUID_RE } from './ids';
 
 /** The GraphQL object types that implement Node; a global id names one of them. */
-export const NODE_TYPES = ['Organization', 'PortalUser', 'ApiKey', 'Product', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent'] as const;
+export const NODE_TYPES = ['Organization', 'PortalUser', 'ApiKey', 'Product', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent', 'WebhookEndpoint', 'WebhookDelivery'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 /** Opaque Relay id: base64url("Type:uuid"). Clients must not parse it; we may change it. */

@@ -3,10 +3,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { getNamedType, GraphQLNamedType, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 import { ActorType, API_KEY_SCOPES, AuditOutcome } from '../../src/common/enums';
 import { newId, seedId } from '../../src/common/ids';
+import { SecretBox } from '../../src/common/secret-box';
 import { ApiKey } from '../../src/modules/api-key/api-key.entity';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
 import { HubEvent } from '../../src/modules/event/event.entity';
 import { EventType } from '../../src/modules/event/event-type';
+import { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from '../../src/modules/webhook/webhook.entity';
 import { PERMISSIONS } from '../../src/policy/permission-table';
 import { buildBareSchema } from '../../src/schema';
 import { computerId, contractId, GATE_TODAY, HARBOR, HARBOR_DISTRIBUTORS, licenseId, orgId, PERSONAS, PRODUCT_SKUS, productId, SEED_COUNTS, userId, VENDOR_SLUG } from '../../seeds/personas';
@@ -66,6 +68,9 @@ type Row =
   | { type: 'Contract'; d: string }
   | { type: 'AuditEvent'; uuid: string; actorOrg: string }
   | { type: 'ApiKey'; org: string; uuid: string }
+  | { type: 'WebhookEndpoint'; org: string; uuid: string }
+  /** A delivery of an endpoint of `org`. */
+  | { type: 'WebhookDelivery'; org: string; uuid: string }
   /** An event of the feed: its audience (d, c) is fixed when it happens (docs/events.md). */
   | { type: 'Event'; uuid: string; eventType: EventType; at: string; subject: Row; license: RowOf<'License'> | null; d: string | null; c: string | null };
 type RowOf<T extends Row['type']> = Extract<Row, { type: T }>;
@@ -128,6 +133,9 @@ const PRODUCT: RowOf<'Product'> = { type: 'Product', sku: PRODUCT_SKUS.vms };
 /** Rows created by this file (beforeAll fills in their ids). */
 const KEY_OF_RHEIN: RowOf<'ApiKey'> = { type: 'ApiKey', org: 'rhein', uuid: '' };
 const KEY_OF_HARBOR: RowOf<'ApiKey'> = { type: 'ApiKey', org: HARBOR, uuid: '' };
+const HOOK_OF_RHEIN: RowOf<'WebhookEndpoint'> = { type: 'WebhookEndpoint', org: 'rhein', uuid: newId(new Date('2026-11-20T11:00:00.000Z')) };
+const HOOK_OF_HARBOR: RowOf<'WebhookEndpoint'> = { type: 'WebhookEndpoint', org: HARBOR, uuid: newId(new Date('2026-11-20T11:01:00.000Z')) };
+const DELIVERY_OF_RHEIN: RowOf<'WebhookDelivery'> = { type: 'WebhookDelivery', org: 'rhein', uuid: newId(new Date('2026-11-21T09:01:30.000Z')) };
 const AUDIT_EVENT: RowOf<'AuditEvent'> = { type: 'AuditEvent', uuid: newId(new Date('2026-11-20T10:00:00.000Z')), actorOrg: 'rhein' };
 
 /** The events of the feed, inserted by beforeAll (one of each type used, so a filter on its type finds it). */
@@ -172,6 +180,8 @@ function uuidOf(r: Row): string {
     case 'AuditEvent':
     case 'ApiKey':
     case 'Event':
+    case 'WebhookEndpoint':
+    case 'WebhookDelivery':
       if (!r.uuid) throw new Error(`${r.type} row not created yet`);
       return r.uuid;
   }
@@ -286,6 +296,10 @@ function rowsTable(a: Actor, r: Row): boolean {
     case 'ApiKey':
       if (isKey(a)) return r.uuid === a.keyUuid; // its own row only
       return a.role === 'VENDOR_ADMIN' || ((a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && r.org === a.org);
+    case 'WebhookEndpoint':
+    case 'WebhookDelivery':
+      // An organization's webhooks: its admin, VENDOR_ADMIN; never an API key (a delivery with its endpoint).
+      return !isKey(a) && (a.role === 'VENDOR_ADMIN' || ((a.role === 'DISTRIBUTOR_ADMIN' || a.role === 'CUSTOMER_ADMIN') && r.org === a.org));
     case 'Event': {
       // docs/events.md: an API key only the categories its scopes name; users are not narrowed by scopes.
       const category = r.eventType.split('.')[0];
@@ -461,6 +475,8 @@ function subjectOf(r: Row, field: string): Subject {
     case 'Contract':
       return { owner: r.d };
     case 'ApiKey':
+    case 'WebhookEndpoint':
+    case 'WebhookDelivery':
       return { owner: r.org };
     default:
       return {};
@@ -564,6 +580,26 @@ const LISTS: Record<string, ListAccess> = {
     variables: () => ({ id: gid(ORG('rhein')) }),
     size: () => 'some', // the keys of rhein made here: KEY_OF_RHEIN and the actors' keys
   },
+  WebhookEndpoint: {
+    label: 'organization(rhein).webhookEndpoints',
+    path: ['organization', 'webhookEndpoints'],
+    steps: [
+      viaField('Query', 'organization', ['organization']),
+      { path: ['organization'], decide: reach(ORG('rhein')) },
+      viaField('Organization', 'webhookEndpoints', ['organization', 'webhookEndpoints'], { owner: 'rhein' }),
+    ],
+    wrap: (i) => `query($id: ID!) { organization(id: $id) { webhookEndpoints(first: 1) { ${i} } } }`,
+    variables: () => ({ id: gid(ORG('rhein')) }),
+    size: () => 1, // HOOK_OF_RHEIN
+  },
+  WebhookDelivery: {
+    label: 'node(the endpoint of rhein).deliveries',
+    path: ['node', 'deliveries'],
+    steps: [{ path: ['node'], decide: reach(HOOK_OF_RHEIN) }],
+    wrap: (i) => `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 1) { ${i} } } } }`,
+    variables: () => ({ id: gid(HOOK_OF_RHEIN) }),
+    size: () => 1, // DELIVERY_OF_RHEIN
+  },
   AuditEvent: {
     label: 'auditEvents(first: 1)',
     path: ['auditEvents'],
@@ -652,7 +688,7 @@ const QUERY_TARGET: Target = {
   after: (f) => (ROOT[f]?.row ? { path: ROOT[f].errorPath ?? [f], decide: reach(ROOT[f].row) } : undefined),
 };
 
-const CONNECTED = ['Organization', 'PortalUser', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent', 'ApiKey', 'Event'];
+const CONNECTED = ['Organization', 'PortalUser', 'License', 'Computer', 'Activation', 'Contract', 'AuditEvent', 'ApiKey', 'Event', 'WebhookEndpoint', 'WebhookDelivery'];
 
 /** The GraphQL name of an event type (LICENSE_ALLOCATED for license.allocated). */
 const eventTypeName = (t: EventType) => Object.entries(EventType).find(([, v]) => v === t)![0];
@@ -717,6 +753,11 @@ const TARGETS: Record<string, Target[]> = {
     nodeTarget('PortalUser', 'a vendor user (support@mobotix)', USER(PERSONAS.vendorStaff), ['consentWithdrawnAt']),
   ],
   ApiKey: [nodeTarget('ApiKey', 'a key of rhein', KEY_OF_RHEIN, ['revokedAt', 'createdBy']), nodeTarget('ApiKey', 'a key of harbor', KEY_OF_HARBOR, ['revokedAt', 'createdBy'])],
+  WebhookEndpoint: [
+    nodeTarget('WebhookEndpoint', 'an endpoint of rhein', HOOK_OF_RHEIN, ['previousSecretUntil', 'disabledAt', 'disabledReason']),
+    nodeTarget('WebhookEndpoint', 'an endpoint of harbor', HOOK_OF_HARBOR, ['previousSecretUntil', 'disabledAt', 'disabledReason']),
+  ],
+  WebhookDelivery: [nodeTarget('WebhookDelivery', 'a delivery to the endpoint of rhein', DELIVERY_OF_RHEIN, ['nextAttemptAt', 'error'])],
   Product: [nodeTarget('Product', PRODUCT_SKUS.vms, PRODUCT)],
   License: [
     nodeTarget('License', 'rhein #5 (held by rhein, allocated to rhein-c1, with a licensee)', LICENSE('rhein', 5), ['validUntil']),
@@ -993,6 +1034,11 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
       ({ value }) => (typeof (value as { totalCount?: unknown } | null)?.totalCount === 'number' ? null : `expected a count, got ${show(value)}`),
       '(first: 1) { totalCount }',
     ),
+    webhookEndpoints: of(
+      'CREDENTIAL_OF_ORGANIZATION',
+      countTo((_a, t) => [HOOK_OF_RHEIN, HOOK_OF_HARBOR].filter((h) => h.org === orgOf(t).slug).length),
+      '(first: 1) { totalCount }',
+    ),
     personalDataAccess: pub(
       (c) =>
         has(c.a, 'personal_data:read')
@@ -1045,6 +1091,37 @@ export const CATEGORY: Record<string, Record<string, FieldSpec>> = {
     revokedAt: of('CREDENTIAL'),
     lastUsedAt: of('CREDENTIAL'),
     createdAt: of('CREDENTIAL'),
+  },
+  // Rows scoped to the organization's admin and VENDOR_ADMIN (rows table); every field PUBLIC on them.
+  WebhookEndpoint: {
+    id: pub(),
+    organization: pub(
+      refTo((t) => ORG(rowOf(t, 'WebhookEndpoint').org)),
+      ' { id }',
+    ),
+    url: pub(),
+    eventTypes: pub(),
+    description: pub(),
+    previousSecretUntil: pub(),
+    disabledAt: pub(),
+    disabledReason: pub(),
+    createdAt: pub(),
+    deliveries: pub(
+      countTo((_a, t) => (rowOf(t, 'WebhookEndpoint') === HOOK_OF_RHEIN ? 1 : 0)),
+      '(first: 1) { totalCount }',
+    ),
+  },
+  WebhookDelivery: {
+    id: pub(),
+    endpoint: pub(equals({ id: gid(HOOK_OF_RHEIN) }), ' { id }'),
+    status: pub(equals(DeliveryStatus.DELIVERED)),
+    attempt: pub(equals(1)),
+    nextAttemptAt: pub(),
+    responseCode: pub(equals(200)),
+    durationMs: pub(equals(42)),
+    error: pub(),
+    deliveredAt: pub(),
+    createdAt: pub(),
   },
   Product: { id: pub(), sku: pub(), name: pub(), licenseModel: pub() },
   License: {
@@ -1300,6 +1377,35 @@ describe(`the permission matrix (${ON_MYSQL ? 'MariaDB' : 'embedded database'})`
       await hub.dataSource.getRepository(ApiKey).update({ id: stored.id }, { lastUsedAt: new Date('2026-11-26T08:15:00.000Z') });
       k.uuid = stored.id;
     }
+    for (const h of [HOOK_OF_RHEIN, HOOK_OF_HARBOR]) {
+      await hub.dataSource.getRepository(WebhookEndpoint).insert({
+        id: h.uuid,
+        organizationId: orgId(h.org),
+        url: `https://hooks.${h.org}.example/hub`,
+        eventTypes: [EventType.LICENSE_ACTIVATED],
+        description: `integration of ${h.org}`,
+        sealedSecret: new SecretBox(hub.config.secretsKey).seal('whsec_bWF0cml4LW9ubHktbm90LWEtc2VjcmV0'),
+        previousSealedSecret: null,
+        previousSecretUntil: null,
+        disabledAt: null,
+        disabledReason: null,
+        createdAt: new Date('2026-11-20T11:00:00.000Z'),
+      });
+    }
+    await hub.dataSource.getRepository(WebhookDelivery).insert({
+      id: DELIVERY_OF_RHEIN.uuid,
+      endpointId: HOOK_OF_RHEIN.uuid,
+      eventId: EVENTS[1].uuid,
+      status: DeliveryStatus.DELIVERED,
+      attempt: 1,
+      nextAttemptAt: null,
+      lockedUntil: null,
+      responseStatus: 200,
+      durationMs: 42,
+      error: null,
+      deliveredAt: new Date('2026-11-21T09:01:31.000Z'),
+      createdAt: new Date('2026-11-21T09:01:30.000Z'),
+    });
     await hub.dataSource.getRepository(AuditEvent).insert({
       id: AUDIT_EVENT.uuid,
       at: new Date('2026-11-20T10:00:00.000Z'),

@@ -29,7 +29,7 @@ describe(`side channels of mutations through a closed gate (${ON_MYSQL ? 'MariaD
   let full: string;
 
   beforeAll(async () => {
-    hub = await TestHub.start('side_channel_mutations', { RATE_LIMIT_POINTS: '10000000' });
+    hub = await TestHub.start('side_channel_mutations', { RATE_LIMIT_POINTS: '10000000', WEBHOOK_ALLOW_LOOPBACK: 'true' });
     vendor = await hub.as('admin@mobotix.example');
     gated = (await gateOfEveryDistributor(vendor)).filter((d) => !d.allowed);
     // The full matrix (every id field × every candidate) as the admin of the gated distributor

@@ -2,13 +2,12 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { orgId, PERSONAS } from '../../seeds/personas';
-import { SecretBox } from '../../src/common/secret-box';
-import { createEndpointRow } from '../../src/modules/webhook/deliver';
-import { DeliveryStatus, WebhookDelivery } from '../../src/modules/webhook/webhook.entity';
+import { EventType } from '../../src/modules/event/event-type';
 import { ON_MYSQL } from '../helpers/database';
 import { TestHub } from '../helpers/hub';
 import { ALLOCATE, ids, registerFresh } from '../helpers/licenses';
 import { uid } from '../helpers/management';
+import { wellFormedGlobalId } from '../helpers/relay';
 import { personalValuesFor } from '../helpers/personal-values';
 import { describeHits, findValues } from '../helpers/side-channel-scan';
 
@@ -36,11 +35,28 @@ describe(`the hub's webhook delivery loop (${ON_MYSQL ? 'MariaDB' : 'embedded da
   const secrets = new Map<string, string>();
   const byPath = (p: string) => received.filter((x) => x.path === p);
 
+  const ENUM_NAME = new Map<string, string>(Object.entries(EventType).map(([name, value]) => [value, name]));
+
+  /** An endpoint made through the API by the organization's admin; its secret from that payload. */
   async function endpoint(slug: string, eventTypes: string[], path: string): Promise<string> {
-    const deps = { dataSource: hub.dataSource, config: hub.config, secrets: new SecretBox(hub.config.secretsKey) };
-    const { endpoint: e, secret } = await createEndpointRow(deps, { organizationId: orgId(slug), url: `${base}${path}`, eventTypes }, hub.now);
-    secrets.set(path, secret);
-    return e.id;
+    const admin = await hub.as(`admin@${slug}.example`);
+    const made = await admin.data(`mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id } } }`, {
+      input: { organizationId: wellFormedGlobalId('Organization', orgId(slug)), url: `${base}${path}`, eventTypes: eventTypes.map((t) => ENUM_NAME.get(t)) },
+    });
+    secrets.set(path, made.createWebhookEndpoint.secret);
+    return made.createWebhookEndpoint.endpoint.id;
+  }
+
+  interface LogEntry {
+    status: string;
+    attempt: number;
+    responseCode: number | null;
+  }
+  /** The delivery log of an endpoint, read through the API as VENDOR_ADMIN. */
+  async function deliveriesOf(id: string): Promise<LogEntry[]> {
+    const vendor = await hub.as(PERSONAS.vendorAdmin);
+    const got = await vendor.data(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 20) { nodes { status attempt responseCode } } } } }`, { id });
+    return got.node.deliveries.nodes;
   }
 
   async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 15_000): Promise<T> {
@@ -91,8 +107,8 @@ describe(`the hub's webhook delivery loop (${ON_MYSQL ? 'MariaDB' : 'embedded da
   });
 
   it('delivers the events of API writes by itself, signed; mumbai gets no personal value; /metrics counts them', async () => {
-    await endpoint('mumbai', ['license.registered', 'license.allocated'], '/mumbai');
-    await endpoint('rhein', ['license.allocated'], '/rhein');
+    const toMumbai = await endpoint('mumbai', ['license.registered', 'license.allocated'], '/mumbai');
+    const toRhein = await endpoint('rhein', ['license.allocated'], '/rhein');
     const vendor = await hub.as(PERSONAS.vendorAdmin);
     const [m] = await registerFresh(hub, { distributor: 'mumbai' });
     await vendor.data(ALLOCATE, { input: { licenseIds: [m], customerId: ids.org('mumbai-c1'), licenseeId: uid('admin@mumbai-c1.example') } });
@@ -113,7 +129,12 @@ describe(`the hub's webhook delivery loop (${ON_MYSQL ? 'MariaDB' : 'embedded da
     expect(JSON.parse(byPath('/rhein')[0].body).data.node.licensee).not.toBeNull();
 
     // The delivery log holds them as delivered (once each), and /metrics counts them.
-    await until('the outcomes recorded', async () => ((await hub.dataSource.getRepository(WebhookDelivery).countBy({ status: DeliveryStatus.DELIVERED })) === 3 ? true : null));
+    const delivered = async () => [...(await deliveriesOf(toMumbai)), ...(await deliveriesOf(toRhein))].filter((d) => d.status === 'DELIVERED').length;
+    await until('the outcomes recorded', async () => ((await delivered()) === 3 ? true : null));
+    expect(await deliveriesOf(toMumbai)).toEqual([
+      { status: 'DELIVERED', attempt: 1, responseCode: 204 },
+      { status: 'DELIVERED', attempt: 1, responseCode: 204 },
+    ]);
     expect(await metric('hub_webhook_deliveries_total{outcome="delivered"}')).toBe(3);
     expect(await metric('hub_webhook_oldest_undelivered_seconds')).toBe(0);
   });
@@ -121,14 +142,13 @@ describe(`the hub's webhook delivery loop (${ON_MYSQL ? 'MariaDB' : 'embedded da
   it('a receiver that fails: counted as retry, and /metrics shows the age of the oldest undelivered event', async () => {
     const id = await endpoint('rhein', ['license.registered'], '/down');
     await registerFresh(hub, { distributor: 'rhein' });
-    await until('the failed attempt', async () => ((await hub.dataSource.getRepository(WebhookDelivery).findOneBy({ endpointId: id }))?.attempt === 1 ? true : null));
+    await until('the failed attempt', async () => ((await deliveriesOf(id))[0]?.attempt === 1 ? true : null));
     await until('the outcome counted', async () => ((await metric('hub_webhook_deliveries_total{outcome="retry"}')) === 1 ? true : null));
-    const [pending] = await hub.dataSource.getRepository(WebhookDelivery).findBy({ endpointId: id });
-    expect(pending).toEqual(expect.objectContaining({ status: DeliveryStatus.PENDING, responseStatus: 503 }));
+    expect(await deliveriesOf(id)).toEqual([{ status: 'PENDING', attempt: 1, responseCode: 503 }]);
     // The hub's clock moves on by a minute (the next attempt is due after about 5 s: the delivery is tried again).
     hub.now = new Date(hub.now.getTime() + 60_000);
     expect(await metric('hub_webhook_oldest_undelivered_seconds')).toBe(60);
-    await until('the second attempt', async () => ((await hub.dataSource.getRepository(WebhookDelivery).findOneBy({ endpointId: id }))?.attempt === 2 ? true : null));
+    await until('the second attempt', async () => ((await deliveriesOf(id))[0]?.attempt === 2 ? true : null));
     expect(byPath('/down').length).toBe(2);
   });
 });

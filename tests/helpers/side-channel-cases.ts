@@ -11,6 +11,7 @@ import { CustomerAccount } from '../../src/modules/organization/customer-account
 import { Organization } from '../../src/modules/organization/organization.entity';
 import { Product } from '../../src/modules/product/product.entity';
 import { PortalUser } from '../../src/modules/user/portal-user.entity';
+import { WebhookDelivery, WebhookEndpoint } from '../../src/modules/webhook/webhook.entity';
 import { Client } from './hub';
 import { AliasedField, aliasedDocuments, documents, fragmentsOf, objectType, Operation, render, selectionOf, split, tokenCount } from './side-channel-selections';
 
@@ -51,7 +52,7 @@ const UNKNOWN_UUID = '01890000-0000-7000-8000-00000000dead';
 /** A distributor's fixture: its customers' people in every state, its licenses, another tenant's rows. */
 export async function fixtureFor(dataSource: DataSource, distributorRaw: string): Promise<Fixture> {
   const repo = <T extends object>(e: new () => T) => dataSource.getRepository(e);
-  const [orgs, accounts, users, computers, licenses, activations, keys, contracts, products] = await Promise.all([
+  const [orgs, accounts, users, computers, licenses, activations, keys, contracts, products, endpoints, deliveries] = await Promise.all([
     repo(Organization).find(),
     repo(CustomerAccount).find(),
     repo(PortalUser).find(),
@@ -61,6 +62,8 @@ export async function fixtureFor(dataSource: DataSource, distributorRaw: string)
     repo(ApiKey).find(),
     repo(Contract).find(),
     repo(Product).find(),
+    repo(WebhookEndpoint).find(),
+    repo(WebhookDelivery).find(),
   ]);
   const me = orgs.find((o) => o.id === distributorRaw)!;
   const myCustomers = accounts.filter((a) => a.distributorId === distributorRaw).map((a) => a.customerId);
@@ -133,6 +136,21 @@ export async function fixtureFor(dataSource: DataSource, distributorRaw: string)
     { label: 'an unknown product', id: g('Product', UNKNOWN_UUID) },
   ];
   ids.AuditEvent = [{ label: 'an unknown audit event', id: g('AuditEvent', UNKNOWN_UUID) }];
+  const myEndpoints = endpoints.filter((e) => e.organizationId === distributorRaw);
+  const otherEndpoint = endpoints.find((e) => e.organizationId !== distributorRaw);
+  ids.WebhookEndpoint = [
+    ...myEndpoints.slice(0, 2).map((e) => ({ label: `its webhook endpoint${e.disabledAt ? ' (disabled)' : ''}`, id: g('WebhookEndpoint', e.id) })),
+    ...(otherEndpoint ? [{ label: "another organization's webhook endpoint", id: g('WebhookEndpoint', otherEndpoint.id) }] : []),
+    { label: 'an unknown webhook endpoint', id: g('WebhookEndpoint', UNKNOWN_UUID) },
+  ];
+  const myEndpointIds = new Set(myEndpoints.map((e) => e.id));
+  const myDelivery = deliveries.find((x) => myEndpointIds.has(x.endpointId));
+  const otherDelivery = deliveries.find((x) => !myEndpointIds.has(x.endpointId));
+  ids.WebhookDelivery = [
+    ...(myDelivery ? [{ label: `its webhook delivery (${myDelivery.status})`, id: g('WebhookDelivery', myDelivery.id) }] : []),
+    ...(otherDelivery ? [{ label: "another organization's webhook delivery", id: g('WebhookDelivery', otherDelivery.id) }] : []),
+    { label: 'an unknown webhook delivery', id: g('WebhookDelivery', UNKNOWN_UUID) },
+  ];
 
   let handedOut = 0;
   const seatsUsed = (l: License) => activations.filter((a) => a.licenseId === l.id && !a.deactivatedAt).length;
@@ -285,6 +303,9 @@ export const ID_FIELD_TYPES: Record<string, NodeType> = {
   apiKeyId: 'ApiKey',
   contractId: 'Contract',
   productId: 'Product',
+  // The webhook endpoint writes name their endpoint `id` (updateWebhookEndpoint, rotateWebhookSecret, …).
+  id: 'WebhookEndpoint',
+  deliveryId: 'WebhookDelivery',
 };
 
 export interface MutationCase {
@@ -314,6 +335,20 @@ export const BASE_INPUTS: Record<string, Base> = {
     ...f.inactivePeople.map((p) => ({ label: `licensee ${p.label} of that customer`, input: { licenseIds: [f.nextRegistered()], customerId: p.organization, licenseeId: p.id } })),
   ],
   createApiKey: (f, u) => [{ label: 'a key of its own', input: { organizationId: f.distributor.id, name: `side-channel ${u}`, scopes: ['customers:read', 'licenses:read', 'personal_data:read'] } }],
+  // Loopback is allowed in this suite's hub (WEBHOOK_ALLOW_LOOPBACK), so that the endpoint is made; nothing listens there.
+  createWebhookEndpoint: (f, u) => [
+    {
+      label: 'an endpoint of its own',
+      input: { organizationId: f.distributor.id, url: `http://127.0.0.1:9/side-channel/${u}`, eventTypes: ['LICENSE_ALLOCATED', 'USER_CONSENT_WITHDRAWN'], description: `side channel ${u}` },
+    },
+  ],
+  updateWebhookEndpoint: (f, u) => [{ label: 'a webhook endpoint', input: { id: f.ids.WebhookEndpoint[0].id, description: `side channel ${u}` } }],
+  disableWebhookEndpoint: (f) => [{ label: 'a webhook endpoint', input: { id: f.ids.WebhookEndpoint[0].id } }],
+  enableWebhookEndpoint: (f) => [{ label: 'a webhook endpoint', input: { id: f.ids.WebhookEndpoint[0].id } }],
+  rotateWebhookSecret: (f) => [{ label: 'a webhook endpoint', input: { id: f.ids.WebhookEndpoint[0].id, overlapSeconds: 60 } }],
+  redeliverWebhook: (f) => [{ label: 'a webhook delivery', input: { deliveryId: f.ids.WebhookDelivery[0].id } }],
+  // Its second endpoint when it has two (the first keeps serving the other cases), else the first.
+  deleteWebhookEndpoint: (f) => [{ label: 'a webhook endpoint', input: { id: (f.ids.WebhookEndpoint.find((c, i) => i === 1 && c.label.startsWith('its')) ?? f.ids.WebhookEndpoint[0]).id } }],
   createContract: (f) => [{ label: 'a contract of its own', input: { distributorId: f.distributor.id, type: 'SCC_2021', effectiveFrom: NOW_ISH } }],
   createOrganization: (_f, u) => [
     {

@@ -29,10 +29,10 @@ const CARRIED_OUT = {
 };
 
 /**
- * Mutations whose answer is given once only: a new API key's secret, a data subject's export.
+ * Mutations whose answer is given once only: a new API key's or webhook secret, a data subject's export.
  * A retry learns that the first request was carried out, but not the answer again.
  */
-const ONCE_ONLY_FIELDS = new Set(['createApiKey', 'exportPersonalData']);
+const ONCE_ONLY_FIELDS = new Set(['createApiKey', 'createWebhookEndpoint', 'rotateWebhookSecret', 'exportPersonalData']);
 
 /** Only mutations are made idempotent; a query is safe to repeat anyway. */
 function mutationFields(body: unknown): string[] | null {

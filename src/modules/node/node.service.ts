@@ -11,6 +11,7 @@ import { licenseById } from '../license/license.service';
 import { organizationById } from '../organization/organization.service';
 import { productById } from '../product/product.service';
 import { userById } from '../user/user.service';
+import { webhookDeliveryById, webhookEndpointById } from '../webhook/webhook.service';
 
 /** The loader of each Node type; every lookup goes through the same reachable rows as lists. */
 const LOADERS: Record<NodeType, (ctx: RequestContext) => DataLoader<string, object | null>> = {
@@ -23,6 +24,8 @@ const LOADERS: Record<NodeType, (ctx: RequestContext) => DataLoader<string, obje
   Activation: activationById,
   Contract: contractById,
   AuditEvent: auditEventById,
+  WebhookEndpoint: webhookEndpointById,
+  WebhookDelivery: webhookDeliveryById,
 };
 
 /** The loader of one Node type (an idempotent replay rebuilds its payload with these). */
