@@ -16,7 +16,10 @@ const TOKEN = path.resolve(__dirname, '..', '..', 'scripts', 'token.js');
   const port = 4100 + (process.pid % 500);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-main-'));
   // As on a fresh clone: no key of any kind in the environment (the tests' own keys removed).
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+  // No webhook delivery loop here: on the embedded database a delivery round runs synchronously on
+  // the event loop, and a request sent 5 ms before SIGTERM could then be read after the signal
+  // (Fastify answers it 503 while closing). What this file proves is start-up and draining.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', WEBHOOK_DELIVERY_INTERVAL_MS: '0' };
   delete env.SECRETS_KEY;
   delete env.JWT_SECRET;
 
