@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const nodeGlobals = Object.fromEntries(['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer'].map((name) => [name, 'readonly']));
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'data/', 'coverage/', 'examples/src/generated/', 'examples/dist/']),
+  globalIgnores(['dist/', 'node_modules/', 'data/', 'coverage/', 'examples/src/generated/', 'examples/dist/', 'web/dist/', 'web/node_modules/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -48,8 +48,13 @@ export default defineConfig(
   {
     // The command-line tools (migrate, seed, token, benchmarks) and the integrator's example
     // (examples/, its own tsconfig.json) talk to their user on the console.
-    files: ['scripts/**', 'seeds/**', 'examples/**'],
+    files: ['scripts/**', 'seeds/**', 'examples/**', 'web/scripts/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The console (web/, its own package and tsconfig.json): browser code, type-checked against web/tsconfig.json.
+    files: ['web/src/**'],
+    languageOptions: { globals: Object.fromEntries(['window', 'document', 'fetch', 'sessionStorage', 'URLSearchParams'].map((name) => [name, 'readonly'])) },
   },
   {
     // Tests assert on JSON answers (`r.body.data.x`), which are `any` by nature: reading them is
@@ -77,6 +82,6 @@ export default defineConfig(
   },
   {
     files: ['**/*.mjs'],
-    languageOptions: { sourceType: 'module' },
+    languageOptions: { sourceType: 'module', globals: { ...nodeGlobals, URL: 'readonly' } },
   },
 );

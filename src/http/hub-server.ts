@@ -25,6 +25,7 @@ import { RateLimiter } from './rate-limit';
 import { bodyTooLarge, MAX_BODY_BYTES } from './stages/parse';
 import { refusal } from './stages/exchange';
 import { sendJson, sendRefusal } from './stages/send';
+import { devSignInRoutes } from './dev-sign-in';
 import { arrivedOverHttps, createTransport, HSTS } from './transport';
 import { registerCors, registerWebPlugins } from './web-plugins';
 
@@ -102,6 +103,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     graphqlRoute(scope, services);
   });
   probeRoutes(app, config, dataSource, metrics);
+  // Development only (never with NODE_ENV=production): the console's persona sign-in.
+  devSignInRoutes(app, config, dataSource, clock);
   app.setNotFoundHandler((_request, reply) => sendJson(reply, 404, { error: 'not found' }));
   app.addHook('onResponse', async (request, reply) => record(request, reply, metrics, logger));
   await app.ready();

@@ -1,0 +1,125 @@
+import { FormEvent, useState } from 'react';
+import { withheldPaths } from '../api';
+import { useQuery } from '../hooks';
+import { href } from '../router';
+import { GateBanner, Loading, Page, Personal, Problems } from '../ui';
+
+const CUSTOMERS = `query ConsoleCustomers($search: String, $orderBy: OrganizationOrder, $first: Int, $after: String, $last: Int, $before: String) {
+  customers(search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes { id name country email phone licenseSummary { total seats { total used } } }
+  }
+}`;
+
+interface Customers {
+  customers: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    nodes: { id: string; name: string; country: string; email: string | null; phone: string | null; licenseSummary: { total: number; seats: { total: number; used: number } } }[];
+  };
+}
+
+const PAGE = 10;
+const SORTS: Record<string, { field: string; direction: string; label: string }> = {
+  'NAME.ASC': { field: 'NAME', direction: 'ASC', label: 'Name, A to Z' },
+  'NAME.DESC': { field: 'NAME', direction: 'DESC', label: 'Name, Z to A' },
+  'CREATED_AT.DESC': { field: 'CREATED_AT', direction: 'DESC', label: 'Newest first' },
+  'CREATED_AT.ASC': { field: 'CREATED_AT', direction: 'ASC', label: 'Oldest first' },
+};
+
+type Cursor = { first: number; after?: string } | { last: number; before: string };
+
+/** Customers: search (the folded name), sort (orderBy) and paging both ways with the connection's cursors. */
+export function Customers() {
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState('NAME.ASC');
+  const [cursor, setCursor] = useState<Cursor>({ first: PAGE });
+  const { field, direction } = SORTS[sort];
+  const { answer, error, loading } = useQuery<Customers>(CUSTOMERS, { search: search || null, orderBy: { field, direction }, ...cursor });
+  const data = answer?.data?.customers;
+  const withheld = withheldPaths(answer?.errors ?? []);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSearch(typed.trim());
+    setCursor({ first: PAGE });
+  }
+
+  return (
+    <Page title="Customers">
+      <form className="toolbar" role="search" onSubmit={submit}>
+        <label htmlFor="customer-search">Search by name</label>
+        <input id="customer-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <button type="submit">Search</button>
+        <label htmlFor="customer-sort">Sort</label>
+        <select
+          id="customer-sort"
+          value={sort}
+          onChange={(e) => {
+            setSort(e.target.value);
+            setCursor({ first: PAGE });
+          }}
+        >
+          {Object.entries(SORTS).map(([key, s]) => (
+            <option key={key} value={key}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </form>
+      <Loading loading={loading} />
+      <Problems errors={answer?.errors} failure={error} />
+      <GateBanner gates={answer?.transferGates ?? []} />
+      {data ? (
+        <>
+          <p aria-live="polite" data-testid="customer-count">
+            {data.totalCount} customer{data.totalCount === 1 ? '' : 's'}
+            {search ? ` matching “${search}”` : ''}
+          </p>
+          <table data-testid="customers">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Country</th>
+                <th scope="col">E-mail</th>
+                <th scope="col">Phone</th>
+                <th scope="col">Licenses</th>
+                <th scope="col">Seats used</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.nodes.map((c, i) => (
+                <tr key={c.id}>
+                  <td>
+                    <a href={href('customers', c.id)}>{c.name}</a>
+                  </td>
+                  <td>{c.country}</td>
+                  <td>
+                    <Personal value={c.email} path={['customers', 'nodes', i, 'email']} withheld={withheld} />
+                  </td>
+                  <td>
+                    <Personal value={c.phone} path={['customers', 'nodes', i, 'phone']} withheld={withheld} />
+                  </td>
+                  <td>{c.licenseSummary.total}</td>
+                  <td>
+                    {c.licenseSummary.seats.used} / {c.licenseSummary.seats.total}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav className="pager" aria-label="Pages of customers">
+            <button type="button" disabled={!data.pageInfo.hasPreviousPage || !data.pageInfo.startCursor} onClick={() => setCursor({ last: PAGE, before: data.pageInfo.startCursor! })}>
+              Previous page
+            </button>
+            <button type="button" disabled={!data.pageInfo.hasNextPage || !data.pageInfo.endCursor} onClick={() => setCursor({ first: PAGE, after: data.pageInfo.endCursor! })}>
+              Next page
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,136 @@
+import { useMemo } from 'react';
+import { day, TransferGate, withheldPaths } from '../api';
+import { useQuery } from '../hooks';
+import { href } from '../router';
+import { BarChart, GateBanner, Loading, Page, Personal, Problems } from '../ui';
+import { useViewer } from '../viewer';
+
+const HOME = `query ConsoleHome($soon: DateTimeISO!, $days: Int!) {
+  viewer { organization { name transferBasis { allowed reason basis denialReason } } }
+  licenseSummary(expiringWithinDays: $days) {
+    total expiringSoon expiringWithinDays
+    byStatus { status count }
+    seats { total used }
+    byProduct { product { sku name } licenses seats seatsUsed }
+  }
+  licenses(filter: { validUntilAfter: $soon, statuses: [REGISTERED, ALLOCATED] }, orderBy: { field: VALID_UNTIL, direction: ASC }, first: 5) {
+    nodes { id status validUntil seats seatsUsed product { sku } customer { id name } }
+  }
+  customers(first: 5) { totalCount nodes { id name email users(first: 2) { nodes { name email } } } }
+}`;
+
+interface Home {
+  viewer: { organization: { name: string; transferBasis: { allowed: boolean; reason: string; basis: string; denialReason: string | null } | null } };
+  licenseSummary: {
+    total: number;
+    expiringSoon: number;
+    expiringWithinDays: number;
+    byStatus: { status: string; count: number }[];
+    seats: { total: number; used: number };
+    byProduct: { product: { sku: string; name: string }; licenses: number; seats: number; seatsUsed: number }[];
+  };
+  licenses: { nodes: { id: string; status: string; validUntil: string | null; seats: number; seatsUsed: number; product: { sku: string }; customer: { id: string; name: string } | null }[] };
+  customers: { totalCount: number; nodes: { id: string; name: string; email: string | null; users: { nodes: { name: string | null; email: string | null }[] } }[] };
+}
+
+const DAYS = 60;
+
+/** A distributor's home: its license summary as charts, what expires soon, its customers' contacts, and its gate as one banner. */
+export function DistributorHome() {
+  const viewer = useViewer();
+  const soon = useMemo(() => new Date().toISOString(), []);
+  const { answer, error, loading } = useQuery<Home>(HOME, { soon, days: DAYS });
+  const data = answer?.data;
+  const withheld = withheldPaths(answer?.errors ?? []);
+  const gates: TransferGate[] = answer?.transferGates ?? [];
+  const basis = data?.viewer.organization.transferBasis;
+  return (
+    <Page title={`${viewer.organization.name}: licenses`}>
+      <Loading loading={loading} />
+      <Problems errors={answer?.errors} failure={error} />
+      <GateBanner gates={gates} />
+      {basis && !gates.length ? (
+        <p className={basis.allowed ? 'gate-open' : 'gate-closed'} data-testid="gate-status">
+          Transfer gate: {basis.allowed ? 'open' : 'closed'} ({basis.reason})
+        </p>
+      ) : null}
+      {data ? (
+        <>
+          <div className="grid">
+            <BarChart
+              id="chart-seats"
+              title={`Seats used of total by product (all products: ${data.licenseSummary.seats.used} / ${data.licenseSummary.seats.total})`}
+              bars={data.licenseSummary.byProduct.map((p) => ({ label: p.product.sku, value: p.seatsUsed, total: p.seats }))}
+            />
+            <BarChart id="chart-status" title={`Licenses by status (${data.licenseSummary.total} in all)`} bars={data.licenseSummary.byStatus.map((s) => ({ label: s.status, value: s.count }))} />
+          </div>
+          <section aria-labelledby="soon-title" className="card">
+            <h2 id="soon-title">
+              Expiring within {data.licenseSummary.expiringWithinDays} days: {data.licenseSummary.expiringSoon}
+            </h2>
+            <table>
+              <caption className="sr-only">Licenses that expire next</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Seats used</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Valid until</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.licenses.nodes.map((l) => (
+                  <tr key={l.id}>
+                    <td>{l.product.sku}</td>
+                    <td>{l.customer ? <a href={href('customers', l.customer.id)}>{l.customer.name}</a> : 'not allocated'}</td>
+                    <td>
+                      {l.seatsUsed} / {l.seats}
+                    </td>
+                    <td>{l.status}</td>
+                    <td>{day(l.validUntil)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section aria-labelledby="customers-title" className="card">
+            <h2 id="customers-title">
+              Customers ({data.customers.totalCount}) <a href={href('customers')}>all customers</a>
+            </h2>
+            <table data-testid="home-customers">
+              <thead>
+                <tr>
+                  <th scope="col">Customer</th>
+                  <th scope="col">E-mail</th>
+                  <th scope="col">People</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.customers.nodes.map((c, i) => (
+                  <tr key={c.id}>
+                    <td>
+                      <a href={href('customers', c.id)}>{c.name}</a>
+                    </td>
+                    <td>
+                      <Personal value={c.email} path={['customers', 'nodes', i, 'email']} withheld={withheld} />
+                    </td>
+                    <td>
+                      {c.users.nodes.map((u, j) => (
+                        <div key={j}>
+                          <Personal value={u.name} path={['customers', 'nodes', i, 'users', 'nodes', j, 'name']} withheld={withheld} />
+                          {' · '}
+                          <Personal value={u.email} path={['customers', 'nodes', i, 'users', 'nodes', j, 'email']} withheld={withheld} />
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      ) : null}
+    </Page>
+  );
+}
