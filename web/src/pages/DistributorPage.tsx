@@ -29,6 +29,7 @@ const CONTRACT_FIELDS = 'contract { id type status signedAt effectiveFrom expire
 const CREATE = `mutation ConsoleCreateContract($input: CreateContractInput!) { createContract(input: $input) { ${CONTRACT_FIELDS} } }`;
 const SIGN = `mutation ConsoleSignContract($input: SignContractInput!) { signContract(input: $input) { ${CONTRACT_FIELDS} } }`;
 const TERMINATE = `mutation ConsoleTerminateContract($input: TerminateContractInput!) { terminateContract(input: $input) { ${CONTRACT_FIELDS} } }`;
+const UPDATE_COUNTRIES = `mutation ConsoleProcessingCountries($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id processingCountries } } }`;
 const TYPES = ['SCC_2021', 'DPA', 'DPF_CERTIFICATION', 'SCC_2010', 'PRIVACY_SHIELD'];
 
 /** A date field's value (YYYY-MM-DD) as the API's instant: 00:00 UTC of that day. */
@@ -40,13 +41,23 @@ interface Outcome {
   general: string | null;
 }
 
-/** Runs a contract mutation; its input errors by field, or the error that concerns the whole request. */
-async function mutate(query: string, input: Record<string, unknown>): Promise<Outcome & { ok: boolean }> {
+/**
+ * Runs a mutation; its input errors by field (shown at the form's fields, `shown` names them:
+ * "input.type", or "input.processingCountries" for every "input.processingCountries[i]"), and
+ * the error that concerns the whole request, or a field the form does not show.
+ */
+export async function mutate(query: string, input: Record<string, unknown>, shown: string[]): Promise<Outcome & { ok: boolean }> {
   try {
     const answer = await gql<Record<string, unknown>>(query, { input });
     const errors: GraphQLError[] = answer.errors;
-    const fields = fieldProblems(errors);
-    return { ok: !errors.length, fields, general: generalError(errors) };
+    const fields: Record<string, string> = {};
+    const elsewhere: string[] = [];
+    for (const [field, message] of Object.entries(fieldProblems(errors))) {
+      const at = shown.find((s) => field === s || field.startsWith(`${s}[`));
+      if (at) fields[at] ??= field === at ? message : `${field.slice(at.length)}: ${message}`;
+      else elsewhere.push(`${field}: ${message}`);
+    }
+    return { ok: !errors.length, fields, general: generalError(errors) ?? (elsewhere.length ? elsewhere.join('; ') : null) };
   } catch (e) {
     const errors = e instanceof RequestFailed ? [{ message: e.message, extensions: { code: e.code } }] : [{ message: String(e) }];
     return { ok: false, fields: {}, general: generalError(errors) };
@@ -77,6 +88,7 @@ export function DistributorPage({ id }: { id: string }) {
       {org?.contracts ? <Timeline contracts={org.contracts} /> : null}
       {org?.contracts ? <ContractTable contracts={org.contracts} admin={admin} onChanged={reload} /> : null}
       {org && admin ? <CreateContract distributorId={org.id} onCreated={reload} /> : null}
+      {org && admin ? <ProcessingCountries key={org.processingCountries.join()} organizationId={org.id} countries={org.processingCountries} onSaved={reload} /> : null}
     </Page>
   );
 }
@@ -131,7 +143,7 @@ function DateAction({ contract, label, button, query, field, onDone }: { contrac
   const id = `${field}-${contract.id}`;
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const result = await mutate(query, { contractId: contract.id, [field]: instant(date) });
+    const result = await mutate(query, { contractId: contract.id, [field]: instant(date) }, [`input.${field}`, 'input.contractId']);
     setOutcome(result);
     if (result.ok) onDone();
   }
@@ -175,7 +187,7 @@ function CreateContract({ distributorId, onCreated }: { distributorId: string; o
     event.preventDefault();
     setCreated(null);
     const input = { distributorId, type: form.type, effectiveFrom: instant(form.effectiveFrom), expiresAt: instant(form.expiresAt), documentRef: form.documentRef.trim() || null };
-    const result = await mutate(CREATE, input);
+    const result = await mutate(CREATE, input, ['input.type', 'input.effectiveFrom', 'input.expiresAt', 'input.documentRef']);
     setOutcome(result);
     if (result.ok) {
       setCreated(`Contract ${input.documentRef ?? input.type} created as a draft: sign it to put it in force.`);
@@ -211,6 +223,46 @@ function CreateContract({ distributorId, onCreated }: { distributorId: string; o
           </p>
         ) : null}
         {created ? <p role="status">{created}</p> : null}
+      </form>
+    </section>
+  );
+}
+
+/** Where the distributor processes personal data (ISO 3166-1 alpha-2 codes): the countries its transfer gate looks at. */
+function ProcessingCountries({ organizationId, countries, onSaved }: { organizationId: string; countries: string[]; onSaved: () => void }) {
+  const [value, setValue] = useState(countries.join(', '));
+  const [outcome, setOutcome] = useState<Outcome>({ fields: {}, general: null });
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const processingCountries = value
+      .split(/[\s,]+/)
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean);
+    const result = await mutate(UPDATE_COUNTRIES, { organizationId, processingCountries }, ['input.processingCountries']);
+    setOutcome(result);
+    if (result.ok) onSaved();
+  }
+  const problem = outcome.fields['input.processingCountries'] ?? null;
+  return (
+    <section className="card" aria-labelledby="countries-title">
+      <h2 id="countries-title">Processing countries</h2>
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        <Field id="processing-countries" label="Processes personal data in (country codes, comma-separated)" problem={problem}>
+          <input
+            id="processing-countries"
+            type="text"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? 'processing-countries-problem' : undefined}
+          />
+        </Field>
+        <button type="submit">Save countries</button>
+        {outcome.general ? (
+          <p className="field-problem" role="alert">
+            {outcome.general}
+          </p>
+        ) : null}
       </form>
     </section>
   );
