@@ -104,7 +104,10 @@ describeOnce('the console in a browser (embedded database only)', () => {
     const page = await signedInAs(browser, hub, PERSONAS.vendorAdmin);
     await page.goto(`${hub.url}/#/customers`);
     const names = async () => page.getByTestId('customers').locator('tbody tr td:first-child').allInnerTexts();
-    await page.getByTestId('customer-count').filter({ hasText: /^23 customers/ }).waitFor();
+    await page
+      .getByTestId('customer-count')
+      .filter({ hasText: /^23 customers/ })
+      .waitFor();
     const first = await names();
     expect(first).toHaveLength(10);
     await page.getByRole('button', { name: 'Next page' }).click();
@@ -123,7 +126,10 @@ describeOnce('the console in a browser (embedded database only)', () => {
     await page.getByLabel('Search by name').focus();
     await page.keyboard.type('harbor');
     await page.keyboard.press('Enter');
-    await page.getByTestId('customer-count').filter({ hasText: /^1 customer matching/ }).waitFor();
+    await page
+      .getByTestId('customer-count')
+      .filter({ hasText: /^1 customer matching/ })
+      .waitFor();
     expect(await names()).toEqual(['Harbor Logistics BV']);
     await expectAccessible(page);
     await page.close();
@@ -194,7 +200,10 @@ describeOnce('the console in a browser (embedded database only)', () => {
     await page.keyboard.press('Enter');
     await draft.locator('td', { hasText: /^SIGNED$/ }).waitFor();
     expect(await draft.innerText()).toMatch(/SCC_2021\s+SIGNED\s+yes\s+2026-01-01/);
-    await page.getByTestId('gate-status').filter({ hasText: /Transfer gate open/ }).waitFor();
+    await page
+      .getByTestId('gate-status')
+      .filter({ hasText: /Transfer gate open/ })
+      .waitFor();
     await page.close();
 
     await mumbai.reload();
