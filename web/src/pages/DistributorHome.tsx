@@ -19,8 +19,21 @@ const HOME = `query ConsoleHome($soon: DateTimeISO!, $days: Int!) {
   customers(first: 5) { totalCount nodes { id name email users(first: 2) { nodes { name email } } } }
 }`;
 
+/** A customer's people get the same charts and expiring licenses: customers and the gate are a distributor's. */
+const CUSTOMER_HOME = `query ConsoleCustomerHome($soon: DateTimeISO!, $days: Int!) {
+  licenseSummary(expiringWithinDays: $days) {
+    total expiringSoon expiringWithinDays
+    byStatus { status count }
+    seats { total used }
+    byProduct { product { sku name } licenses seats seatsUsed }
+  }
+  licenses(filter: { validUntilAfter: $soon, statuses: [REGISTERED, ALLOCATED] }, orderBy: { field: VALID_UNTIL, direction: ASC }, first: 5) {
+    nodes { id status validUntil seats seatsUsed product { sku } customer { id name } }
+  }
+}`;
+
 interface Home {
-  viewer: { organization: { name: string; transferBasis: { allowed: boolean; reason: string; basis: string; denialReason: string | null } | null } };
+  viewer?: { organization: { name: string; transferBasis: { allowed: boolean; reason: string; basis: string; denialReason: string | null } | null } };
   licenseSummary: {
     total: number;
     expiringSoon: number;
@@ -30,7 +43,7 @@ interface Home {
     byProduct: { product: { sku: string; name: string }; licenses: number; seats: number; seatsUsed: number }[];
   };
   licenses: { nodes: { id: string; status: string; validUntil: string | null; seats: number; seatsUsed: number; product: { sku: string }; customer: { id: string; name: string } | null }[] };
-  customers: { totalCount: number; nodes: { id: string; name: string; email: string | null; users: { nodes: { name: string | null; email: string | null }[] } }[] };
+  customers?: { totalCount: number; nodes: { id: string; name: string; email: string | null; users: { nodes: { name: string | null; email: string | null }[] } }[] };
 }
 
 const DAYS = 60;
@@ -39,11 +52,11 @@ const DAYS = 60;
 export function DistributorHome() {
   const viewer = useViewer();
   const soon = useMemo(() => new Date().toISOString(), []);
-  const { answer, error, loading } = useQuery<Home>(HOME, { soon, days: DAYS });
+  const { answer, error, loading } = useQuery<Home>(viewer.organization.kind === 'CUSTOMER' ? CUSTOMER_HOME : HOME, { soon, days: DAYS });
   const data = answer?.data;
   const withheld = withheldPaths(answer?.errors ?? []);
   const gates: TransferGate[] = answer?.transferGates ?? [];
-  const basis = data?.viewer.organization.transferBasis;
+  const basis = data?.viewer?.organization.transferBasis;
   return (
     <Page title={`${viewer.organization.name}: licenses`}>
       <Loading loading={loading} />
@@ -94,41 +107,43 @@ export function DistributorHome() {
               </tbody>
             </table>
           </section>
-          <section aria-labelledby="customers-title" className="card">
-            <h2 id="customers-title">
-              Customers ({data.customers.totalCount}) <a href={href('customers')}>all customers</a>
-            </h2>
-            <table data-testid="home-customers">
-              <thead>
-                <tr>
-                  <th scope="col">Customer</th>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">People</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.customers.nodes.map((c, i) => (
-                  <tr key={c.id}>
-                    <td>
-                      <a href={href('customers', c.id)}>{c.name}</a>
-                    </td>
-                    <td>
-                      <Personal value={c.email} path={['customers', 'nodes', i, 'email']} withheld={withheld} />
-                    </td>
-                    <td>
-                      {c.users.nodes.map((u, j) => (
-                        <div key={j}>
-                          <Personal value={u.name} path={['customers', 'nodes', i, 'users', 'nodes', j, 'name']} withheld={withheld} />
-                          {' · '}
-                          <Personal value={u.email} path={['customers', 'nodes', i, 'users', 'nodes', j, 'email']} withheld={withheld} />
-                        </div>
-                      ))}
-                    </td>
+          {data.customers ? (
+            <section aria-labelledby="customers-title" className="card">
+              <h2 id="customers-title">
+                Customers ({data.customers.totalCount}) <a href={href('customers')}>all customers</a>
+              </h2>
+              <table data-testid="home-customers">
+                <thead>
+                  <tr>
+                    <th scope="col">Customer</th>
+                    <th scope="col">E-mail</th>
+                    <th scope="col">People</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+                </thead>
+                <tbody>
+                  {data.customers.nodes.map((c, i) => (
+                    <tr key={c.id}>
+                      <td>
+                        <a href={href('customers', c.id)}>{c.name}</a>
+                      </td>
+                      <td>
+                        <Personal value={c.email} path={['customers', 'nodes', i, 'email']} withheld={withheld} />
+                      </td>
+                      <td>
+                        {c.users.nodes.map((u, j) => (
+                          <div key={j}>
+                            <Personal value={u.name} path={['customers', 'nodes', i, 'users', 'nodes', j, 'name']} withheld={withheld} />
+                            {' · '}
+                            <Personal value={u.email} path={['customers', 'nodes', i, 'users', 'nodes', j, 'email']} withheld={withheld} />
+                          </div>
+                        ))}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
         </>
       ) : null}
     </Page>

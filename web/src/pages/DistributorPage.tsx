@@ -25,10 +25,10 @@ interface Distributor {
   } | null;
 }
 
-const CONTRACT_FIELDS = 'contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce }';
-const CREATE = `mutation ConsoleCreateContract($input: CreateContractInput!) { createContract(input: $input) { ${CONTRACT_FIELDS} } }`;
-const SIGN = `mutation ConsoleSignContract($input: SignContractInput!) { signContract(input: $input) { ${CONTRACT_FIELDS} } }`;
-const TERMINATE = `mutation ConsoleTerminateContract($input: TerminateContractInput!) { terminateContract(input: $input) { ${CONTRACT_FIELDS} } }`;
+// The operations are plain strings (no interpolation): tests/unit/console-documents.test.ts validates each against schema/schema.graphql.
+const CREATE = `mutation ConsoleCreateContract($input: CreateContractInput!) { createContract(input: $input) { contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce } } }`;
+const SIGN = `mutation ConsoleSignContract($input: SignContractInput!) { signContract(input: $input) { contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce } } }`;
+const TERMINATE = `mutation ConsoleTerminateContract($input: TerminateContractInput!) { terminateContract(input: $input) { contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce } } }`;
 const UPDATE_COUNTRIES = `mutation ConsoleProcessingCountries($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id processingCountries } } }`;
 const TYPES = ['SCC_2021', 'DPA', 'DPF_CERTIFICATION', 'SCC_2010', 'PRIVACY_SHIELD'];
 
