@@ -54,7 +54,7 @@ export default defineConfig(
   {
     // The console (web/, its own package and tsconfig.json): browser code, type-checked against web/tsconfig.json.
     files: ['web/src/**'],
-    languageOptions: { globals: Object.fromEntries(['window', 'document', 'fetch', 'sessionStorage', 'URLSearchParams'].map((name) => [name, 'readonly'])) },
+    languageOptions: { globals: Object.fromEntries(['window', 'document', 'fetch', 'sessionStorage', 'URLSearchParams', 'CustomEvent', 'Event'].map((name) => [name, 'readonly'])) },
   },
   {
     // Tests assert on JSON answers (`r.body.data.x`), which are `any` by nature: reading them is

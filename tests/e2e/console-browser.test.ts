@@ -54,6 +54,31 @@ describeOnce('the console in a browser (embedded database only)', () => {
     await page.close();
   });
 
+  it('signs in with a pasted bearer token (the production form), keeps it for the tab only, and refuses a bad one with its reason', async () => {
+    const personas = (await (await fetch(`${hub.url}/dev/personas`)).json()) as { personas: { userId: string; email: string }[] };
+    const rhein = personas.personas.find((p) => p.email === PERSONAS.distributors.rhein.admin)!;
+    const minted = (await (await fetch(`${hub.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: rhein.userId }) })).json()) as {
+      token: string;
+    };
+    const page = await browser.context.newPage();
+    await page.goto(`${hub.url}/`);
+    await page.getByLabel(/Bearer token/).fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    expect(await page.getByRole('alert').innerText()).toMatch(/^Sign-in refused: /);
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    await page.getByLabel(/Bearer token/).fill(`Bearer ${minted.token}`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: 'admin@rhein.example' }).waitFor();
+    expect(await page.evaluate(() => [(globalThis as any).localStorage.length, (globalThis as any).document.cookie])).toEqual([0, '']);
+    // Another tab does not share it.
+    const other = await browser.context.newPage();
+    await other.goto(`${hub.url}/`);
+    await other.getByRole('heading', { name: 'Sign in with a token or an API key' }).waitFor();
+    expect(await other.getByTestId('signed-in-as').count()).toBe(0);
+    await other.close();
+    await page.close();
+  });
+
   it("rhein's home shows its license charts, what expires soon and its customers' e-mails, without a banner", async () => {
     const page = await signedInAs(browser, hub, PERSONAS.distributors.rhein.admin);
     await page.getByTestId('home-customers').waitFor();

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { credential, gql, RequestFailed, signOut } from './api';
+import { credential, gql, RequestFailed, SIGNED_OUT, signOut } from './api';
 import { AuditTrail } from './pages/AuditTrail';
 import { CustomerPage } from './pages/CustomerPage';
 import { Customers } from './pages/Customers';
@@ -28,6 +28,16 @@ export function App() {
         setFailure(e instanceof RequestFailed ? `Sign-in refused: ${e.message}` : String(e));
       });
   }, [round]);
+
+  // A query refused with HTTP 401 (an expired token) signs out: back to the sign-in page, saying why.
+  useEffect(() => {
+    const onSignedOut = (event: Event) => {
+      setViewer(null);
+      setFailure(`Signed out: ${String((event as CustomEvent<string>).detail)}`);
+    };
+    window.addEventListener(SIGNED_OUT, onSignedOut);
+    return () => window.removeEventListener(SIGNED_OUT, onSignedOut);
+  }, []);
 
   // Each new page moves the focus to its title, as a screen reader user expects.
   useEffect(() => {

@@ -4,6 +4,9 @@
 
 const TOKEN_KEY = 'hub-console.credential';
 
+/** The event the console's shell listens to: the hub refused the credential (HTTP 401). */
+export const SIGNED_OUT = 'hub-console-signed-out';
+
 export function credential(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
@@ -71,6 +74,11 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>,
     throw new RequestFailed(`The hub answered HTTP ${res.status} without a readable body.`, undefined, res.status);
   }
   const errors = body.errors ?? [];
+  if (res.status === 401 && token) {
+    // The credential expired or was revoked: forget it; the console returns to the sign-in page with the reason.
+    signOut();
+    window.dispatchEvent(new CustomEvent(SIGNED_OUT, { detail: errors[0]?.message ?? 'the credential was refused' }));
+  }
   if (body.data === undefined || body.data === null) {
     const first = errors[0];
     throw new RequestFailed(first?.message ?? `HTTP ${res.status}`, first?.extensions?.code, res.status);
