@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const nodeGlobals = Object.fromEntries(['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer'].map((name) => [name, 'readonly']));
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'data/', 'coverage/', 'examples/src/generated/', 'examples/dist/', 'web/dist/', 'web/node_modules/']),
+  globalIgnores(['dist/', 'node_modules/', 'data/', 'coverage/', 'examples/src/generated/', 'examples/dist/', 'web/dist/', 'web/node_modules/', 'web/src/generated/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -20,7 +20,7 @@ export function App() {
 
   useEffect(() => {
     if (!credential()) return setViewer(null);
-    gql<{ viewer: Viewer }>(VIEWER_QUERY)
+    gql(VIEWER_QUERY)
       .then((a) => setViewer(a.data!.viewer))
       .catch((e: unknown) => {
         signOut();

@@ -2,6 +2,8 @@
 // signed-in credential from sessionStorage (this tab only), and helpers to read the parts of an
 // answer a page shows: partial data, withheld fields, closed transfer gates, input errors.
 
+import type { TypedDocumentString } from './generated/graphql';
+
 const TOKEN_KEY = 'hub-console.credential';
 
 /** The event the console's shell listens to: the hub refused the credential (HTTP 401). */
@@ -60,12 +62,16 @@ export class RequestFailed extends Error {
   }
 }
 
-/** Posts one operation. Partial answers (data with errors) resolve; an answer without data throws RequestFailed. */
-export async function gql<T>(query: string, variables?: Record<string, unknown>, token: string | null = credential()): Promise<Answer<T>> {
+/**
+ * Posts one operation: a document of `graphql()` (web/src/generated, from the committed schema),
+ * which carries the types of its answer and its variables. Partial answers (data with errors)
+ * resolve; an answer without data throws RequestFailed.
+ */
+export async function gql<T, V>(document: TypedDocumentString<T, V>, variables?: V, token: string | null = credential()): Promise<Answer<T>> {
   const res = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: document.toString(), variables }),
   });
   let body: { data?: T | null; errors?: GraphQLError[]; extensions?: { transferGates?: TransferGate[] } };
   try {

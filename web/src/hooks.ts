@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Answer, gql, RequestFailed } from './api';
+import type { TypedDocumentString } from './generated/graphql';
 
 export interface Loaded<T> {
   answer: Answer<T> | null;
@@ -9,20 +10,20 @@ export interface Loaded<T> {
 }
 
 /** Runs a query when the page opens and whenever its variables change. */
-export function useQuery<T>(query: string, variables?: Record<string, unknown>): Loaded<T> {
+export function useQuery<T, V>(document: TypedDocumentString<T, V>, variables?: V): Loaded<T> {
   const key = JSON.stringify(variables ?? {});
   const [state, setState] = useState<{ answer: Answer<T> | null; error: string | null; loading: boolean }>({ answer: null, error: null, loading: true });
   const [round, setRound] = useState(0);
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
-    gql<T>(query, JSON.parse(key) as Record<string, unknown>)
+    gql(document, JSON.parse(key) as V)
       .then((answer) => live && setState({ answer, error: null, loading: false }))
       .catch((e: unknown) => live && setState({ answer: null, error: e instanceof RequestFailed ? `${e.message}${e.code ? ` (${e.code})` : ''}` : String(e), loading: false }));
     return () => {
       live = false;
     };
-  }, [query, key, round]);
+  }, [document, key, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };
 }

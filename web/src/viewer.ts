@@ -1,13 +1,28 @@
 import { createContext, useContext } from 'react';
+import { graphql } from './generated';
+import type { ConsoleViewerQuery } from './generated/graphql';
 
-export interface Viewer {
-  actorType: string;
-  role: string;
-  organization: { id: string; name: string; kind: string; country: string };
-  user: { name: string | null; email: string | null } | null;
-}
+/** Who is signed in, as the API answers `viewer` (types generated from the schema). */
+export type Viewer = ConsoleViewerQuery['viewer'];
 
-export const VIEWER_QUERY = `query ConsoleViewer { viewer { actorType role organization { id name kind country } user { name email } } }`;
+export const VIEWER_QUERY = graphql(`
+  query ConsoleViewer {
+    viewer {
+      actorType
+      role
+      organization {
+        id
+        name
+        kind
+        country
+      }
+      user {
+        name
+        email
+      }
+    }
+  }
+`);
 
 export const ViewerContext = createContext<Viewer | null>(null);
 

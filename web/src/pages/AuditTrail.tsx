@@ -1,33 +1,36 @@
 import { FormEvent, useState } from 'react';
 import { useQuery } from '../hooks';
 import { Loading, Page, Problems } from '../ui';
+import { graphql } from '../generated';
+import type { AuditOutcome } from '../generated/graphql';
 
-const AUDIT = `query ConsoleAudit($filter: AuditEventFilter, $first: Int, $after: String) {
-  auditEvents(filter: $filter, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { id at actorType actorId actorOrganization { name } action subjectType subjectId fields purpose outcome requestId }
+const AUDIT = graphql(`
+  query ConsoleAudit($filter: AuditEventFilter, $first: Int, $after: String) {
+    auditEvents(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        at
+        actorType
+        actorId
+        actorOrganization {
+          name
+        }
+        action
+        subjectType
+        subjectId
+        fields
+        purpose
+        outcome
+        requestId
+      }
+    }
   }
-}`;
-
-interface Audit {
-  auditEvents: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    nodes: {
-      id: string;
-      at: string;
-      actorType: string;
-      actorOrganization: { name: string } | null;
-      action: string;
-      subjectType: string;
-      fields: string[];
-      purpose: string;
-      outcome: string;
-      requestId: string;
-    }[];
-  };
-}
+`);
 
 interface Filter {
   action: string;
@@ -44,14 +47,14 @@ export function AuditTrail() {
   const variables = {
     filter: {
       ...(filter.action ? { action: filter.action } : {}),
-      ...(filter.outcome ? { outcome: filter.outcome } : {}),
+      ...(filter.outcome ? { outcome: filter.outcome as AuditOutcome } : {}),
       ...(filter.since ? { since: `${filter.since}T00:00:00.000Z` } : {}),
       ...(filter.until ? { until: `${filter.until}T00:00:00.000Z` } : {}),
     },
     first: 20,
     after: after[after.length - 1] ?? null,
   };
-  const { answer, error, loading } = useQuery<Audit>(AUDIT, variables);
+  const { answer, error, loading } = useQuery(AUDIT, variables);
   const data = answer?.data?.auditEvents;
   const set = (key: keyof Filter) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   function submit(event: FormEvent) {

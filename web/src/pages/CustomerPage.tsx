@@ -1,38 +1,79 @@
 import { day, withheldPaths } from '../api';
 import { useQuery } from '../hooks';
 import { GateBanner, Loading, Page, Personal, Problems } from '../ui';
+import { graphql } from '../generated';
 
-const CUSTOMER = `query ConsoleCustomer($id: ID!) {
-  organization(id: $id) {
-    id name country email phone address { street postalCode city country }
-    users(first: 20) { totalCount nodes { id name email role status } }
-    licenses(first: 20) { totalCount nodes { id status seats seatsUsed validUntil product { sku } } }
-    computers(first: 20) { totalCount nodes { id name hostId os } }
+const CUSTOMER = graphql(`
+  query ConsoleCustomer($id: ID!) {
+    organization(id: $id) {
+      id
+      name
+      country
+      email
+      phone
+      address {
+        street
+        postalCode
+        city
+        country
+      }
+      users(first: 20) {
+        totalCount
+        nodes {
+          id
+          name
+          email
+          role
+          status
+        }
+      }
+      licenses(first: 20) {
+        totalCount
+        nodes {
+          id
+          status
+          seats
+          seatsUsed
+          validUntil
+          product {
+            sku
+          }
+        }
+      }
+      computers(first: 20) {
+        totalCount
+        nodes {
+          id
+          name
+          hostId
+          os
+        }
+      }
+    }
+    activations(filter: { customerId: $id }, first: 50) {
+      totalCount
+      nodes {
+        id
+        activatedAt
+        deactivatedAt
+        license {
+          id
+          product {
+            sku
+          }
+        }
+        computer {
+          id
+          name
+        }
+      }
+    }
   }
-  activations(filter: { customerId: $id }, first: 50) { totalCount nodes { id activatedAt deactivatedAt license { id product { sku } } computer { id name } } }
-}`;
-
-interface Customer {
-  organization: {
-    id: string;
-    name: string;
-    country: string;
-    email: string | null;
-    phone: string | null;
-    address: { street: string; postalCode: string; city: string; country: string } | null;
-    users: { totalCount: number; nodes: { id: string; name: string | null; email: string | null; role: string | null; status: string | null }[] };
-    licenses: { totalCount: number; nodes: { id: string; status: string; seats: number; seatsUsed: number; validUntil: string | null; product: { sku: string } }[] };
-    computers: { totalCount: number; nodes: { id: string; name: string | null; hostId: string | null; os: string | null }[] };
-  } | null;
-  activations: {
-    totalCount: number;
-    nodes: { id: string; activatedAt: string; deactivatedAt: string | null; license: { id: string; product: { sku: string } }; computer: { id: string; name: string | null } }[];
-  };
-}
+`);
 
 /** One customer: its contacts, people, licenses, computers and activations; withheld fields say so. */
 export function CustomerPage({ id }: { id: string }) {
-  const { answer, error, loading } = useQuery<Customer>(CUSTOMER, { id });
+  const { answer, error, loading } = useQuery(CUSTOMER, { id });
   const org = answer?.data?.organization;
   const acts = answer?.data?.activations;
   const w = withheldPaths(answer?.errors ?? []);
@@ -154,9 +195,9 @@ export function CustomerPage({ id }: { id: string }) {
                 <tbody>
                   {acts.nodes.map((a, i) => (
                     <tr key={a.id}>
-                      <td>{a.license.product.sku}</td>
+                      <td>{a.license?.product.sku ?? '—'}</td>
                       <td>
-                        <Personal value={a.computer.name} path={['activations', 'nodes', i, 'computer', 'name']} withheld={w} />
+                        <Personal value={a.computer?.name} path={['activations', 'nodes', i, 'computer', 'name']} withheld={w} />
                       </td>
                       <td>{day(a.activatedAt)}</td>
                       <td>{day(a.deactivatedAt)}</td>

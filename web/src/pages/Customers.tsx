@@ -3,25 +3,39 @@ import { withheldPaths } from '../api';
 import { useQuery } from '../hooks';
 import { href } from '../router';
 import { GateBanner, Loading, Page, Personal, Problems } from '../ui';
+import { graphql } from '../generated';
+import type { OrderDirection, OrganizationOrderField } from '../generated/graphql';
 
-const CUSTOMERS = `query ConsoleCustomers($search: String, $orderBy: OrganizationOrder, $first: Int, $after: String, $last: Int, $before: String) {
-  customers(search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
-    totalCount
-    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    nodes { id name country email phone licenseSummary { total seats { total used } } }
+const CUSTOMERS = graphql(`
+  query ConsoleCustomers($search: String, $orderBy: OrganizationOrder, $first: Int, $after: String, $last: Int, $before: String) {
+    customers(search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      nodes {
+        id
+        name
+        country
+        email
+        phone
+        licenseSummary {
+          total
+          seats {
+            total
+            used
+          }
+        }
+      }
+    }
   }
-}`;
-
-interface Customers {
-  customers: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-    nodes: { id: string; name: string; country: string; email: string | null; phone: string | null; licenseSummary: { total: number; seats: { total: number; used: number } } }[];
-  };
-}
+`);
 
 const PAGE = 10;
-const SORTS: Record<string, { field: string; direction: string; label: string }> = {
+const SORTS: Record<string, { field: OrganizationOrderField; direction: OrderDirection; label: string }> = {
   'NAME.ASC': { field: 'NAME', direction: 'ASC', label: 'Name, A to Z' },
   'NAME.DESC': { field: 'NAME', direction: 'DESC', label: 'Name, Z to A' },
   'CREATED_AT.DESC': { field: 'CREATED_AT', direction: 'DESC', label: 'Newest first' },
@@ -37,7 +51,7 @@ export function Customers() {
   const [sort, setSort] = useState('NAME.ASC');
   const [cursor, setCursor] = useState<Cursor>({ first: PAGE });
   const { field, direction } = SORTS[sort];
-  const { answer, error, loading } = useQuery<Customers>(CUSTOMERS, { search: search || null, orderBy: { field, direction }, ...cursor });
+  const { answer, error, loading } = useQuery(CUSTOMERS, { search: search || null, orderBy: { field, direction }, ...cursor });
   const data = answer?.data?.customers;
   const withheld = withheldPaths(answer?.errors ?? []);
 

@@ -4,47 +4,76 @@ import { useQuery } from '../hooks';
 import { href } from '../router';
 import { BarChart, GateBanner, Loading, Page, Personal, Problems } from '../ui';
 import { useViewer } from '../viewer';
+import { graphql } from '../generated';
 
-const HOME = `query ConsoleHome($soon: DateTimeISO!, $days: Int!) {
-  viewer { organization { name transferBasis { allowed reason basis denialReason } } }
-  licenseSummary(expiringWithinDays: $days) {
-    total expiringSoon expiringWithinDays
-    byStatus { status count }
-    seats { total used }
-    byProduct { product { sku name } licenses seats seatsUsed }
+/** A customer's people get the same charts and expiring licenses: customers and the gate ($distributor) are a distributor's. */
+const HOME = graphql(`
+  query ConsoleHome($soon: DateTimeISO!, $days: Int!, $distributor: Boolean!) {
+    viewer @include(if: $distributor) {
+      organization {
+        name
+        transferBasis {
+          allowed
+          reason
+          basis
+          denialReason
+        }
+      }
+    }
+    licenseSummary(expiringWithinDays: $days) {
+      total
+      expiringSoon
+      expiringWithinDays
+      byStatus {
+        status
+        count
+      }
+      seats {
+        total
+        used
+      }
+      byProduct {
+        product {
+          sku
+          name
+        }
+        licenses
+        seats
+        seatsUsed
+      }
+    }
+    licenses(filter: { validUntilAfter: $soon, statuses: [REGISTERED, ALLOCATED] }, orderBy: { field: VALID_UNTIL, direction: ASC }, first: 5) {
+      nodes {
+        id
+        status
+        validUntil
+        seats
+        seatsUsed
+        product {
+          sku
+        }
+        customer {
+          id
+          name
+        }
+      }
+    }
+    customers(first: 5) @include(if: $distributor) {
+      totalCount
+      nodes {
+        id
+        name
+        email
+        users(first: 2) {
+          nodes {
+            name
+            email
+          }
+        }
+      }
+    }
   }
-  licenses(filter: { validUntilAfter: $soon, statuses: [REGISTERED, ALLOCATED] }, orderBy: { field: VALID_UNTIL, direction: ASC }, first: 5) {
-    nodes { id status validUntil seats seatsUsed product { sku } customer { id name } }
-  }
-  customers(first: 5) { totalCount nodes { id name email users(first: 2) { nodes { name email } } } }
-}`;
-
-/** A customer's people get the same charts and expiring licenses: customers and the gate are a distributor's. */
-const CUSTOMER_HOME = `query ConsoleCustomerHome($soon: DateTimeISO!, $days: Int!) {
-  licenseSummary(expiringWithinDays: $days) {
-    total expiringSoon expiringWithinDays
-    byStatus { status count }
-    seats { total used }
-    byProduct { product { sku name } licenses seats seatsUsed }
-  }
-  licenses(filter: { validUntilAfter: $soon, statuses: [REGISTERED, ALLOCATED] }, orderBy: { field: VALID_UNTIL, direction: ASC }, first: 5) {
-    nodes { id status validUntil seats seatsUsed product { sku } customer { id name } }
-  }
-}`;
-
-interface Home {
-  viewer?: { organization: { name: string; transferBasis: { allowed: boolean; reason: string; basis: string; denialReason: string | null } | null } };
-  licenseSummary: {
-    total: number;
-    expiringSoon: number;
-    expiringWithinDays: number;
-    byStatus: { status: string; count: number }[];
-    seats: { total: number; used: number };
-    byProduct: { product: { sku: string; name: string }; licenses: number; seats: number; seatsUsed: number }[];
-  };
-  licenses: { nodes: { id: string; status: string; validUntil: string | null; seats: number; seatsUsed: number; product: { sku: string }; customer: { id: string; name: string } | null }[] };
-  customers?: { totalCount: number; nodes: { id: string; name: string; email: string | null; users: { nodes: { name: string | null; email: string | null }[] } }[] };
-}
+`);
 
 const DAYS = 60;
 
@@ -52,7 +81,7 @@ const DAYS = 60;
 export function DistributorHome() {
   const viewer = useViewer();
   const soon = useMemo(() => new Date().toISOString(), []);
-  const { answer, error, loading } = useQuery<Home>(viewer.organization.kind === 'CUSTOMER' ? CUSTOMER_HOME : HOME, { soon, days: DAYS });
+  const { answer, error, loading } = useQuery(HOME, { soon, days: DAYS, distributor: viewer.organization.kind !== 'CUSTOMER' });
   const data = answer?.data;
   const withheld = withheldPaths(answer?.errors ?? []);
   const gates: TransferGate[] = answer?.transferGates ?? [];

@@ -4,32 +4,105 @@ import { useQuery } from '../hooks';
 import { Loading, Page, Problems } from '../ui';
 import { useViewer } from '../viewer';
 import { Contract, Timeline } from './Timeline';
+import { graphql } from '../generated';
+import type { ContractType, TypedDocumentString } from '../generated/graphql';
 
-const DISTRIBUTOR = `query ConsoleDistributor($id: ID!) {
-  organization(id: $id) {
-    id name kind country processingCountries
-    transferBasis { allowed basis reason denialReason validUntil contract { id documentRef } }
-    contracts { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce }
+const DISTRIBUTOR = graphql(`
+  query ConsoleDistributor($id: ID!) {
+    organization(id: $id) {
+      id
+      name
+      kind
+      country
+      processingCountries
+      transferBasis {
+        allowed
+        basis
+        reason
+        denialReason
+        validUntil
+        contract {
+          id
+          documentRef
+        }
+      }
+      contracts {
+        id
+        type
+        status
+        signedAt
+        effectiveFrom
+        expiresAt
+        terminatedAt
+        documentRef
+        inForce
+      }
+    }
   }
-}`;
+`);
 
-interface Distributor {
-  organization: {
-    id: string;
-    name: string;
-    kind: string;
-    country: string;
-    processingCountries: string[];
-    transferBasis: { allowed: boolean; basis: string; reason: string; denialReason: string | null; validUntil: string | null; contract: { id: string; documentRef: string | null } | null } | null;
-    contracts: Contract[] | null;
-  } | null;
-}
-
-// The operations are plain strings (no interpolation): tests/unit/console-documents.test.ts validates each against schema/schema.graphql.
-const CREATE = `mutation ConsoleCreateContract($input: CreateContractInput!) { createContract(input: $input) { contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce } } }`;
-const SIGN = `mutation ConsoleSignContract($input: SignContractInput!) { signContract(input: $input) { contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce } } }`;
-const TERMINATE = `mutation ConsoleTerminateContract($input: TerminateContractInput!) { terminateContract(input: $input) { contract { id type status signedAt effectiveFrom expiresAt terminatedAt documentRef inForce } } }`;
-const UPDATE_COUNTRIES = `mutation ConsoleProcessingCountries($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id processingCountries } } }`;
+// The operations are whole template literals (no interpolation): codegen types them and tests/unit/console-documents.test.ts validates them.
+const CREATE = graphql(`
+  mutation ConsoleCreateContract($input: CreateContractInput!) {
+    createContract(input: $input) {
+      contract {
+        id
+        type
+        status
+        signedAt
+        effectiveFrom
+        expiresAt
+        terminatedAt
+        documentRef
+        inForce
+      }
+    }
+  }
+`);
+const SIGN = graphql(`
+  mutation ConsoleSignContract($input: SignContractInput!) {
+    signContract(input: $input) {
+      contract {
+        id
+        type
+        status
+        signedAt
+        effectiveFrom
+        expiresAt
+        terminatedAt
+        documentRef
+        inForce
+      }
+    }
+  }
+`);
+const TERMINATE = graphql(`
+  mutation ConsoleTerminateContract($input: TerminateContractInput!) {
+    terminateContract(input: $input) {
+      contract {
+        id
+        type
+        status
+        signedAt
+        effectiveFrom
+        expiresAt
+        terminatedAt
+        documentRef
+        inForce
+      }
+    }
+  }
+`);
+const UPDATE_COUNTRIES = graphql(`
+  mutation ConsoleProcessingCountries($input: UpdateOrganizationInput!) {
+    updateOrganization(input: $input) {
+      organization {
+        id
+        processingCountries
+      }
+    }
+  }
+`);
 const TYPES = ['SCC_2021', 'DPA', 'DPF_CERTIFICATION', 'SCC_2010', 'PRIVACY_SHIELD'];
 
 /** A date field's value (YYYY-MM-DD) as the API's instant: 00:00 UTC of that day. */
@@ -46,9 +119,9 @@ interface Outcome {
  * "input.type", or "input.processingCountries" for every "input.processingCountries[i]"), and
  * the error that concerns the whole request, or a field the form does not show.
  */
-export async function mutate(query: string, input: Record<string, unknown>, shown: string[]): Promise<Outcome & { ok: boolean }> {
+export async function mutate<T, I>(document: TypedDocumentString<T, { input: I }>, input: I, shown: string[]): Promise<Outcome & { ok: boolean; data: T | null }> {
   try {
-    const answer = await gql<Record<string, unknown>>(query, { input });
+    const answer = await gql(document, { input });
     const errors: GraphQLError[] = answer.errors;
     const fields: Record<string, string> = {};
     const elsewhere: string[] = [];
@@ -57,17 +130,17 @@ export async function mutate(query: string, input: Record<string, unknown>, show
       if (at) fields[at] ??= field === at ? message : `${field.slice(at.length)}: ${message}`;
       else elsewhere.push(`${field}: ${message}`);
     }
-    return { ok: !errors.length, fields, general: generalError(errors) ?? (elsewhere.length ? elsewhere.join('; ') : null) };
+    return { ok: !errors.length, data: answer.data, fields, general: generalError(errors) ?? (elsewhere.length ? elsewhere.join('; ') : null) };
   } catch (e) {
     const errors = e instanceof RequestFailed ? [{ message: e.message, extensions: { code: e.code } }] : [{ message: String(e) }];
-    return { ok: false, fields: {}, general: generalError(errors) };
+    return { ok: false, data: null, fields: {}, general: generalError(errors) };
   }
 }
 
 /** A distributor seen by the vendor: its gate, its contracts as a timeline, and the forms that change them. */
 export function DistributorPage({ id }: { id: string }) {
   const viewer = useViewer();
-  const { answer, error, loading, reload } = useQuery<Distributor>(DISTRIBUTOR, { id });
+  const { answer, error, loading, reload } = useQuery(DISTRIBUTOR, { id });
   const org = answer?.data?.organization;
   const admin = viewer.role === 'VENDOR_ADMIN';
   return (
@@ -82,13 +155,13 @@ export function DistributorPage({ id }: { id: string }) {
       ) : null}
       {org ? (
         <p>
-          Domicile {org.country}; processes personal data in {org.processingCountries.join(', ')}.
+          Domicile {org.country}; processes personal data in {(org.processingCountries ?? []).join(', ')}.
         </p>
       ) : null}
       {org?.contracts ? <Timeline contracts={org.contracts} /> : null}
       {org?.contracts ? <ContractTable contracts={org.contracts} admin={admin} onChanged={reload} /> : null}
       {org && admin ? <CreateContract distributorId={org.id} onCreated={reload} /> : null}
-      {org && admin ? <ProcessingCountries key={org.processingCountries.join()} organizationId={org.id} countries={org.processingCountries} onSaved={reload} /> : null}
+      {org && admin ? <ProcessingCountries key={(org.processingCountries ?? []).join()} organizationId={org.id} countries={org.processingCountries ?? []} onSaved={reload} /> : null}
     </Page>
   );
 }
@@ -124,8 +197,26 @@ function ContractTable({ contracts, admin, onChanged }: { contracts: Contract[];
               <td>{day(c.terminatedAt)}</td>
               {admin ? (
                 <td>
-                  {c.status === 'DRAFT' ? <DateAction contract={c} label="Signed on" button="Sign" query={SIGN} field="signedAt" onDone={onChanged} /> : null}
-                  {c.status === 'SIGNED' ? <DateAction contract={c} label="Terminate on" button="Terminate" query={TERMINATE} field="terminatedAt" onDone={onChanged} /> : null}
+                  {c.status === 'DRAFT' ? (
+                    <DateAction
+                      contract={c}
+                      label="Signed on"
+                      button="Sign"
+                      field="signedAt"
+                      run={(at) => mutate(SIGN, { contractId: c.id, signedAt: at }, ['input.signedAt', 'input.contractId'])}
+                      onDone={onChanged}
+                    />
+                  ) : null}
+                  {c.status === 'SIGNED' ? (
+                    <DateAction
+                      contract={c}
+                      label="Terminate on"
+                      button="Terminate"
+                      field="terminatedAt"
+                      run={(at) => mutate(TERMINATE, { contractId: c.id, terminatedAt: at }, ['input.terminatedAt', 'input.contractId'])}
+                      onDone={onChanged}
+                    />
+                  ) : null}
                 </td>
               ) : null}
             </tr>
@@ -137,13 +228,27 @@ function ContractTable({ contracts, admin, onChanged }: { contracts: Contract[];
 }
 
 /** Sign or terminate one contract on a date; the API's error shows at the date field. */
-function DateAction({ contract, label, button, query, field, onDone }: { contract: Contract; label: string; button: string; query: string; field: string; onDone: () => void }) {
+function DateAction({
+  contract,
+  label,
+  button,
+  field,
+  run,
+  onDone,
+}: {
+  contract: Contract;
+  label: string;
+  button: string;
+  field: string;
+  run: (at: string) => Promise<Outcome & { ok: boolean }>;
+  onDone: () => void;
+}) {
   const [date, setDate] = useState(today());
   const [outcome, setOutcome] = useState<Outcome>({ fields: {}, general: null });
   const id = `${field}-${contract.id}`;
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const result = await mutate(query, { contractId: contract.id, [field]: instant(date) }, [`input.${field}`, 'input.contractId']);
+    const result = await run(instant(date) ?? '');
     setOutcome(result);
     if (result.ok) onDone();
   }
@@ -186,7 +291,14 @@ function CreateContract({ distributorId, onCreated }: { distributorId: string; o
   async function submit(event: FormEvent) {
     event.preventDefault();
     setCreated(null);
-    const input = { distributorId, type: form.type, effectiveFrom: instant(form.effectiveFrom), expiresAt: instant(form.expiresAt), documentRef: form.documentRef.trim() || null };
+    if (!form.effectiveFrom) return setOutcome({ fields: { 'input.effectiveFrom': 'is required' }, general: null });
+    const input = {
+      distributorId,
+      type: form.type as ContractType,
+      effectiveFrom: `${form.effectiveFrom}T00:00:00.000Z`,
+      expiresAt: instant(form.expiresAt),
+      documentRef: form.documentRef.trim() || null,
+    };
     const result = await mutate(CREATE, input, ['input.type', 'input.effectiveFrom', 'input.expiresAt', 'input.documentRef']);
     setOutcome(result);
     if (result.ok) {

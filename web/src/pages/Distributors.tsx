@@ -2,31 +2,36 @@ import { day } from '../api';
 import { useQuery } from '../hooks';
 import { href } from '../router';
 import { Loading, Page, Problems } from '../ui';
+import { graphql } from '../generated';
 
-const DISTRIBUTORS = `query ConsoleDistributors {
-  organizations(kind: DISTRIBUTOR, first: 100) {
-    totalCount
-    nodes { id name country processingCountries transferBasis { allowed basis reason denialReason validUntil } licenseSummary { total expiringSoon } }
+const DISTRIBUTORS = graphql(`
+  query ConsoleDistributors {
+    organizations(kind: DISTRIBUTOR, first: 100) {
+      totalCount
+      nodes {
+        id
+        name
+        country
+        processingCountries
+        transferBasis {
+          allowed
+          basis
+          reason
+          denialReason
+          validUntil
+        }
+        licenseSummary {
+          total
+          expiringSoon
+        }
+      }
+    }
   }
-}`;
-
-interface Distributors {
-  organizations: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      name: string;
-      country: string;
-      processingCountries: string[];
-      transferBasis: { allowed: boolean; basis: string; reason: string; denialReason: string | null; validUntil: string | null } | null;
-      licenseSummary: { total: number; expiringSoon: number };
-    }[];
-  };
-}
+`);
 
 /** The vendor's view of its distributors: each one's transfer gate (open or closed, and why) at a glance. */
 export function Distributors() {
-  const { answer, error, loading } = useQuery<Distributors>(DISTRIBUTORS);
+  const { answer, error, loading } = useQuery(DISTRIBUTORS);
   const nodes = answer?.data?.organizations.nodes ?? [];
   const closed = nodes.filter((d) => d.transferBasis && !d.transferBasis.allowed).length;
   return (
@@ -55,7 +60,7 @@ export function Distributors() {
                 <a href={href('distributors', d.id)}>{d.name}</a>
               </td>
               <td>
-                {d.country} ({d.processingCountries.join(', ')})
+                {d.country} ({(d.processingCountries ?? []).join(', ')})
               </td>
               <td>{d.transferBasis ? <span className={d.transferBasis.allowed ? 'badge open' : 'badge closed'}>{d.transferBasis.allowed ? 'open' : 'closed'}</span> : '—'}</td>
               <td>

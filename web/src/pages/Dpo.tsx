@@ -2,22 +2,59 @@ import { FormEvent, useState } from 'react';
 import { fieldProblems, generalError, gql, RequestFailed } from '../api';
 import { Page } from '../ui';
 import { Field } from './DistributorPage';
+import { graphql } from '../generated';
+import type { ConsoleFindPersonQuery, TypedDocumentString } from '../generated/graphql';
 
-const FIND = `query ConsoleFindPerson($email: String!) { users(filter: { email: $email }, first: 20) { nodes { id name email phone status organization { name } consentGivenAt consentWithdrawnAt } } }`;
-const EXPORT = `mutation ConsoleExport($input: ExportPersonalDataInput!) { exportPersonalData(input: $input) { document } }`;
-const RECTIFY = `mutation ConsoleRectify($input: RectifyPersonalDataInput!) { rectifyPersonalData(input: $input) { user { id name email phone } } }`;
-const WITHDRAW = `mutation ConsoleWithdraw($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { user { id status consentWithdrawnAt } } }`;
+const FIND = graphql(`
+  query ConsoleFindPerson($email: String!) {
+    users(filter: { email: $email }, first: 20) {
+      nodes {
+        id
+        name
+        email
+        phone
+        status
+        organization {
+          name
+        }
+        consentGivenAt
+        consentWithdrawnAt
+      }
+    }
+  }
+`);
+const EXPORT = graphql(`
+  mutation ConsoleExport($input: ExportPersonalDataInput!) {
+    exportPersonalData(input: $input) {
+      document
+    }
+  }
+`);
+const RECTIFY = graphql(`
+  mutation ConsoleRectify($input: RectifyPersonalDataInput!) {
+    rectifyPersonalData(input: $input) {
+      user {
+        id
+        name
+        email
+        phone
+      }
+    }
+  }
+`);
+const WITHDRAW = graphql(`
+  mutation ConsoleWithdraw($input: WithdrawConsentInput!) {
+    withdrawConsent(input: $input) {
+      user {
+        id
+        status
+        consentWithdrawnAt
+      }
+    }
+  }
+`);
 
-interface Person {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  status: string | null;
-  organization: { name: string };
-  consentGivenAt: string | null;
-  consentWithdrawnAt: string | null;
-}
+type Person = ConsoleFindPersonQuery['users']['nodes'][number];
 
 /** The privacy officer's desk: find a person by e-mail (in every organization holding it), export, rectify, record a withdrawal. */
 export function Dpo() {
@@ -28,7 +65,7 @@ export function Dpo() {
     event?.preventDefault();
     setFailure(null);
     try {
-      const a = await gql<{ users: { nodes: Person[] } }>(FIND, { email });
+      const a = await gql(FIND, { email });
       setPeople(a.data!.users.nodes);
       setFailure(generalError(a.errors));
     } catch (e) {
@@ -60,9 +97,9 @@ function PersonCard({ person, onChanged }: { person: Person; onChanged: () => vo
   const [form, setForm] = useState({ name: person.name ?? '', email: person.email ?? '', phone: person.phone ?? '' });
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  async function run(query: string, input: Record<string, unknown>, done: string) {
+  async function run<T, I>(document: TypedDocumentString<T, { input: I }>, input: I, done: string) {
     try {
-      const a = await gql<Record<string, { document?: unknown } | null>>(query, { input });
+      const a = await gql(document, { input });
       setProblems(fieldProblems(a.errors));
       const general = generalError(a.errors);
       setMessage(general ?? (a.errors.length ? 'Refused: see the fields.' : done));
@@ -74,9 +111,9 @@ function PersonCard({ person, onChanged }: { person: Person; onChanged: () => vo
   }
   const id = (f: string) => `${person.id}-${f}`;
   return (
-    <section className="card" aria-label={`${person.email ?? person.id} at ${person.organization.name}`}>
+    <section className="card" aria-label={`${person.email ?? person.id} at ${person.organization?.name ?? '—'}`}>
       <h2>
-        {person.name ?? '—'} · {person.organization.name}
+        {person.name ?? '—'} · {person.organization?.name ?? '—'}
       </h2>
       <p>
         Status {person.status}; consent given {person.consentGivenAt?.slice(0, 10) ?? '—'}

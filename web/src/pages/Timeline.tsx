@@ -1,16 +1,8 @@
+import type { ConsoleDistributorQuery } from '../generated/graphql';
 import { day } from '../api';
 
-export interface Contract {
-  id: string;
-  type: string;
-  status: string;
-  signedAt: string | null;
-  effectiveFrom: string;
-  expiresAt: string | null;
-  terminatedAt: string | null;
-  documentRef: string | null;
-  inForce: boolean;
-}
+/** A contract as the distributor page reads it (types generated from the schema). */
+export type Contract = NonNullable<NonNullable<ConsoleDistributorQuery['organization']>['contracts']>[number];
 
 /**
  * The legal windows of the contract types (the jurisdiction facts of seeds/jurisdictions.json,
