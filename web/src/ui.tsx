@@ -128,3 +128,47 @@ export function BarChart({ title, bars, id }: { title: string; bars: Bar[]; id: 
     </figure>
   );
 }
+
+export interface Row {
+  key: string;
+  cells: ReactNode[];
+  /** data-* attributes of the row (e.g. { 'data-contract': 'C-17' }). */
+  data?: Record<string, string>;
+}
+
+/** A table with a header row: every list of the console. */
+export function Table({ headers, rows, testId, caption }: { headers: string[]; rows: Row[]; testId?: string; caption?: string }) {
+  return (
+    <table data-testid={testId}>
+      {caption ? <caption className="sr-only">{caption}</caption> : null}
+      <thead>
+        <tr>
+          {headers.map((h) => (
+            <th scope="col" key={h}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key} {...row.data}>
+            {row.cells.map((cell, i) => (
+              <td key={i}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A titled card of a page. */
+export function Section({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}

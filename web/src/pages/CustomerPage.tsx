@@ -1,6 +1,6 @@
 import { day, withheldPaths } from '../api';
 import { useQuery } from '../hooks';
-import { GateBanner, Loading, Page, Personal, Problems } from '../ui';
+import { GateBanner, Loading, Page, Personal, Problems, Section, Table } from '../ui';
 import { graphql } from '../generated';
 
 const CUSTOMER = graphql(`
@@ -78,6 +78,7 @@ export function CustomerPage({ id }: { id: string }) {
   const acts = answer?.data?.activations;
   const w = withheldPaths(answer?.errors ?? []);
   const at = (...p: (string | number)[]) => ['organization', ...p];
+  const personal = (value: string | null | undefined, path: (string | number)[]) => <Personal value={value} path={path} withheld={w} />;
   return (
     <Page title={org ? org.name : 'Customer'}>
       <Loading loading={loading} />
@@ -90,122 +91,40 @@ export function CustomerPage({ id }: { id: string }) {
             <dt>Country</dt>
             <dd>{org.country}</dd>
             <dt>E-mail</dt>
-            <dd>
-              <Personal value={org.email} path={at('email')} withheld={w} />
-            </dd>
+            <dd>{personal(org.email, at('email'))}</dd>
             <dt>Phone</dt>
-            <dd>
-              <Personal value={org.phone} path={at('phone')} withheld={w} />
-            </dd>
+            <dd>{personal(org.phone, at('phone'))}</dd>
             <dt>Address</dt>
-            <dd>
-              {w.has(at('address').join('.')) ? (
-                <Personal value={null} path={at('address')} withheld={w} />
-              ) : org.address ? (
-                `${org.address.street}, ${org.address.postalCode} ${org.address.city}, ${org.address.country}`
-              ) : (
-                '—'
-              )}
-            </dd>
+            <dd>{w.has(at('address').join('.')) || !org.address ? personal(null, at('address')) : `${org.address.street}, ${org.address.postalCode} ${org.address.city}, ${org.address.country}`}</dd>
           </dl>
-          <section className="card" aria-labelledby="users-title">
-            <h2 id="users-title">People ({org.users.totalCount})</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {org.users.nodes.map((u, i) => (
-                  <tr key={u.id}>
-                    {(['name', 'email', 'role', 'status'] as const).map((f) => (
-                      <td key={f}>
-                        <Personal value={u[f]} path={at('users', 'nodes', i, f)} withheld={w} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-          <section className="card" aria-labelledby="licenses-title">
-            <h2 id="licenses-title">Licenses ({org.licenses.totalCount})</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Seats used</th>
-                  <th scope="col">Valid until</th>
-                </tr>
-              </thead>
-              <tbody>
-                {org.licenses.nodes.map((l) => (
-                  <tr key={l.id}>
-                    <td>{l.product.sku}</td>
-                    <td>{l.status}</td>
-                    <td>
-                      {l.seatsUsed} / {l.seats}
-                    </td>
-                    <td>{day(l.validUntil)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-          <section className="card" aria-labelledby="computers-title">
-            <h2 id="computers-title">Computers ({org.computers.totalCount})</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Host id</th>
-                  <th scope="col">Operating system</th>
-                </tr>
-              </thead>
-              <tbody>
-                {org.computers.nodes.map((c, i) => (
-                  <tr key={c.id}>
-                    {(['name', 'hostId', 'os'] as const).map((f) => (
-                      <td key={f}>
-                        <Personal value={c[f]} path={at('computers', 'nodes', i, f)} withheld={w} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <Section id="users" title={`People (${org.users.totalCount})`}>
+            <Table
+              headers={['Name', 'E-mail', 'Role', 'Status']}
+              rows={org.users.nodes.map((u, i) => ({ key: u.id, cells: (['name', 'email', 'role', 'status'] as const).map((f) => personal(u[f], at('users', 'nodes', i, f))) }))}
+            />
+          </Section>
+          <Section id="licenses" title={`Licenses (${org.licenses.totalCount})`}>
+            <Table
+              headers={['Product', 'Status', 'Seats used', 'Valid until']}
+              rows={org.licenses.nodes.map((l) => ({ key: l.id, cells: [l.product.sku, l.status, `${l.seatsUsed} / ${l.seats}`, day(l.validUntil)] }))}
+            />
+          </Section>
+          <Section id="computers" title={`Computers (${org.computers.totalCount})`}>
+            <Table
+              headers={['Name', 'Host id', 'Operating system']}
+              rows={org.computers.nodes.map((c, i) => ({ key: c.id, cells: (['name', 'hostId', 'os'] as const).map((f) => personal(c[f], at('computers', 'nodes', i, f))) }))}
+            />
+          </Section>
           {acts ? (
-            <section className="card" aria-labelledby="activations-title">
-              <h2 id="activations-title">Activations ({acts.totalCount})</h2>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col">Computer</th>
-                    <th scope="col">Activated</th>
-                    <th scope="col">Deactivated</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {acts.nodes.map((a, i) => (
-                    <tr key={a.id}>
-                      <td>{a.license?.product.sku ?? '—'}</td>
-                      <td>
-                        <Personal value={a.computer?.name} path={['activations', 'nodes', i, 'computer', 'name']} withheld={w} />
-                      </td>
-                      <td>{day(a.activatedAt)}</td>
-                      <td>{day(a.deactivatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+            <Section id="activations" title={`Activations (${acts.totalCount})`}>
+              <Table
+                headers={['Product', 'Computer', 'Activated', 'Deactivated']}
+                rows={acts.nodes.map((a, i) => ({
+                  key: a.id,
+                  cells: [a.license?.product.sku ?? '—', personal(a.computer?.name, ['activations', 'nodes', i, 'computer', 'name']), day(a.activatedAt), day(a.deactivatedAt)],
+                }))}
+              />
+            </Section>
           ) : null}
         </>
       ) : null}

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { day, TransferGate, withheldPaths } from '../api';
 import { useQuery } from '../hooks';
 import { href } from '../router';
-import { BarChart, GateBanner, Loading, Page, Personal, Problems } from '../ui';
+import { BarChart, GateBanner, Loading, Page, Personal, Problems, Section, Table } from '../ui';
 import { useViewer } from '../viewer';
 import { graphql } from '../generated';
 
@@ -77,7 +77,8 @@ const HOME = graphql(`
 
 const DAYS = 60;
 
-/** A distributor's home: its license summary as charts, what expires soon, its customers' contacts, and its gate as one banner. */
+/** A distributor's home: its license summary as charts, what expires soon, its customers' contacts, and its gate as one banner.
+ * Over 60 lines: one page's markup, top to bottom, over its own state. */
 export function DistributorHome() {
   const viewer = useViewer();
   const soon = useMemo(() => new Date().toISOString(), []);
@@ -106,72 +107,44 @@ export function DistributorHome() {
             />
             <BarChart id="chart-status" title={`Licenses by status (${data.licenseSummary.total} in all)`} bars={data.licenseSummary.byStatus.map((s) => ({ label: s.status, value: s.count }))} />
           </div>
-          <section aria-labelledby="soon-title" className="card">
-            <h2 id="soon-title">
-              Expiring within {data.licenseSummary.expiringWithinDays} days: {data.licenseSummary.expiringSoon}
-            </h2>
-            <table>
-              <caption className="sr-only">Licenses that expire next</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Seats used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Valid until</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.licenses.nodes.map((l) => (
-                  <tr key={l.id}>
-                    <td>{l.product.sku}</td>
-                    <td>{l.customer ? <a href={href('customers', l.customer.id)}>{l.customer.name}</a> : 'not allocated'}</td>
-                    <td>
-                      {l.seatsUsed} / {l.seats}
-                    </td>
-                    <td>{l.status}</td>
-                    <td>{day(l.validUntil)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <Section id="soon" title={`Expiring within ${data.licenseSummary.expiringWithinDays} days: ${data.licenseSummary.expiringSoon}`}>
+            <Table
+              caption="Licenses that expire next"
+              headers={['Product', 'Customer', 'Seats used', 'Status', 'Valid until']}
+              rows={data.licenses.nodes.map((l) => ({
+                key: l.id,
+                cells: [l.product.sku, l.customer ? <a href={href('customers', l.customer.id)}>{l.customer.name}</a> : 'not allocated', `${l.seatsUsed} / ${l.seats}`, l.status, day(l.validUntil)],
+              }))}
+            />
+          </Section>
           {data.customers ? (
-            <section aria-labelledby="customers-title" className="card">
-              <h2 id="customers-title">
-                Customers ({data.customers.totalCount}) <a href={href('customers')}>all customers</a>
-              </h2>
-              <table data-testid="home-customers">
-                <thead>
-                  <tr>
-                    <th scope="col">Customer</th>
-                    <th scope="col">E-mail</th>
-                    <th scope="col">People</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.customers.nodes.map((c, i) => (
-                    <tr key={c.id}>
-                      <td>
-                        <a href={href('customers', c.id)}>{c.name}</a>
-                      </td>
-                      <td>
-                        <Personal value={c.email} path={['customers', 'nodes', i, 'email']} withheld={withheld} />
-                      </td>
-                      <td>
-                        {c.users.nodes.map((u, j) => (
-                          <div key={j}>
-                            <Personal value={u.name} path={['customers', 'nodes', i, 'users', 'nodes', j, 'name']} withheld={withheld} />
-                            {' · '}
-                            <Personal value={u.email} path={['customers', 'nodes', i, 'users', 'nodes', j, 'email']} withheld={withheld} />
-                          </div>
-                        ))}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
+            <Section
+              id="customers"
+              title={
+                <>
+                  Customers ({data.customers.totalCount}) <a href={href('customers')}>all customers</a>
+                </>
+              }
+            >
+              <Table
+                testId="home-customers"
+                headers={['Customer', 'E-mail', 'People']}
+                rows={data.customers.nodes.map((c, i) => ({
+                  key: c.id,
+                  cells: [
+                    <a href={href('customers', c.id)}>{c.name}</a>,
+                    <Personal value={c.email} path={['customers', 'nodes', i, 'email']} withheld={withheld} />,
+                    c.users.nodes.map((u, j) => (
+                      <div key={j}>
+                        <Personal value={u.name} path={['customers', 'nodes', i, 'users', 'nodes', j, 'name']} withheld={withheld} />
+                        {' · '}
+                        <Personal value={u.email} path={['customers', 'nodes', i, 'users', 'nodes', j, 'email']} withheld={withheld} />
+                      </div>
+                    )),
+                  ],
+                }))}
+              />
+            </Section>
           ) : null}
         </>
       ) : null}

@@ -18,7 +18,8 @@ const CUTOFFS: Record<string, { date: string; label: string }> = {
 const YEAR = 365.25 * 24 * 3600 * 1000;
 const t = (iso: string) => new Date(iso).getTime();
 
-/** Each contract as a bar from its effective date to its end (expiry or termination), with its signature and the cut-offs that apply. */
+/** Each contract as a bar from its effective date to its end (expiry or termination), with its signature and the cut-offs that apply.
+ * Over 60 lines: one SVG drawing, its scale and its layers in order. */
 export function Timeline({ contracts }: { contracts: Contract[] }) {
   if (!contracts.length) return <p>No contracts on record.</p>;
   const now = Date.now();
