@@ -42,6 +42,31 @@ export const BENCH = {
 } as const;
 
 /**
+ * The write benchmark's customer (W1, W1c, W1r in docs/benchmarks.md): a customer of the
+ * measured distributor whose name sorts after every other customer (so the read queries' pages
+ * are the same with it), its admin (CUSTOMER_ADMIN: activates the customer's own licenses),
+ * WRITE_LICENSES perpetual 5-seat ALLOCATED licenses with no activation (license n for
+ * connection n of W1; the last one, WRITES.contended, for W1c and W1r) and WRITE_COMPUTERS
+ * computers with known host ids (writesHostId(n)). No draw from the PRNG: the rest of the data set
+ * is the same with or without it.
+ */
+export const WRITES = {
+  key: 'bench-de:writes',
+  admin: 'admin@writes.bench-de.bench.example',
+  name: 'ZZ Bench Schreibtest GmbH',
+  licenses: 33,
+  seats: 5,
+  computers: 80,
+} as const;
+
+const WRITES_CREATED = new Date('2024-03-01T07:00:00.000Z');
+/** The raw id of write license n (0..WRITES.licenses-1; the last is the contended one). */
+export const writesLicenseId = (n: number) => seedId(`bench:writes:license:${n}`, new Date(WRITES_CREATED.getTime() + n * 1000));
+export const writesContendedLicenseId = () => writesLicenseId(WRITES.licenses - 1);
+/** The host id of write computer n. */
+export const writesHostId = (n: number) => `W1-HOST-${String(n).padStart(4, '0')}`;
+
+/**
  * The benchmark's database: DATABASE_URL (or the default), or with --smoke the database
  * hub_bench_smoke on the same server. Refuses any database without "bench" in its name: this
  * script drops the database it is given.
@@ -543,6 +568,70 @@ class Generator {
     return b;
   }
 
+  /** The write benchmark's customer (WRITES), its admin, computers and free licenses. */
+  writes(): Batch {
+    const b = emptyBatch();
+    const at = WRITES_CREATED;
+    const distributorId = seedId(`bench:org:${BENCH.measured.slug}`, DATES.distributorCreated);
+    const id = seedId(`bench:org:${WRITES.key}`, at);
+    b.organization.push({
+      id,
+      kind: OrganizationKind.CUSTOMER,
+      name: WRITES.name,
+      nameKey: organizationNameKey(WRITES.name),
+      country: 'DE',
+      processingCountries: ['DE'],
+      street: 'Schreibweg 1',
+      postalCode: '10115',
+      city: 'Berlin',
+      addressCountry: 'DE',
+      phone: '+49 30 5551000',
+      email: 'office@writes.bench-de.bench.example',
+      createdAt: at,
+    });
+    b.customer_account.push({ id: seedId(`bench:ca:${WRITES.key}`, at), distributorId, customerId: id, createdAt: at });
+    b.portal_user.push({
+      id: seedId(`bench:user:${WRITES.admin}`, at),
+      organizationId: id,
+      name: 'Wera Schreiber',
+      email: WRITES.admin,
+      phone: '+49 30 5551001',
+      role: Role.CUSTOMER_ADMIN,
+      status: UserStatus.ACTIVE,
+      consentGivenAt: DATES.consentGiven,
+      consentWithdrawnAt: null,
+      createdAt: at,
+    });
+    for (let k = 0; k < WRITES.computers; k++) {
+      b.computer.push({ id: seedId(`bench:writes:computer:${k}`, at), organizationId: id, name: `W1-PC-${k}`, hostId: writesHostId(k), os: OS[k % OS.length], createdAt: at });
+    }
+    for (let n = 0; n < WRITES.licenses; n++) {
+      const lkey = `${WRITES.key}:${n}`;
+      const key20 = activationKey(lkey);
+      const iv = createHash('sha256').update(`bench-activation-key-iv:${lkey}`).digest().subarray(0, 12);
+      const created = new Date(at.getTime() + n * 1000);
+      b.license.push({
+        id: writesLicenseId(n),
+        productId: PRODUCTS[0].id,
+        seats: WRITES.seats,
+        state: LicenseStatus.ALLOCATED,
+        validFrom: created,
+        validUntil: null,
+        distributorId,
+        customerId: id,
+        licenseeId: null,
+        activationKeyCipher: this.secrets.seal(key20, iv),
+        activationKeyDigest: this.secrets.digest(normalizeActivationKey(key20)),
+        allocatedAt: DATES.allocated,
+        revokedAt: null,
+        revokeReason: null,
+        lapsedAt: null,
+        createdAt: created,
+      });
+    }
+    return b;
+  }
+
   /** Past reads of customers' personal data by their distributors, as the hub records them. */
   auditFiller(from: number, to: number): Row[] {
     const rows: Row[] = [];
@@ -668,6 +757,7 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
       for (let from = 0; from < n; from += step) await insertBatch(ds, gen.customers(d, from, Math.min(n, from + step)));
       log(`${d.slug}: ${n} customers (${elapsed()})`);
     }
+    await insertBatch(ds, gen.writes());
 
     const count = async () => {
       const tables = ds.entityMetadatas.map((m) => m.tableName).sort();

@@ -6,6 +6,7 @@ import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { newId } from '../src/common/ids';
 import { decideTransfer, GateContract, JurisdictionData, parseCovers } from '../src/policy/transfer-gate';
 import { installProbe } from './bench-hub';
+import { activate, deactivate, InTransaction, licenseSummary, Query } from './bench/floor-writes';
 
 /**
  * The floor of the benchmark (docs/benchmarks.md): the dashboard's answer produced the fastest plain way in
@@ -167,6 +168,28 @@ class Floor {
     return rows;
   }
 
+  /** One transaction on one pooled connection (READ COMMITTED: set once per connection, see main()); every statement counted. */
+  readonly tx: InTransaction = async <T>(fn: (q: Query) => Promise<T>): Promise<T> => {
+    const conn = await this.pool.getConnection();
+    const q: Query = async <R extends RowDataPacket>(sql: string, params: unknown[]) => {
+      this.statements++;
+      this.recorded?.push(sql);
+      const [rows] = await conn.query<R[]>(sql, params);
+      return rows;
+    };
+    try {
+      await q('START TRANSACTION', []);
+      const out = await fn(q);
+      await q('COMMIT', []);
+      return out;
+    } catch (e) {
+      await q('ROLLBACK', []);
+      throw e;
+    } finally {
+      conn.release();
+    }
+  };
+
   async authenticate(header: string | undefined, now: Date): Promise<Actor | null> {
     const token = /^Bearer ([^\s]+)$/i.exec(header?.trim() ?? '')?.[1];
     if (!token) return null;
@@ -326,9 +349,16 @@ class Floor {
     const now = nowDate.getTime();
     const actor = await this.authenticate(authorization, nowDate);
     if (!actor) return { status: 401, payload: { errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] } };
-    if (actor.kind !== 'DISTRIBUTOR') return { status: 400, payload: { errors: [{ message: 'the floor answers distributor dashboards only' }] } };
     const vars = body.variables ?? {};
     const requestId = randomUUID();
+    // The writes (a customer activating its own licenses) and the license summary: scripts/bench/floor-writes.ts.
+    if (body.operationName === 'Activate' || body.operationName === 'Deactivate') {
+      if (actor.kind !== 'CUSTOMER') return { status: 400, payload: { errors: [{ message: "the floor answers a customer's writes only" }] } };
+      const input = (vars.input ?? {}) as Record<string, unknown>;
+      return (body.operationName === 'Activate' ? activate : deactivate)(this.tx, { userId: actor.userId, orgId: actor.orgId, kind: actor.kind }, input, requestId, nowDate);
+    }
+    if (actor.kind !== 'DISTRIBUTOR') return { status: 400, payload: { errors: [{ message: 'the floor answers distributor dashboards only' }] } };
+    if (body.operationName === 'Summary') return licenseSummary((sql, params) => this.q(sql, params), actor, 30, nowDate);
     if (body.operationName === 'Dashboard') {
       const first = Number(vars.first ?? 20);
       const after = typeof vars.after === 'string' ? decodeCursor(vars.after) : null;
@@ -384,6 +414,10 @@ function main(): void {
     dateStrings: true,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
+  });
+  // The hub's transactions run at READ COMMITTED; the floor's too, set once per connection.
+  pool.on('connection', (c) => {
+    c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   });
   const floor = new Floor(pool, { secret, issuer: process.env.JWT_ISSUER ?? 'license-portal', audience: process.env.JWT_AUDIENCE ?? 'partner-hub' });
   installProbe(

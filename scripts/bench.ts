@@ -6,11 +6,11 @@ import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
-import { BENCH, benchDatabaseUrl, benchSecretsKey } from './bench-data';
+import { BENCH, benchDatabaseUrl, benchSecretsKey, WRITES } from './bench-data';
 import { countStatements, databasePid, measure, Run } from './bench/drive';
-import { parseOptions, VariantName } from './bench/options';
+import { connectionsOf, parseOptions, VariantName } from './bench/options';
 import { profileHub, ProfileSummary } from './bench/profile';
-import { checkAgreement, CURSOR, CUSTOMER, DASHBOARD, post, Request } from './bench/queries';
+import { buildRequests, checkAgreement, CURSOR, CUSTOMER, DASHBOARD, post } from './bench/queries';
 import { causes, CountedQuery, evaluateTargets, f0, f1, fx, Machine, markdown, preservedAnalysis, printSummary, Report } from './bench/report';
 import { Server } from './bench/server';
 
@@ -60,9 +60,10 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
   let machine: Machine;
   const ids: Record<string, string> = {};
   try {
-    for (const who of [BENCH.measured.admin, BENCH.gated.admin]) {
+    const writer = o.queries.some((q) => q.startsWith('W')) ? [WRITES.admin] : [];
+    for (const who of [BENCH.measured.admin, BENCH.gated.admin, ...writer]) {
       const [found] = (await conn.query('SELECT id FROM portal_user WHERE email = ?', [who])) as unknown as [{ id: string }[]];
-      if (!found.length) throw new Error(`${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first`);
+      if (!found.length) throw new Error(`${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first (the write queries need a data set made since they exist)`);
       ids[who] = found[0].id;
     }
     const [tables] = (await conn.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ? ORDER BY TABLE_NAME', ['migrations'])) as unknown as [
@@ -110,6 +111,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
   const signer = loadConfig({ ...env, JWT_TTL_SECONDS: String(24 * 3600) });
   const measuredToken = await issueUserToken(signer, ids[BENCH.measured.admin]);
   const gatedToken = await issueUserToken(signer, ids[BENCH.gated.admin]);
+  const writerToken = ids[WRITES.admin] ? await issueUserToken(signer, ids[WRITES.admin]) : '';
 
   const servers = new Map<VariantName, Server>();
   const dbPid = databasePid(databaseUrl);
@@ -138,14 +140,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     }
     const last = await post(hub, { token: measuredToken, body: JSON.stringify({ query: CURSOR, operationName: 'Cursor', variables: { first: o.first, after } }) });
     const customer = (last.json.data as { customers: { nodes: { id: string }[] } }).customers.nodes[0].id;
-    const dashboard = (first: number, cursor: string | null) => JSON.stringify({ query: DASHBOARD, operationName: 'Dashboard', variables: cursor ? { first, after: cursor } : { first } });
-    const requests: Record<CountedQuery, Request> = {
-      Q1: { token: measuredToken, body: dashboard(o.first, null) },
-      Q2: { token: measuredToken, body: dashboard(o.first, after) },
-      Q3: { token: measuredToken, body: JSON.stringify({ query: CUSTOMER, operationName: 'Customer', variables: { id: customer } }) },
-      Q4: { token: gatedToken, body: dashboard(o.first, null) },
-      Q1first5: { token: measuredToken, body: dashboard(5, null) },
-    };
+    const requests = buildRequests(o, { measured: measuredToken, gated: gatedToken, writer: writerToken }, { after, customer }, databaseUrl);
     log(`page ${o.page} cursor found; Q3 customer ${customer}`);
 
     const agreement = await checkAgreement(servers, requests, o.queries);
@@ -156,19 +151,32 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     const statements = {} as Report['statements'];
     const sequentialMs = {} as Report['sequentialMs'];
     const statementTexts: Report['statementTexts'] = {};
+    const statementTextsOf: Report['statementTextsOf'] = {};
     for (const [v, s] of servers) {
       statements[v] = {};
       sequentialMs[v] = {};
       for (const q of [...o.queries, 'Q1first5'] as CountedQuery[]) {
-        const counted = await countStatements(s, requests[q], o.sequential);
+        const counted = await countStatements(s, requests[q]!, o.sequential);
         statements[v][q] = counted.statements;
         sequentialMs[v][q] = counted.ms;
       }
       await s.idle();
       await s.record(true);
-      await post(s, requests.Q1);
+      await post(s, requests.Q1!);
       await s.idle();
       statementTexts[v] = await s.record(false);
+      // The statements of one write (W1: an activation and its deactivation; W1r: a refusal) and of A1.
+      for (const q of o.queries.filter((x) => ['W1', 'W1r', 'A1'].includes(x))) {
+        const request = requests[q]!;
+        if (request.workload) await request.workload.prepare(s);
+        await s.idle();
+        await s.record(true);
+        if (request.workload) await request.workload.once(s);
+        else await post(s, request);
+        await s.idle();
+        (statementTextsOf[v] ??= {})[q] = await s.record(false);
+        if (request.workload) await request.workload.prepare(s);
+      }
     }
     log(`SQL statements per request: ${JSON.stringify(statements)}`);
 
@@ -178,11 +186,11 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     // no run inherits another's heap.
     const runs: Run[] = [];
     for (const q of o.queries) {
-      for (const c of o.connections) {
+      for (const c of connectionsOf(q, o)) {
         for (const v of o.variants) {
           const server = o.reuseServers ? servers.get(v)! : await Server.start(v, env);
           servers.set(v, server);
-          const r = await measure(server, requests[q], q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
+          const r = await measure(server, requests[q]!, q, c, o, dbPid, sequentialMs[v][q] ?? 1000);
           if (!o.reuseServers) {
             await server.stop();
             servers.delete(v);
@@ -201,7 +209,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       for (const q of o.profileQueries) {
         for (const c of o.connections) {
           log(`profiling the hub under ${q} at ${c} connection(s) for ${o.profileSeconds} s`);
-          const p = await profileHub(env, q, requests[q], c, o);
+          const p = await profileHub(env, q, requests[q]!, c, o);
           profiles.push(p);
           log(
             `profile of ${q} at ${c}: ${p.byComponent
@@ -227,6 +235,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       statements,
       sequentialMs,
       statementTexts,
+      statementTextsOf,
       runs,
       profiles,
       targets: [],

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Options, QueryName, VariantName } from './options';
 import { post, Request } from './queries';
 import type { Server } from './server';
+import { clientOf, newTally, WriteOutcome, WriteTally, WriteWorkload } from './writes';
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -28,12 +29,43 @@ export interface Drive {
   latencies: number[];
   failed: number;
   seconds: number;
+  /** A write query: what its connections were answered. */
+  tally?: WriteTally;
+}
+
+interface AutocannonClient {
+  setBody(body: string): void;
+  on(event: 'response', listener: (statusCode: number) => void): void;
+}
+
+/**
+ * A write query's connections (scripts/bench/writes.ts): each autocannon client gets a
+ * WriteClient of its own (setupClient), whose next body follows the last answer. autocannon
+ * hands the body of an answer to onResponse just before the client's 'response' event, in the
+ * same tick, so the body is passed on through `last`.
+ */
+function writeOptions(request: Request, tally: WriteTally, base: Record<string, unknown>): Record<string, unknown> {
+  let clients = 0;
+  let last: string | null = null;
+  return {
+    ...base,
+    requests: [{ method: 'POST', path: '/graphql', body: request.body, onResponse: (_status: number, body: string) => (last = body) }],
+    setupClient: (client: AutocannonClient) => {
+      const w = clientOf(request.workload!.query, tally, clients++);
+      client.setBody(w.first());
+      client.on('response', (statusCode) => {
+        const body = last;
+        last = null;
+        client.setBody(w.next(statusCode, body));
+      });
+    },
+  };
 }
 
 /** One autocannon run; the latency of each response is kept, for exact percentiles and Little's law. */
 export async function drive(server: Server, request: Request, connections: number, seconds: number, acceptEncoding?: string): Promise<Drive> {
   const latencies: number[] = [];
-  const instance = autocannon({
+  const base: Record<string, unknown> = {
     url: server.url,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}`, 'x-forwarded-proto': 'https', ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
@@ -41,7 +73,9 @@ export async function drive(server: Server, request: Request, connections: numbe
     connections,
     duration: seconds,
     timeout: 600,
-  });
+  };
+  const tally = request.workload ? newTally() : undefined;
+  const instance = autocannon(tally ? writeOptions(request, tally, base) : base);
   let wireBytes = 0;
   instance.on('response', (_client, statusCode, bytes, responseTime) => {
     wireBytes += bytes;
@@ -50,7 +84,7 @@ export async function drive(server: Server, request: Request, connections: numbe
   const result = await instance;
   if (acceptEncoding && latencies.length)
     process.stdout.write(`       accept-encoding ${acceptEncoding}: ${Math.round(wireBytes / latencies.length)} bytes per response on the wire (headers included)\n`);
-  return { latencies, failed: result.errors + result.timeouts + result.non2xx, seconds: result.duration };
+  return { latencies, failed: result.errors + result.timeouts + result.non2xx + (tally?.otherErrors ?? 0), seconds: result.duration, tally };
 }
 
 export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -135,6 +169,8 @@ export interface Run {
   dbCpuPercent: number | null;
   clientCpuPercent: number;
   peakRssMb: number;
+  /** A write query: what the measured run's connections were answered, and what the database holds after it. */
+  writes?: WriteOutcome;
 }
 
 /** The product's default execution limit; the benchmark lifts it (see the environment) and counts the responses beyond it. */
@@ -151,7 +187,11 @@ export const MAX_WINDOW_SECONDS = 120;
  * so every request started in it is counted whole.
  */
 export async function measure(server: Server, request: Request, query: QueryName, connections: number, o: Options, dbPid: number | null, sequentialMs: number): Promise<Run> {
+  const workload = request.workload;
+  if (workload && o.warmup > 0) await workload.prepare(server);
   const warm = o.warmup > 0 ? await drive(server, request, connections, o.warmup, o.acceptEncoding) : null;
+  // A write query starts its measured run from its start state too (outside the window).
+  if (workload) await workload.prepare(server);
   // A warm-up that saw fewer responses than connections saw only the early ones: too optimistic.
   const estimate = warm && warm.latencies.length >= connections ? mean(warm.latencies) : Math.max(connections * sequentialMs, warm ? o.warmup * 1000 : 0);
   const seconds = Math.min(MAX_WINDOW_SECONDS, Math.max(o.duration, Math.ceil((WINDOW_LATENCIES * estimate) / 1000)));
@@ -167,6 +207,7 @@ export async function measure(server: Server, request: Request, query: QueryName
   const wall = after.at - before.at;
   const cpuMs = (after.cpuUser + after.cpuSystem - before.cpuUser - before.cpuSystem) / 1000;
   const lat = measured.latencies;
+  const writes = workload && measured.tally ? await workload.outcome(measured.tally) : undefined;
   return {
     query,
     connections,
@@ -188,6 +229,7 @@ export async function measure(server: Server, request: Request, query: QueryName
     dbCpuPercent: dbCpu !== null ? (dbCpu / wall) * 100 : null,
     clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1000 / wall) * 100,
     peakRssMb: server.peakRss() / 2 ** 20,
+    ...(writes ? { writes } : {}),
   };
 }
 
@@ -196,6 +238,7 @@ export async function measure(server: Server, request: Request, query: QueryName
  * counter. Also returns the mean latency of those requests.
  */
 export async function countStatements(server: Server, request: Request, n: number): Promise<{ statements: number; ms: number }> {
+  if (request.workload) return countWriteStatements(server, request.workload, n);
   await post(server, request);
   const before = await server.idle();
   const started = Date.now();
@@ -206,4 +249,19 @@ export async function countStatements(server: Server, request: Request, n: numbe
   const ms = (Date.now() - started) / n;
   const after = await server.idle();
   return { statements: (after.statements - before.statements) / n, ms };
+}
+
+/** countStatements() of a write query: n logical requests (W1: an activation and its deactivation), per request sent. */
+async function countWriteStatements(server: Server, workload: WriteWorkload, n: number): Promise<{ statements: number; ms: number }> {
+  await workload.prepare(server);
+  await workload.once(server);
+  const before = await server.idle();
+  const started = Date.now();
+  let sent = 0;
+  // W1r: the license stays full (prepare() filled it), so every activation is refused.
+  for (let i = 0; i < n; i++) sent += await workload.once(server);
+  const ms = (Date.now() - started) / sent;
+  const after = await server.idle();
+  await workload.prepare(server);
+  return { statements: (after.statements - before.statements) / sent, ms };
 }

@@ -35,18 +35,32 @@ export interface Options {
   json: string | null;
   /** --accept-encoding: sent with every measured request (autocannon sends none otherwise). */
   acceptEncoding?: string;
+  /** The connections of the contended write queries W1c and W1r (one count: the clients on one license). */
+  contendedConnections: number;
 }
 
-export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4';
+/**
+ * Q1..Q4 the reads of issue #7; W1, W1c, W1r the writes and A1 the license summary of issue #15;
+ * Q1x<N> Q1 with first: N (how cost grows with the answer, measured at the lowest connection count).
+ */
+export type QueryName = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'W1' | 'W1c' | 'W1r' | 'A1' | `Q1x${number}`;
 export type VariantName = 'hub' | 'bare' | 'floor';
-export const ALL_QUERIES: QueryName[] = ['Q1', 'Q2', 'Q3', 'Q4'];
+export const ALL_QUERIES: QueryName[] = ['Q1', 'Q2', 'Q3', 'Q4', 'W1', 'W1c', 'W1r', 'A1'];
+/** The queries of the first size sweep of a full run (Q1x<N>). */
+export const DEFAULT_SWEEP = [10, 25, 50, 100];
+export const isSweep = (q: string): q is `Q1x${number}` => /^Q1x[1-9]\d*$/.test(q);
+export const sweepFirst = (q: QueryName) => Number(q.slice(3));
+/** Measured at the contended connection count only (W1c, W1r), or at the lowest (the sweep). */
+export const CONTENDED: QueryName[] = ['W1c', 'W1r'];
 export const ALL_VARIANTS: VariantName[] = ['hub', 'bare', 'floor'];
 
-export const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,32] [--queries Q1,Q2,Q3,Q4]
+export const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,32] [--queries Q1,Q2,Q3,Q4,W1,W1c,W1r,A1]
+  [--first-sweep 10,25,50,100 | --first-sweep none] [--contended-connections 32]
   [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--sequential 3] [--reuse-servers]
   [--out docs/benchmarks.md | --out -] [--json file] [--smoke] [--accept-encoding br|gzip|identity]
---smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), half-second runs at 2 connections on the
-  same three servers, no profile, no report file unless --out.`;
+--queries also takes Q1x<N> (Q1 with first: N); --first-sweep N,M adds Q1xN, Q1xM (measured at the lowest connection count).
+--smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), half-second runs at 2 connections (W1c and W1r:
+  32) on the same three servers, no profile, no report file unless --out.`;
 
 export function parseOptions(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
@@ -56,7 +70,7 @@ export function parseOptions(argv: string[]): Options {
         warmup: 0,
         duration: 0.5,
         connections: [2],
-        queries: ALL_QUERIES,
+        queries: [...ALL_QUERIES, 'Q1x2', 'Q1x6'],
         variants: ALL_VARIANTS,
         first: 6,
         page: 3,
@@ -66,13 +80,14 @@ export function parseOptions(argv: string[]): Options {
         reuseServers: true,
         out: null,
         json: null,
+        contendedConnections: 32,
       }
     : {
         smoke,
         warmup: 10,
         duration: 20,
         connections: [1, 32],
-        queries: ALL_QUERIES,
+        queries: [...ALL_QUERIES, ...DEFAULT_SWEEP.map((n) => `Q1x${n}` as QueryName)],
         variants: ALL_VARIANTS,
         first: 50,
         page: 30,
@@ -82,6 +97,7 @@ export function parseOptions(argv: string[]): Options {
         reuseServers: false,
         out: path.join(ROOT, 'docs', 'benchmarks.md'),
         json: null,
+        contendedConnections: 32,
       };
   const num = (i: number) => {
     const n = Number(argv[i]);
@@ -122,6 +138,15 @@ export function parseOptions(argv: string[]): Options {
       case '--queries':
         o.queries = argv[++i].split(',') as QueryName[];
         break;
+      case '--first-sweep': {
+        const sizes = argv[++i] === 'none' ? [] : argv[i].split(',').map(Number);
+        if (!sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 100)) throw new Error(`--first-sweep: whole numbers 1..100, or none\n${USAGE}`);
+        o.queries = [...o.queries.filter((q) => !isSweep(q)), ...sizes.map((n) => `Q1x${n}` as QueryName)];
+        break;
+      }
+      case '--contended-connections':
+        o.contendedConnections = Math.max(1, num(++i));
+        break;
       case '--variants':
         o.variants = argv[++i].split(',') as VariantName[];
         break;
@@ -141,9 +166,16 @@ export function parseOptions(argv: string[]): Options {
     }
   }
   if (o.duration <= 0) throw new Error('--duration must be above 0');
-  if (!o.queries.every((q) => ALL_QUERIES.includes(q))) throw new Error(`--queries: of ${ALL_QUERIES.join(',')}`);
+  if (!o.queries.every((q) => ALL_QUERIES.includes(q) || isSweep(q))) throw new Error(`--queries: of ${ALL_QUERIES.join(',')} or Q1x<N>`);
   if (!o.variants.every((v) => ALL_VARIANTS.includes(v)) || !o.variants.includes('hub')) throw new Error(`--variants: of ${ALL_VARIANTS.join(',')}, hub included`);
   if (!o.connections.every((c) => Number.isInteger(c) && c >= 1)) throw new Error('--connections: positive integers');
   if (o.page < 2) throw new Error('--page must be at least 2');
   return o;
+}
+
+/** The connection counts a query is measured at: W1c and W1r at the contended count, the sweep at the lowest, the rest at each. */
+export function connectionsOf(q: QueryName, o: Options): number[] {
+  if (CONTENDED.includes(q)) return [o.contendedConnections];
+  if (isSweep(q)) return [Math.min(...o.connections)];
+  return o.connections;
 }

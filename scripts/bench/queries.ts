@@ -1,5 +1,8 @@
-import type { QueryName, VariantName } from './options';
+import { writesLicenseId } from '../bench-data';
+import { isSweep, Options, QueryName, sweepFirst, VariantName } from './options';
+import type { CountedQuery } from './report';
 import type { Server } from './server';
+import { activateBody, WriteQuery, WriteWorkload } from './writes';
 
 // ---------------------------------------------------------------------------------------------
 // The queries
@@ -29,9 +32,18 @@ export const CURSOR = `query Cursor($first: Int, $after: String) {
   customers(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } }
 }`;
 
+export const SUMMARY = `query Summary {
+  licenseSummary(expiringWithinDays: 30) {
+    total expiringSoon expiringWithinDays seats { total used } byStatus { status count } byProduct { product { sku } licenses seats seatsUsed }
+  }
+}`;
+
 export interface Request {
   token: string;
+  /** The body of every request (a write query: of the statement count's first request only). */
   body: string;
+  /** A write query (W1, W1c, W1r): each connection's bodies follow the answers (scripts/bench/writes.ts). */
+  workload?: WriteWorkload;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,12 +107,17 @@ export interface Agreement {
   notes: string[];
 }
 
-export async function checkAgreement(servers: Map<VariantName, Server>, requests: Record<QueryName, Request>, queries: QueryName[]): Promise<Agreement[]> {
+export async function checkAgreement(servers: Map<VariantName, Server>, requests: Partial<Record<QueryName, Request>>, queries: QueryName[]): Promise<Agreement[]> {
   const out: Agreement[] = [];
   for (const q of queries) {
+    const request = requests[q]!;
+    if (request.workload) {
+      out.push(await checkWriteAgreement(servers, request.workload));
+      continue;
+    }
     const answers = new Map<VariantName, GqlResponse>();
     for (const [v, s] of servers) {
-      const r = await post(s, requests[q]);
+      const r = await post(s, request);
       if (r.status !== 200 || r.json.data == null) throw new Error(`${q} on ${v}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
       answers.set(v, r);
     }
@@ -131,4 +148,53 @@ export async function checkAgreement(servers: Map<VariantName, Server>, requests
     out.push(agreement);
   }
   return out;
+}
+
+/**
+ * A write query's agreement: one logical request (W1, W1c: an activation and its deactivation;
+ * W1r: a refused activation) on each server from the same start state; the answers compared
+ * with ids and instants replaced by their shape, errors by code and path.
+ */
+async function checkWriteAgreement(servers: Map<VariantName, Server>, workload: WriteWorkload): Promise<Agreement> {
+  const q = workload.query;
+  const agreement: Agreement = { query: q, variants: {}, notes: [] };
+  const data = new Map<VariantName, string>();
+  for (const [v, s] of servers) {
+    const a = await workload.answers(s);
+    agreement.variants[v] = { bytes: a.bytes, errors: a.errors, personal: { present: 0, nulls: 0 } };
+    data.set(v, a.data);
+  }
+  const hubData = data.get('hub')!;
+  for (const [v, d] of data) if (d !== hubData) throw new Error(`${q}: ${v} answers other data than the hub ${firstDifference(hubData, d)}`);
+  agreement.notes.push(
+    q === 'W1r'
+      ? 'the same refusal (CONFLICT at activateLicense, data null) from the same full license'
+      : 'the same answers to the activation and its deactivation (seats, seatsUsed 1 then 0, the computer), ids and instants compared by shape',
+  );
+  return agreement;
+}
+
+/** Every request of the run: the queries asked for, and Q1 with first: 5 for the statement count. */
+export function buildRequests(
+  o: Options,
+  tokens: { measured: string; gated: string; writer: string },
+  found: { after: string | null; customer: string },
+  databaseUrl: string,
+): Partial<Record<CountedQuery, Request>> {
+  const dashboard = (first: number, cursor: string | null) => JSON.stringify({ query: DASHBOARD, operationName: 'Dashboard', variables: cursor ? { first, after: cursor } : { first } });
+  const requests: Partial<Record<CountedQuery, Request>> = {
+    Q1: { token: tokens.measured, body: dashboard(o.first, null) },
+    Q2: { token: tokens.measured, body: dashboard(o.first, found.after) },
+    Q3: { token: tokens.measured, body: JSON.stringify({ query: CUSTOMER, operationName: 'Customer', variables: { id: found.customer } }) },
+    Q4: { token: tokens.gated, body: dashboard(o.first, null) },
+    A1: { token: tokens.measured, body: JSON.stringify({ query: SUMMARY, operationName: 'Summary' }) },
+    Q1first5: { token: tokens.measured, body: dashboard(5, null) },
+  };
+  for (const q of ['W1', 'W1c', 'W1r'] as WriteQuery[]) {
+    if (!o.queries.includes(q)) continue;
+    const workload = new WriteWorkload(q, tokens.writer, databaseUrl);
+    requests[q] = { token: tokens.writer, body: activateBody(writesLicenseId(0), 0), workload };
+  }
+  for (const q of o.queries.filter(isSweep)) requests[q] = { token: tokens.measured, body: dashboard(sweepFirst(q), null) };
+  return requests;
 }

@@ -43,6 +43,8 @@ export interface Report {
   statements: Record<VariantName, Partial<Record<CountedQuery, number>>>;
   sequentialMs: Record<VariantName, Partial<Record<CountedQuery, number>>>;
   statementTexts: Partial<Record<VariantName, string[]>>;
+  /** The statements of one W1 pair, one W1r refusal and one A1 request, per variant. */
+  statementTextsOf: Partial<Record<VariantName, Partial<Record<QueryName, string[]>>>>;
   runs: Run[];
   profiles: ProfileSummary[];
   targets: Target[];
