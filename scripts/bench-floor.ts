@@ -29,6 +29,7 @@ import { activate, deactivate, InTransaction, licenseSummary, Query } from './be
  */
 
 const USERS_FIRST = 5;
+const TRANSACTION_CONTROL = /^\s*(START TRANSACTION|COMMIT|ROLLBACK)\b/i;
 const LICENSES_FIRST = 20;
 const ACTIVATIONS_FIRST = 4;
 
@@ -172,7 +173,8 @@ class Floor {
   readonly tx: InTransaction = async <T>(fn: (q: Query) => Promise<T>): Promise<T> => {
     const conn = await this.pool.getConnection();
     const q: Query = async <R extends RowDataPacket>(sql: string, params: unknown[]) => {
-      this.statements++;
+      // Counted as the hub's CountingLogger counts: transaction control is not a statement.
+      if (!TRANSACTION_CONTROL.test(sql)) this.statements++;
       this.recorded?.push(sql);
       const [rows] = await conn.query<R[]>(sql, params);
       return rows;

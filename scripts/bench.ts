@@ -63,7 +63,10 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     const writer = o.queries.some((q) => q.startsWith('W')) ? [WRITES.admin] : [];
     for (const who of [BENCH.measured.admin, BENCH.gated.admin, ...writer]) {
       const [found] = (await conn.query('SELECT id FROM portal_user WHERE email = ?', [who])) as unknown as [{ id: string }[]];
-      if (!found.length) throw new Error(`${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first (the write queries need a data set made since they exist)`);
+      if (!found.length)
+        throw new Error(
+          `${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first (the write queries need a data set made since they exist)`,
+        );
       ids[who] = found[0].id;
     }
     const [tables] = (await conn.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ? ORDER BY TABLE_NAME', ['migrations'])) as unknown as [
@@ -197,7 +200,11 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
           }
           runs.push(r);
           log(
-            `${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}`,
+            `${q} ×${c} ${v.padEnd(5)}: ${f1(r.reqPerSec)} req/s, p50 ${f0(r.p50)} ms, p99 ${f0(r.p99)} ms (n ${r.responses} in ${f0(r.seconds)} s), ${fx(Math.round(r.sqlPerRequest * 100) / 100)} SQL, ${f1(r.cpuMsPerRequest)} CPU ms/req, DB ${f1(r.dbCpuMsPerRequest)} ms/req, ${f0(r.peakRssMb)} MB${r.failures ? `, ${r.failures} FAILED` : ''}${
+              r.writes
+                ? `; ${r.writes.activated} activated, ${r.writes.refused} refused, ${r.writes.deactivated} deactivated, most active seen ${r.writes.maxActiveSeen ?? '–'}, ${r.writes.activeAtEnd} at the end`
+                : ''
+            }`,
           );
         }
       }

@@ -198,16 +198,17 @@ export async function measure(server: Server, request: Request, query: QueryName
   const before = await server.idle();
   const dbBefore = databaseCpuMs(dbPid);
   const clientBefore = process.cpuUsage();
+  const watch = workload?.watch() ?? null;
   const measured = await drive(server, request, connections, seconds, o.acceptEncoding);
   const clientCpu = process.cpuUsage(clientBefore);
   const after = await server.idle();
   const dbAfter = databaseCpuMs(dbPid);
+  const writes = workload && measured.tally ? await workload.outcome(measured.tally, watch) : undefined;
   const dbCpu = dbBefore !== null && dbAfter !== null ? dbAfter - dbBefore : null;
   const served = after.completed - before.completed;
   const wall = after.at - before.at;
   const cpuMs = (after.cpuUser + after.cpuSystem - before.cpuUser - before.cpuSystem) / 1000;
   const lat = measured.latencies;
-  const writes = workload && measured.tally ? await workload.outcome(measured.tally) : undefined;
   return {
     query,
     connections,

@@ -74,10 +74,22 @@ interface SeatRow extends RowDataPacket {
   used: number | string;
 }
 
-const REFUSED: Record<string, string> = { REGISTERED: 'the license is not allocated to a customer yet', REVOKED: 'the license was revoked', LAPSED: 'the license lapsed (its licensee withdrew consent)' };
+const REFUSED: Record<string, string> = {
+  REGISTERED: 'the license is not allocated to a customer yet',
+  REVOKED: 'the license was revoked',
+  LAPSED: 'the license lapsed (its licensee withdrew consent)',
+};
 
 /** The write's audit row, its event (outbox) and the deliveries of subscribed endpoints: 3 statements (4 with deliveries). */
-async function record(q: Query, actor: WriteActor, requestId: string, now: Date, action: string, activationId: string, license: { id: string; distributorId: string; customerId: string }): Promise<void> {
+async function record(
+  q: Query,
+  actor: WriteActor,
+  requestId: string,
+  now: Date,
+  action: string,
+  activationId: string,
+  license: { id: string; distributorId: string; customerId: string },
+): Promise<void> {
   const at = sqlAt(now);
   await q(
     'INSERT INTO `audit_event` (id, at, requestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -99,9 +111,7 @@ async function record(q: Query, actor: WriteActor, requestId: string, now: Date,
     [action, license.distributorId, license.customerId],
   );
   if (endpoints.length) {
-    await q('INSERT INTO `webhook_delivery` (id, endpointId, eventId, status, attempt, nextAttemptAt, createdAt) VALUES ?', [
-      endpoints.map((w) => [newId(now), w.id, eventId, 'PENDING', 0, at, at]),
-    ]);
+    await q('INSERT INTO `webhook_delivery` (id, endpointId, eventId, status, attempt, nextAttemptAt, createdAt) VALUES ?', [endpoints.map((w) => [newId(now), w.id, eventId, 'PENDING', 0, at, at])]);
   }
 }
 
@@ -132,10 +142,14 @@ export async function activate(tx: InTransaction, actor: WriteActor, input: Reco
     const licenseId = fromGid('License', input.licenseId);
     const computer = computerInput(input.computer);
     return await tx(async (q) => {
-      const [license] = await q<LicenseRow>('SELECT state, validFrom, validUntil, seats, distributorId, customerId FROM `license` WHERE id = ? AND customerId = ? FOR UPDATE', [licenseId, actor.orgId]);
+      const [license] = await q<LicenseRow>('SELECT state, validFrom, validUntil, seats, distributorId, customerId FROM `license` WHERE id = ? AND customerId = ? FOR UPDATE', [
+        licenseId,
+        actor.orgId,
+      ]);
       if (!license) throw new Refusal('NOT_FOUND', 'License (input.licenseId) not found');
       const expired = license.validUntil !== null && Date.parse(iso(license.validUntil)) <= now.getTime();
-      if (REFUSED[license.state] || expired || !license.customerId) throw new Refusal('CONFLICT', REFUSED[license.state] ?? 'the license has expired', { rule: `license.activate_${expired ? 'expired' : license.state.toLowerCase()}` });
+      if (REFUSED[license.state] || expired || !license.customerId)
+        throw new Refusal('CONFLICT', REFUSED[license.state] ?? 'the license has expired', { rule: `license.activate_${expired ? 'expired' : license.state.toLowerCase()}` });
       if (Date.parse(iso(license.validFrom)) > now.getTime()) throw new Refusal('CONFLICT', 'the license is not valid yet', { rule: 'license.activate_not_yet_valid' });
       const [seat] = await q<SeatRow>(
         'SELECT c.id AS computerId, c.os, a.id AS existingId, a.activatedAt AS existingAt, (SELECT COUNT(*) FROM `activation` u WHERE u.licenseId = ? AND u.deactivatedAt IS NULL) AS used ' +
@@ -144,13 +158,21 @@ export async function activate(tx: InTransaction, actor: WriteActor, input: Reco
       );
       const used = Number(seat.used);
       if (seat.existingId) return { status: 200, payload: { data: { activateLicense: activationAnswer(seat.existingId, iso(seat.existingAt!), null, seat.os, license.seats, used) } } };
-      if (used >= license.seats) throw new Refusal('CONFLICT', `seat limit reached: ${used} of ${license.seats} seats are in use`, { rule: 'license.seat_limit', seats: license.seats, seatsUsed: used });
+      if (used >= license.seats)
+        throw new Refusal('CONFLICT', `seat limit reached: ${used} of ${license.seats} seats are in use`, { rule: 'license.seat_limit', seats: license.seats, seatsUsed: used });
       let computerId = seat.computerId;
       let os = seat.os;
       if (!computerId) {
         computerId = newId(now);
         os = computer.os;
-        await q('INSERT INTO `computer` (id, organizationId, name, hostId, os, createdAt) VALUES (?, ?, ?, ?, ?, ?)', [computerId, license.customerId, computer.name, computer.hostId, computer.os, sqlAt(now)]);
+        await q('INSERT INTO `computer` (id, organizationId, name, hostId, os, createdAt) VALUES (?, ?, ?, ?, ?, ?)', [
+          computerId,
+          license.customerId,
+          computer.name,
+          computer.hostId,
+          computer.os,
+          sqlAt(now),
+        ]);
       }
       const id = newId(now);
       await q('INSERT INTO `activation` (id, licenseId, computerId, activatedAt, deactivatedAt, activatedById) VALUES (?, ?, ?, ?, NULL, ?)', [id, licenseId, computerId, sqlAt(now), actor.userId]);

@@ -40,7 +40,11 @@ export const DEACTIVATE = `mutation Deactivate($input: DeactivateActivationInput
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 
 export const activateBody = (licenseRawId: string, host: number) =>
-  JSON.stringify({ query: ACTIVATE, operationName: 'Activate', variables: { input: { licenseId: gid('License', licenseRawId), computer: { name: `W1-PC-${host}`, hostId: writesHostId(host), os: 'Debian 12' } } } });
+  JSON.stringify({
+    query: ACTIVATE,
+    operationName: 'Activate',
+    variables: { input: { licenseId: gid('License', licenseRawId), computer: { name: `W1-PC-${host}`, hostId: writesHostId(host), os: 'Debian 12' } } },
+  });
 export const deactivateBody = (activationGlobalId: string) => JSON.stringify({ query: DEACTIVATE, operationName: 'Deactivate', variables: { input: { activationId: activationGlobalId } } });
 
 /** What the connections of one run saw. */
@@ -64,6 +68,48 @@ export interface WriteOutcome extends WriteTally {
   /** Active activations on the contended license (W1c, W1r) or on all W1 licenses, after the run. */
   activeAtEnd: number;
   seats: number;
+  /** W1c: the most active activations of the contended license in any of the database snapshots taken during the run, and how many. */
+  maxActiveSeen?: number;
+  snapshots?: number;
+}
+
+/**
+ * W1c's watch: the contended license's active activations counted again and again during the
+ * run, each count a committed snapshot (READ COMMITTED, its own connection); any count above
+ * the seats is a breach. A sample, not every instant: with 32 clients pressing on 5 seats, a
+ * broken lock would show in many snapshots. Its statements run on the database (DB ms/req of
+ * W1c includes them: one indexed COUNT every 10 ms).
+ */
+export class SeatWatch {
+  private stopped = false;
+  private done: Promise<void> = Promise.resolve();
+  max = 0;
+  snapshots = 0;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  start(): void {
+    this.done = (async () => {
+      const conn = await createConnection({ uri: this.databaseUrl.replace(/^mariadb:/, 'mysql:') });
+      try {
+        await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        while (!this.stopped) {
+          const [[row]] = (await conn.query('SELECT COUNT(*) AS n FROM `activation` WHERE licenseId = ? AND deactivatedAt IS NULL', [writesContendedLicenseId()])) as unknown as [{ n: number }[]];
+          this.max = Math.max(this.max, Number(row.n));
+          this.snapshots++;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      } finally {
+        await conn.end();
+      }
+    })();
+  }
+
+  async stop(): Promise<{ maxActiveSeen: number; snapshots: number }> {
+    this.stopped = true;
+    await this.done;
+    return { maxActiveSeen: this.max, snapshots: this.snapshots };
+  }
 }
 
 interface Activation {
@@ -182,10 +228,19 @@ export class WriteWorkload {
     }
   }
 
-  /** After the measured run: what the database holds, with the tally. */
-  async outcome(tally: WriteTally): Promise<WriteOutcome> {
+  /** Before the measured run: W1c's watch of the contended license (null for the others). */
+  watch(): SeatWatch | null {
+    if (this.query !== 'W1c') return null;
+    const w = new SeatWatch(this.databaseUrl);
+    w.start();
+    return w;
+  }
+
+  /** After the measured run: what the database holds, with the tally (and W1c's watch). */
+  async outcome(tally: WriteTally, watch: SeatWatch | null): Promise<WriteOutcome> {
+    const seen = watch ? await watch.stop() : {};
     const active = await this.activeOn(this.licenses());
-    return { ...tally, query: this.query, activeAtEnd: active.length, seats: WRITES.seats };
+    return { ...tally, query: this.query, activeAtEnd: active.length, seats: WRITES.seats, ...seen };
   }
 
   /**
@@ -203,7 +258,8 @@ export class WriteWorkload {
       body = client.next(r.status, JSON.stringify(r.json));
     }
     if (tally.otherErrors) throw new Error(`${this.query} on ${server.variant}: ${tally.firstOtherError}`);
-    if (this.query === 'W1r' ? tally.refused !== 1 : tally.activated !== 1 || tally.deactivated !== 1) throw new Error(`${this.query} on ${server.variant}: unexpected answers ${JSON.stringify(tally)}`);
+    if (this.query === 'W1r' ? tally.refused !== 1 : tally.activated !== 1 || tally.deactivated !== 1)
+      throw new Error(`${this.query} on ${server.variant}: unexpected answers ${JSON.stringify(tally)}`);
     return sends;
   }
 
