@@ -418,8 +418,12 @@ function main(): void {
     charset: 'utf8mb4_unicode_ci',
   });
   // The hub's transactions run at READ COMMITTED; the floor's too, set once per connection.
+  // The event hands over the core (callback) connection, whatever the promise typings say; its
+  // queries run in order, so this one runs before any transaction on the connection.
   pool.on('connection', (c) => {
-    c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    (c as unknown as { query(sql: string, cb: (e: Error | null) => void): void }).query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (e) => {
+      if (e) process.stderr.write(`floor: setting READ COMMITTED failed: ${e.message}\n`);
+    });
   });
   const floor = new Floor(pool, { secret, issuer: process.env.JWT_ISSUER ?? 'license-portal', audience: process.env.JWT_AUDIENCE ?? 'partner-hub' });
   installProbe(

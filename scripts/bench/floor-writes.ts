@@ -117,7 +117,8 @@ async function record(
 
 function computerInput(value: unknown): { name: string; hostId: string; os: string } {
   const c = (value ?? {}) as Record<string, unknown>;
-  const out = { name: String(c.name ?? '').trim(), hostId: String(c.hostId ?? '').trim(), os: String(c.os ?? '').trim() };
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const out = { name: str(c.name), hostId: str(c.hostId), os: str(c.os) };
   const limits = { name: 255, hostId: 255, os: 64 };
   for (const k of Object.keys(limits) as (keyof typeof limits)[]) {
     // eslint-disable-next-line no-control-regex -- the hub refuses control characters too
