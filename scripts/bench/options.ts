@@ -60,7 +60,7 @@ export const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connecti
   [--out docs/benchmarks.md | --out -] [--json file] [--smoke] [--accept-encoding br|gzip|identity]
 --queries also takes Q1x<N> (Q1 with first: N); --first-sweep N,M adds Q1xN, Q1xM (measured at the lowest connection count).
 --smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), half-second runs at 2 connections (W1c and W1r:
-  32) on the same three servers, no profile, no report file unless --out.`;
+  32) on the same three servers, the sweep Q1x2,Q1x6, no profile, no report file unless --out.`;
 
 export function parseOptions(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
@@ -80,6 +80,7 @@ export function parseOptions(argv: string[]): Options {
         reuseServers: true,
         out: null,
         json: null,
+        // As the full run: with fewer clients a half-second run may see no refusal at all.
         contendedConnections: 32,
       }
     : {
