@@ -12,7 +12,8 @@ import { activate, deactivate, InTransaction, licenseSummary, Query } from './be
  * The floor of the benchmark (docs/benchmarks.md): the dashboard's answer produced the fastest plain way in
  * one Node.js process — node:http, mysql2, hand-written SQL, JSON.stringify. No GraphQL, no ORM,
  * no middleware. It answers exactly the benchmark's operations (POST /graphql with
- * operationName Dashboard or Customer and their variables) and nothing else.
+ * operationName Dashboard, Customer, Summary, Activate or Deactivate and their variables) and
+ * nothing else; the last three are in scripts/bench/floor-writes.ts.
  *
  * It keeps the hub's obligations, so that the comparison is about the machinery and not about
  * skipped work: it verifies the bearer JWT (jose, HS256, iss/aud/exp) and reads the user and

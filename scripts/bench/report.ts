@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { BENCH } from '../bench-data';
+import { BENCH, WRITES } from '../bench-data';
 import type { Run } from './drive';
 import { connectionsOf, isSweep, Options, PRODUCT_NODE_FLAGS, QueryName, sweepFirst, VariantName } from './options';
 import type { ProfileSummary } from './profile';
@@ -296,7 +296,7 @@ export function markdown(report: Report, o: Options, preserved: string | null): 
     '',
     '## Data',
     '',
-    `\`npm run bench:data\` (scripts/bench-data.ts; seeded PRNG, fixed dates, UUIDv7-format ids from seedId(); multi-row INSERTs of 2,000 rows, a transaction per 20,000): the seed world plus 20 distributors. The measured distributor \`${BENCH.measured.admin}\` (DE: no transfer basis needed) serves 2,000 customers, each with 3 users, 4 computers, 20 licenses and 0..4 activations per license; the gated distributor \`${BENCH.gated.admin}\` (IN, its SCC expired 2025-01-01) has the same shape; 18 more distributors 200 customers each with 10 licenses; \`audit_event\` was filled with past reads up to a million rows. The benchmark's requests add to \`audit_event\` as they run (the counts are from the start of this run).`,
+    `\`npm run bench:data\` (scripts/bench-data.ts; seeded PRNG, fixed dates, UUIDv7-format ids from seedId(); multi-row INSERTs of 2,000 rows, a transaction per 20,000): the seed world plus 20 distributors. The measured distributor \`${BENCH.measured.admin}\` (DE: no transfer basis needed) serves 2,000 customers, each with 3 users, 4 computers, 20 licenses and 0..4 activations per license; the gated distributor \`${BENCH.gated.admin}\` (IN, its SCC expired 2025-01-01) has the same shape; 18 more distributors 200 customers each with 10 licenses; the write customer of W1 (\`${WRITES.admin}\`, a customer of the measured distributor whose name sorts last, so the pages of Q1..Q4 are the same with it: ${WRITES.licenses} perpetual ${WRITES.seats}-seat licenses with no activation, ${WRITES.computers} computers with known host ids); \`audit_event\` was filled with past reads up to a million rows. The benchmark's requests add to \`audit_event\` as they run (the counts are from the start of this run).`,
     '',
     '| table | rows |',
     '|---|---:|',
