@@ -780,7 +780,18 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
   }
 }
 
-function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions } {
+/**
+ * --scale F: every count of customers and the rows in all multiplied by F (at least one
+ * customer each), into the database named after the rows in all: with F = 0.1 and the default
+ * database, hub_bench_100k (Q3 at 100k rows beside 1M: `npm run bench -- --scale-database hub_bench_100k`).
+ */
+export function scaledDatabaseUrl(databaseUrl: string, total: number): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_${total >= 1_000_000 ? `${Math.round(total / 1_000_000)}m` : `${Math.round(total / 1000)}k`}`;
+  return url.toString();
+}
+
+function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; scale: number | null } {
   const smoke = argv.includes('--smoke');
   const options = { ...(smoke ? SMOKE_DATA : FULL_DATA) };
   const flags: Record<string, keyof DataOptions> = {
@@ -794,23 +805,33 @@ function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions } 
     '--max-activations': 'maxActivations',
     '--total': 'total',
   };
+  let scale: number | null = null;
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--scale') {
+      scale = Number(argv[++i]);
+      if (!(scale > 0 && scale < 1)) throw new Error('--scale needs a factor between 0 and 1 (0.1: a tenth of the rows)');
+      continue;
+    }
     const key = flags[argv[i]];
     if (!key) {
-      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke ${Object.keys(flags).join(' ')})`);
+      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke --scale ${Object.keys(flags).join(' ')})`);
       continue;
     }
     const n = Number(argv[++i]);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`);
     options[key] = n;
   }
+  if (scale !== null) {
+    for (const key of ['customers', 'smallCustomers', 'total'] as const) options[key] = Math.max(key === 'total' ? 0 : 1, Math.round(options[key] * scale));
+  }
   if (options.computersPerCustomer < 1 || options.usersPerCustomer < 1) throw new Error('--computers and --users must be at least 1');
-  return { smoke, options };
+  return { smoke, options, scale };
 }
 
 async function main(): Promise<void> {
-  const { smoke, options } = parseOptions(process.argv.slice(2));
-  const databaseUrl = benchDatabaseUrl(process.env, smoke);
+  const { smoke, options, scale } = parseOptions(process.argv.slice(2));
+  const base = benchDatabaseUrl(process.env, smoke);
+  const databaseUrl = scale === null ? base : benchDatabaseUrl({ DATABASE_URL: scaledDatabaseUrl(base, options.total) }, false);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`bench:data → ${databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} (dropped and made afresh)`);
   out(`options: ${JSON.stringify(options)}`);

@@ -12,6 +12,7 @@ import { connectionsOf, parseOptions, VariantName } from './bench/options';
 import { profileHub, ProfileSummary } from './bench/profile';
 import { buildRequests, checkAgreement, CURSOR, CUSTOMER, DASHBOARD, post } from './bench/queries';
 import { causes, CountedQuery, evaluateTargets, f0, f1, fx, Machine, markdown, preservedAnalysis, printSummary, Report } from './bench/report';
+import { measureAtScale } from './bench/scale';
 import { Server } from './bench/server';
 
 export { CUSTOMER, DASHBOARD };
@@ -211,6 +212,9 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     }
     await stopAll();
 
+    // Q3 at a second size of the data (--scale-database), after the main runs.
+    const scale = o.scaleDatabase && o.queries.includes('Q3') ? await measureAtScale(o, env, databaseUrl, o.scaleDatabase, measuredToken, dbPid, log) : undefined;
+
     const profiles: ProfileSummary[] = [];
     if (o.profileSeconds > 0) {
       for (const q of o.profileQueries) {
@@ -244,6 +248,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       statementTexts,
       statementTextsOf,
       runs,
+      ...(scale ? { scale } : {}),
       profiles,
       targets: [],
     };

@@ -37,6 +37,8 @@ export interface Options {
   acceptEncoding?: string;
   /** The connections of the contended write queries W1c and W1r (one count: the clients on one license). */
   contendedConnections: number;
+  /** --scale-database: Q3 measured on this second, smaller data set too (npm run bench:data -- --scale 0.1: hub_bench_100k). */
+  scaleDatabase: string | null;
 }
 
 /**
@@ -55,7 +57,7 @@ export const CONTENDED: QueryName[] = ['W1c', 'W1r'];
 export const ALL_VARIANTS: VariantName[] = ['hub', 'bare', 'floor'];
 
 export const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,32] [--queries Q1,Q2,Q3,Q4,W1,W1c,W1r,A1]
-  [--first-sweep 10,25,50,100 | --first-sweep none] [--contended-connections 32]
+  [--first-sweep 10,25,50,100 | --first-sweep none] [--contended-connections 32] [--scale-database hub_bench_100k]
   [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--sequential 3] [--reuse-servers]
   [--out docs/benchmarks.md | --out -] [--json file] [--smoke] [--accept-encoding br|gzip|identity]
 --queries also takes Q1x<N> (Q1 with first: N); --first-sweep N,M adds Q1xN, Q1xM (measured at the lowest connection count).
@@ -82,6 +84,7 @@ export function parseOptions(argv: string[]): Options {
         json: null,
         // As the full run: with fewer clients a half-second run may see no refusal at all.
         contendedConnections: 32,
+        scaleDatabase: null,
       }
     : {
         smoke,
@@ -99,6 +102,7 @@ export function parseOptions(argv: string[]): Options {
         out: path.join(ROOT, 'docs', 'benchmarks.md'),
         json: null,
         contendedConnections: 32,
+        scaleDatabase: null,
       };
   const num = (i: number) => {
     const n = Number(argv[i]);
@@ -145,6 +149,9 @@ export function parseOptions(argv: string[]): Options {
         o.queries = [...o.queries.filter((q) => !isSweep(q)), ...sizes.map((n) => `Q1x${n}` as QueryName)];
         break;
       }
+      case '--scale-database':
+        o.scaleDatabase = argv[++i] === 'none' ? null : argv[i];
+        break;
       case '--contended-connections':
         o.contendedConnections = Math.max(1, num(++i));
         break;

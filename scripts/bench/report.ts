@@ -3,6 +3,7 @@ import { BENCH, WRITES } from '../bench-data';
 import type { Run } from './drive';
 import { connectionsOf, isSweep, Options, PRODUCT_NODE_FLAGS, QueryName, sweepFirst, VariantName } from './options';
 import type { ProfileSummary } from './profile';
+import type { ScaleResult } from './scale';
 import type { Agreement } from './queries';
 import { VARIANT_TITLES } from './server';
 
@@ -58,6 +59,8 @@ export interface Report {
   /** The statements of one W1 pair, one W1r refusal and one A1 request, per variant. */
   statementTextsOf: Partial<Record<VariantName, Partial<Record<QueryName, string[]>>>>;
   runs: Run[];
+  /** Q3 on the second data set (--scale-database). */
+  scale?: ScaleResult;
   profiles: ProfileSummary[];
   targets: Target[];
 }
@@ -373,6 +376,7 @@ export function markdown(report: Report, o: Options, preserved: string | null): 
     '',
     ...writesSection(report),
     ...growthSection(report, o),
+    ...scaleSection(report),
     '## Targets',
     '',
     '| target | | measured |',
@@ -514,6 +518,27 @@ function growthSection(report: Report, o: Options): string[] {
     ...o.variants.map((v) => {
       const [c, k] = [fit(v, (q) => sweepFirst(q)), fit(v, (q) => bytes(q, v) / 1024)];
       return `| ${v} | ${c.slope.toFixed(3)} | ${f1(c.intercept)} | ${c.r2.toFixed(3)} | ${k.slope.toFixed(3)} | ${f1(k.intercept)} | ${k.r2.toFixed(3)} |`;
+    }),
+    '',
+  ];
+}
+
+/** How cost grows with the data: Q3 on the main data set and on the --scale-database one. */
+function scaleSection(report: Report): string[] {
+  const s = report.scale;
+  if (!s) return [];
+  const mainRows = Object.values(report.rows).reduce((a, b) => a + b, 0);
+  const q3 = report.agreement.find((a) => a.query === 'Q3')?.variants.hub?.bytes ?? NaN;
+  return [
+    '### How cost grows with the data',
+    '',
+    `Q3 (one customer, 3 users, 20 licenses) on this data set (${mainRows.toLocaleString('en-US')} rows at the start of the run) and on \`${s.database}\` (${s.rows.toLocaleString('en-US')} rows, \`npm run bench:data -- --scale 0.1\`; the first customer of page ${s.page}, ${f0((s.agreement.variants.hub?.bytes ?? NaN) / 1024)} KB against ${f0(q3 / 1024)} KB; the variants agree there too). Flat means the same CPU per request and the same statements.`,
+    '',
+    '| conn | variant | CPU ms/req (small / large) | large ÷ small | DB ms/req (small / large) | p50 ms (small / large) | SQL/req (small / large) |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...s.runs.map((small) => {
+      const large = run(report, 'Q3', small.connections, small.variant);
+      return `| ${small.connections} | ${small.variant} | ${f1(small.cpuMsPerRequest)} / ${f1(large?.cpuMsPerRequest)} | ${pct((large?.cpuMsPerRequest ?? NaN) / small.cpuMsPerRequest)} | ${f1(small.dbCpuMsPerRequest)} / ${f1(large?.dbCpuMsPerRequest)} | ${f0(small.p50)} / ${f0(large?.p50)} | ${fx(s.statements[small.variant] ?? NaN)} / ${fx(report.statements[small.variant]?.Q3 ?? NaN)} |`;
     }),
     '',
   ];
