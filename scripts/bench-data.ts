@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../ormconfig';
 import { normalizeActivationKey } from '../src/common/activation-key';
@@ -674,14 +676,16 @@ async function insert(ds: DataSource, table: string, rows: Row[]): Promise<void>
   const columns = meta.columns.filter((c) => rows[0][c.propertyName] !== undefined || !c.isNullable);
   const names = columns.map((c) => `\`${c.databaseName}\``).join(', ');
   const tuple = `(${columns.map(() => '?').join(', ')})`;
+  // SQLite binds at most 32,766 parameters a statement: fewer rows a statement there.
+  const perStatement = ds.options.type === 'better-sqlite3' ? Math.min(ROWS_PER_STATEMENT, Math.floor(32_000 / columns.length)) : ROWS_PER_STATEMENT;
   const value = (v: unknown) => (v instanceof Date ? sqlDate(v) : Array.isArray(v) ? v.join(',') : v === undefined ? null : v);
   for (let t = 0; t < rows.length; t += ROWS_PER_TRANSACTION) {
     const runner = ds.createQueryRunner();
     try {
       await runner.startTransaction();
       const chunk = rows.slice(t, t + ROWS_PER_TRANSACTION);
-      for (let s = 0; s < chunk.length; s += ROWS_PER_STATEMENT) {
-        const part = chunk.slice(s, s + ROWS_PER_STATEMENT);
+      for (let s = 0; s < chunk.length; s += perStatement) {
+        const part = chunk.slice(s, s + perStatement);
         const params: unknown[] = [];
         // updatedAt is the database's (on every later write); a row made here gets its creation
         // instant (an activation: its activation), so the data set stays the same byte for byte.
@@ -737,8 +741,16 @@ export function benchSecretsKey(): string {
 export async function buildBenchData(databaseUrl: string, options: DataOptions, log: (line: string) => void = () => undefined): Promise<DataReport> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  await recreateDatabase(databaseUrl);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' };
+  // A directory instead of a URL: the embedded database (SQLite), DATA_DIR/hub.sqlite made afresh.
+  const sqlite = !/^(mysql|mariadb):/.test(databaseUrl);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' };
+  if (sqlite) {
+    for (const f of ['hub.sqlite', 'hub.sqlite-wal', 'hub.sqlite-shm']) fs.rmSync(path.join(databaseUrl, f), { force: true });
+    delete env.DATABASE_URL;
+    env.DATA_DIR = databaseUrl;
+  } else {
+    await recreateDatabase(databaseUrl);
+  }
   // SECRETS_KEY if set, else the benchmark's own key: `npm run bench` gives the hub the same one.
   const secrets = new SecretBox(benchSecretsKey());
   const ds = await openDataSource(env);
@@ -772,7 +784,8 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
     if (filler) log(`audit_event filler: ${filler} rows (${elapsed()})`);
 
     // Fresh index statistics, so that the plans do not depend on when InnoDB samples them.
-    for (const t of Object.keys(counts)) await ds.query(`ANALYZE TABLE \`${t}\``);
+    if (sqlite) await ds.query('ANALYZE');
+    else for (const t of Object.keys(counts)) await ds.query(`ANALYZE TABLE \`${t}\``);
     counts = await count();
     return { databaseUrl: databaseUrl.replace(/\/\/[^@/]*@/, '//***@'), counts, total: sum(counts), filler, seconds: (Date.now() - started) / 1000 };
   } finally {
@@ -791,7 +804,7 @@ export function scaledDatabaseUrl(databaseUrl: string, total: number): string {
   return url.toString();
 }
 
-function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; scale: number | null } {
+function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; scale: number | null; sqlite: string | null } {
   const smoke = argv.includes('--smoke');
   const options = { ...(smoke ? SMOKE_DATA : FULL_DATA) };
   const flags: Record<string, keyof DataOptions> = {
@@ -806,7 +819,13 @@ function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; s
     '--total': 'total',
   };
   let scale: number | null = null;
+  let sqlite: string | null = null;
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--sqlite') {
+      sqlite = path.resolve(argv[++i] ?? '');
+      if (!/bench/i.test(path.basename(sqlite))) throw new Error('--sqlite needs a directory with "bench" in its name (its hub.sqlite is deleted and made afresh), e.g. data-bench');
+      continue;
+    }
     if (argv[i] === '--scale') {
       scale = Number(argv[++i]);
       if (!(scale > 0 && scale < 1)) throw new Error('--scale needs a factor between 0 and 1 (0.1: a tenth of the rows)');
@@ -814,7 +833,7 @@ function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; s
     }
     const key = flags[argv[i]];
     if (!key) {
-      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke --scale ${Object.keys(flags).join(' ')})`);
+      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke --scale --sqlite ${Object.keys(flags).join(' ')})`);
       continue;
     }
     const n = Number(argv[++i]);
@@ -825,13 +844,14 @@ function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; s
     for (const key of ['customers', 'smallCustomers', 'total'] as const) options[key] = Math.max(key === 'total' ? 0 : 1, Math.round(options[key] * scale));
   }
   if (options.computersPerCustomer < 1 || options.usersPerCustomer < 1) throw new Error('--computers and --users must be at least 1');
-  return { smoke, options, scale };
+  return { smoke, options, scale, sqlite };
 }
 
 async function main(): Promise<void> {
-  const { smoke, options, scale } = parseOptions(process.argv.slice(2));
+  const { smoke, options, scale, sqlite } = parseOptions(process.argv.slice(2));
   const base = benchDatabaseUrl(process.env, smoke);
-  const databaseUrl = scale === null ? base : benchDatabaseUrl({ DATABASE_URL: scaledDatabaseUrl(base, options.total) }, false);
+  // --sqlite DIR: the same world in the embedded database DIR/hub.sqlite (DATABASE_URL ignored).
+  const databaseUrl = sqlite ?? (scale === null ? base : benchDatabaseUrl({ DATABASE_URL: scaledDatabaseUrl(base, options.total) }, false));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`bench:data → ${databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} (dropped and made afresh)`);
   out(`options: ${JSON.stringify(options)}`);

@@ -8,11 +8,12 @@ import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
 import { BENCH, benchDatabaseUrl, benchSecretsKey, WRITES } from './bench-data';
 import { countStatements, databasePid, measure, Run } from './bench/drive';
-import { connectionsOf, parseOptions, VariantName } from './bench/options';
+import { connectionsOf, parseOptions, QueryName, VariantName } from './bench/options';
 import { profileHub, ProfileSummary } from './bench/profile';
-import { buildRequests, checkAgreement, CURSOR, CUSTOMER, DASHBOARD, post } from './bench/queries';
+import { buildRequests, canonical, checkAgreement, CURSOR, CUSTOMER, DASHBOARD, post } from './bench/queries';
 import { causes, CountedQuery, evaluateTargets, f0, f1, fx, Machine, markdown, preservedAnalysis, printSummary, Report } from './bench/report';
 import { measureAtScale } from './bench/scale';
+import { measureOnSqlite, SQLITE_QUERIES } from './bench/sqlite';
 import { Server } from './bench/server';
 
 export { CUSTOMER, DASHBOARD };
@@ -152,6 +153,10 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       `agreement: every variant answers the same data for ${o.queries.join(', ')}${agreement.some((a) => a.notes.length) ? ` (${agreement.flatMap((a) => a.notes.map((n) => `${a.query}: ${n}`)).join('; ')})` : ''}`,
     );
 
+    // The hub's answers on MariaDB, for the SQLite runs' agreement (--sqlite-dir).
+    const mariadbAnswers: Partial<Record<QueryName, string>> = {};
+    if (o.sqliteDir) for (const q of SQLITE_QUERIES.filter((x) => o.queries.includes(x))) mariadbAnswers[q] = canonical((await post(hub, requests[q]!)).json.data);
+
     const statements = {} as Report['statements'];
     const sequentialMs = {} as Report['sequentialMs'];
     const statementTexts: Report['statementTexts'] = {};
@@ -215,6 +220,9 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
     // Q3 at a second size of the data (--scale-database), after the main runs.
     const scale = o.scaleDatabase && o.queries.includes('Q3') ? await measureAtScale(o, env, databaseUrl, o.scaleDatabase, measuredToken, dbPid, log) : undefined;
 
+    // Q1 and Q3 on the embedded database (--sqlite-dir), after the main runs.
+    const sqlite = o.sqliteDir ? await measureOnSqlite(o, env, o.sqliteDir, requests, mariadbAnswers, log) : undefined;
+
     const profiles: ProfileSummary[] = [];
     if (o.profileSeconds > 0) {
       for (const q of o.profileQueries) {
@@ -249,6 +257,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       statementTextsOf,
       runs,
       ...(scale ? { scale } : {}),
+      ...(sqlite ? { sqlite } : {}),
       profiles,
       targets: [],
     };

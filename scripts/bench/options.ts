@@ -39,6 +39,8 @@ export interface Options {
   contendedConnections: number;
   /** --scale-database: Q3 measured on this second, smaller data set too (npm run bench:data -- --scale 0.1: hub_bench_100k). */
   scaleDatabase: string | null;
+  /** --sqlite-dir: Q1 and Q3 on the embedded database DIR/hub.sqlite too (npm run bench:data -- --sqlite DIR). */
+  sqliteDir: string | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export const ALL_VARIANTS: VariantName[] = ['hub', 'bare', 'floor'];
 
 export const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connections 1,32] [--queries Q1,Q2,Q3,Q4,W1,W1c,W1r,A1]
   [--first-sweep 10,25,50,100 | --first-sweep none] [--contended-connections 32] [--scale-database hub_bench_100k]
+  [--sqlite-dir data-bench]
   [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--sequential 3] [--reuse-servers]
   [--out docs/benchmarks.md | --out -] [--json file] [--smoke] [--accept-encoding br|gzip|identity]
 --queries also takes Q1x<N> (Q1 with first: N); --first-sweep N,M adds Q1xN, Q1xM (measured at the lowest connection count).
@@ -85,6 +88,7 @@ export function parseOptions(argv: string[]): Options {
         // As the full run: with fewer clients a half-second run may see no refusal at all.
         contendedConnections: 32,
         scaleDatabase: null,
+        sqliteDir: null,
       }
     : {
         smoke,
@@ -103,6 +107,7 @@ export function parseOptions(argv: string[]): Options {
         json: null,
         contendedConnections: 32,
         scaleDatabase: null,
+        sqliteDir: null,
       };
   const num = (i: number) => {
     const n = Number(argv[i]);
@@ -149,6 +154,9 @@ export function parseOptions(argv: string[]): Options {
         o.queries = [...o.queries.filter((q) => !isSweep(q)), ...sizes.map((n) => `Q1x${n}` as QueryName)];
         break;
       }
+      case '--sqlite-dir':
+        o.sqliteDir = argv[++i] === 'none' ? null : path.resolve(argv[i]);
+        break;
       case '--scale-database':
         o.scaleDatabase = argv[++i] === 'none' ? null : argv[i];
         break;

@@ -4,6 +4,7 @@ import type { Run } from './drive';
 import { connectionsOf, isSweep, Options, PRODUCT_NODE_FLAGS, QueryName, sweepFirst, VariantName } from './options';
 import type { ProfileSummary } from './profile';
 import type { ScaleResult } from './scale';
+import type { SqliteResult } from './sqlite';
 import type { Agreement } from './queries';
 import { VARIANT_TITLES } from './server';
 
@@ -61,6 +62,8 @@ export interface Report {
   runs: Run[];
   /** Q3 on the second data set (--scale-database). */
   scale?: ScaleResult;
+  /** Q1 and Q3 on the embedded database (--sqlite-dir). */
+  sqlite?: SqliteResult;
   profiles: ProfileSummary[];
   targets: Target[];
 }
@@ -377,6 +380,7 @@ export function markdown(report: Report, o: Options, preserved: string | null): 
     ...writesSection(report),
     ...growthSection(report, o),
     ...scaleSection(report),
+    ...sqliteSection(report),
     '## Targets',
     '',
     '| target | | measured |',
@@ -539,6 +543,25 @@ function scaleSection(report: Report): string[] {
     ...s.runs.map((small) => {
       const large = run(report, 'Q3', small.connections, small.variant);
       return `| ${small.connections} | ${small.variant} | ${f1(small.cpuMsPerRequest)} / ${f1(large?.cpuMsPerRequest)} | ${pct((large?.cpuMsPerRequest ?? NaN) / small.cpuMsPerRequest)} | ${f1(small.dbCpuMsPerRequest)} / ${f1(large?.dbCpuMsPerRequest)} | ${f0(small.p50)} / ${f0(large?.p50)} | ${fx(s.statements[small.variant] ?? NaN)} / ${fx(report.statements[small.variant]?.Q3 ?? NaN)} |`;
+    }),
+    '',
+  ];
+}
+
+/** The embedded database beside MariaDB: Q1 and Q3 of the hub (and bare). */
+function sqliteSection(report: Report): string[] {
+  const s = report.sqlite;
+  if (!s) return [];
+  return [
+    '### The embedded database (SQLite) beside MariaDB',
+    '',
+    `Q1 and Q3 on \`${s.dir}/hub.sqlite\` (\`npm run bench:data -- --sqlite DIR\`: the same world, the same answers as on MariaDB, checked before measuring), the hub as \`npm start\` runs it on a fresh clone (\`DATABASE_URL\` and \`NODE_ENV\` unset: the product runs the embedded database outside production only) with \`DATA_DIR\` there; ${s.variants.join(' and ')} only (the floor is written for MariaDB). SQLite runs inside the server's process: its CPU ms/req holds the database's work, to be read against MariaDB's CPU + DB ms/req.`,
+    '',
+    '| query | conn | variant | SQLite req/s | p50 ms | CPU ms/req | SQL/req | peak RSS MB | MariaDB req/s | p50 ms | CPU + DB ms/req |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...s.runs.map((r) => {
+      const m = run(report, r.query, r.connections, r.variant);
+      return `| ${r.query} | ${r.connections} | ${r.variant} | ${f1(r.reqPerSec)} | ${f0(r.p50)} | ${f1(r.cpuMsPerRequest)} | ${fx(s.statements[r.variant]?.[r.query] ?? NaN)} | ${f0(r.peakRssMb)} | ${f1(m?.reqPerSec)} | ${f0(m?.p50)} | ${m ? f1(m.cpuMsPerRequest + (m.dbCpuMsPerRequest ?? 0)) : '–'} |`;
     }),
     '',
   ];
