@@ -737,6 +737,42 @@ export function benchSecretsKey(): string {
   return process.env.SECRETS_KEY || 'bench-data-set-only-key-0123456789abcdef';
 }
 
+/**
+ * --add-writes: the write customer (WRITES) added to an existing data set made before it
+ * existed, without dropping anything else: its rows (and the activations, audit and outbox rows
+ * of earlier write runs on its licenses) deleted if present, then inserted as buildBenchData()
+ * inserts them. The read queries' pages do not change (its name sorts last).
+ */
+export async function addWrites(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<void> {
+  const ds = await openDataSource({ ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' });
+  try {
+    const gen = new Generator(FULL_DATA, new SecretBox(benchSecretsKey()));
+    const batch = gen.writes();
+    const org = batch.organization[0].id as string;
+    const licenses = batch.license.map((l) => l.id as string);
+    await ds.transaction(async (m) => {
+      const marks = licenses.map(() => '?').join(', ');
+      const activations = (await m.query(`SELECT id FROM \`activation\` WHERE licenseId IN (${marks})`, licenses)) as { id: string }[];
+      const ids = activations.map((a) => a.id);
+      for (let i = 0; i < ids.length; i += 1000) {
+        const part = ids.slice(i, i + 1000);
+        const pm = part.map(() => '?').join(', ');
+        await m.query(`DELETE FROM \`hub_event\` WHERE subjectId IN (${pm})`, part);
+        await m.query(`DELETE FROM \`audit_event\` WHERE subjectId IN (${pm})`, part);
+      }
+      await m.query(`DELETE FROM \`activation\` WHERE licenseId IN (${marks})`, licenses);
+      await m.query(`DELETE FROM \`license\` WHERE id IN (${marks})`, licenses);
+      for (const table of ['computer', 'portal_user']) await m.query(`DELETE FROM \`${table}\` WHERE organizationId = ?`, [org]);
+      await m.query('DELETE FROM `customer_account` WHERE customerId = ?', [org]);
+      await m.query('DELETE FROM `organization` WHERE id = ?', [org]);
+    });
+    await insertBatch(ds, batch);
+    log(`the write customer ${WRITES.admin}: ${batch.license.length} licenses, ${batch.computer.length} computers (added)`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
 /** Builds the data set; returns the row counts per table. */
 export async function buildBenchData(databaseUrl: string, options: DataOptions, log: (line: string) => void = () => undefined): Promise<DataReport> {
   const started = Date.now();
@@ -848,6 +884,11 @@ function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; s
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--add-writes')) {
+    const url = benchDatabaseUrl(process.env, process.argv.includes('--smoke'));
+    process.stdout.write(`bench:data --add-writes → ${url.replace(/\/\/[^@/]*@/, '//***@')}\n`);
+    return addWrites(url, (line) => process.stdout.write(`${line}\n`));
+  }
   const { smoke, options, scale, sqlite } = parseOptions(process.argv.slice(2));
   const base = benchDatabaseUrl(process.env, smoke);
   // --sqlite DIR: the same world in the embedded database DIR/hub.sqlite (DATABASE_URL ignored).
