@@ -752,7 +752,7 @@ export async function addWrites(databaseUrl: string, log: (line: string) => void
     const licenses = batch.license.map((l) => l.id as string);
     await ds.transaction(async (m) => {
       const marks = licenses.map(() => '?').join(', ');
-      const activations = (await m.query(`SELECT id FROM \`activation\` WHERE licenseId IN (${marks})`, licenses)) as { id: string }[];
+      const activations = await m.query<{ id: string }[]>(`SELECT id FROM \`activation\` WHERE licenseId IN (${marks})`, licenses);
       const ids = activations.map((a) => a.id);
       for (let i = 0; i < ids.length; i += 1000) {
         const part = ids.slice(i, i + 1000);
