@@ -67,7 +67,7 @@ export async function runBenchmark(argv: string[]): Promise<Report> {
       const [found] = (await conn.query('SELECT id FROM portal_user WHERE email = ?', [who])) as unknown as [{ id: string }[]];
       if (!found.length)
         throw new Error(
-          `${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first (the write queries need a data set made since they exist)`,
+          `${who} is not in ${new URL(databaseUrl).pathname.slice(1)}: run \`npm run bench:data${o.smoke ? ' -- --smoke' : ''}\` first${who === WRITES.admin ? ' (or `npm run bench:data -- --add-writes` to add the write customer of W1 to this data set)' : ''}`,
         );
       ids[who] = found[0].id;
     }
