@@ -530,22 +530,20 @@ function growthSection(report: Report, o: Options): string[] {
   ];
 }
 
-/** How cost grows with the data: Q3 on the main data set and on the --scale-database one. */
+/** How cost grows with the data: Q3 for the same customer on the --scale-database data set and on the main one. */
 function scaleSection(report: Report): string[] {
   const s = report.scale;
   if (!s) return [];
-  const mainRows = Object.values(report.rows).reduce((a, b) => a + b, 0);
-  const q3 = report.agreement.find((a) => a.query === 'Q3')?.variants.hub?.bytes ?? NaN;
   return [
     '### How cost grows with the data',
     '',
-    `Q3 (one customer, 3 users, 20 licenses) on this data set (${mainRows.toLocaleString('en-US')} rows at the start of the run) and on \`${s.database}\` (${s.rows.toLocaleString('en-US')} rows, \`npm run bench:data -- --scale 0.1\`; the first customer of page ${s.page}, ${f0((s.agreement.variants.hub?.bytes ?? NaN) / 1024)} KB against ${f0(q3 / 1024)} KB; the variants agree there too). Flat means the same CPU per request and the same statements.`,
+    `Q3 for the same customer (the first of page ${s.page} of the small data set, ${f0(s.bytes / 1024)} KB; its rows are the same in both, checked: the same answer) on \`${s.small.database}\` (${s.small.rows.toLocaleString('en-US')} rows, \`npm run bench:data -- --scale 0.1\`) and on \`${s.large.database}\` (${s.large.rows.toLocaleString('en-US')} rows), each measured as the other queries, the variants' answers compared on each. Flat means the same CPU per request and the same statements.`,
     '',
     '| conn | variant | CPU ms/req (small / large) | large ÷ small | DB ms/req (small / large) | p50 ms (small / large) | SQL/req (small / large) |',
     '|---:|---|---:|---:|---:|---:|---:|',
-    ...s.runs.map((small) => {
-      const large = run(report, 'Q3', small.connections, small.variant);
-      return `| ${small.connections} | ${small.variant} | ${f1(small.cpuMsPerRequest)} / ${f1(large?.cpuMsPerRequest)} | ${pct((large?.cpuMsPerRequest ?? NaN) / small.cpuMsPerRequest)} | ${f1(small.dbCpuMsPerRequest)} / ${f1(large?.dbCpuMsPerRequest)} | ${f0(small.p50)} / ${f0(large?.p50)} | ${fx(s.statements[small.variant] ?? NaN)} / ${fx(report.statements[small.variant]?.Q3 ?? NaN)} |`;
+    ...s.small.runs.map((small) => {
+      const large = s.large.runs.find((r) => r.connections === small.connections && r.variant === small.variant);
+      return `| ${small.connections} | ${small.variant} | ${f1(small.cpuMsPerRequest)} / ${f1(large?.cpuMsPerRequest)} | ${pct((large?.cpuMsPerRequest ?? NaN) / small.cpuMsPerRequest)} | ${f1(small.dbCpuMsPerRequest)} / ${f1(large?.dbCpuMsPerRequest)} | ${f0(small.p50)} / ${f0(large?.p50)} | ${fx(s.small.statements[small.variant] ?? NaN)} / ${fx(s.large.statements[small.variant] ?? NaN)} |`;
     }),
     '',
   ];
