@@ -27,7 +27,12 @@ import { seedWorld } from '../seeds/seed-world';
  * - bench-in (IN, its SCC expired on 2025-01-01): the gated distributor, of the same shape;
  * - 18 more distributors of 200 customers each (10 licenses a customer), in other countries and
  *   with other transfer bases;
- * - audit_event filler (past reads of personal data) up to --total rows in all (1,000,000).
+ * - audit_event filler (past reads of personal data) up to --total rows in all (1,000,000);
+ * - the write customer of W1 (WRITES): a customer of bench-de with free 5-seat licenses.
+ *
+ * `--scale 0.1`: a tenth of the customers and rows, into hub_bench_100k (Q3 at two sizes);
+ * `--sqlite DIR`: the same world in the embedded database DIR/hub.sqlite (DATABASE_URL ignored);
+ * `--add-writes`: only the write customer, added to an existing data set (nothing dropped).
  *
  * Deterministic: a seeded PRNG (mulberry32), fixed dates, ids from seedId() (UUIDv7 format, the
  * millisecond part from the row's own fixed date), activation keys derived from the row's key.

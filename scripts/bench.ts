@@ -28,8 +28,11 @@ export { CUSTOMER, DASHBOARD };
  *   hub    the product: node dist/src/main.js, with the probe of scripts/bench-hub.ts preloaded;
  *   bare   the same hub without the permission layer (scripts/bench-hub.ts);
  *   floor  node:http + mysql2 + hand-written SQL + JSON.stringify (scripts/bench-floor.ts).
- * Each is driven by autocannon for Q1..Q4 at 1 and 32 connections (warm-up, then the measured
- * run). Before measuring, every variant's answer to every query is checked to be the same data.
+ * Each is driven by autocannon for Q1..Q4 (reads), W1, W1c, W1r (writes: scripts/bench/writes.ts),
+ * A1 (the license summary) at 1 and 32 connections, and the first sweep Q1x<N> (warm-up, then the
+ * measured run); optionally Q3 on a second data size (--scale-database) and Q1, Q3 on the embedded
+ * database (--sqlite-dir). Before measuring, every variant's answer to every query is checked to
+ * be the same data.
  *
  * Measured per run (see measure()): req/s by Little's law from the latencies of the measured
  * run, p50/p99 of those latencies; SQL statements per request (the server's own counter, read
@@ -50,6 +53,11 @@ export { CUSTOMER, DASHBOARD };
 // Main
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The whole run, in order (one sequence read top to bottom, hence its length): the data set and
+ * the machine, the servers, the agreement, the statement counts, the measured runs, the second
+ * data size and the embedded database, the profiles, the report.
+ */
 export async function runBenchmark(argv: string[]): Promise<Report> {
   const o = parseOptions(argv);
   const startedAt = new Date().toISOString();
