@@ -275,7 +275,7 @@ export function markdown(report: Report, o: Options, preserved: string | null): 
     '',
     '```sh',
     'npm run bench:data   # ~2 min: drops and builds hub_bench (DATABASE_URL must name a database with "bench" in it; default mysql://root@127.0.0.1:3306/hub_bench)',
-    'npm run bench        # ~45 min: rewrites this file; options: -- --warmup 10 --duration 20 --connections 1,32 --queries Q1,Q2,Q3,Q4,W1,W1c,W1r,A1 --first-sweep 10,25,50,100 --contended-connections 32 --profile-seconds 15',
+    'npm run bench        # ~1 h: rewrites this file; options: -- --warmup 10 --duration 20 --connections 1,32 --queries Q1,Q2,Q3,Q4,W1,W1c,W1r,A1 --first-sweep 10,25,50,100 --contended-connections 32 --profile-seconds 15',
     'npm run bench:smoke  # the harness end to end on a tiny data set (hub_bench_smoke), ~1 min; also tests/e2e/bench-smoke.test.ts',
     'npm run bench:data -- --scale 0.1          # hub_bench_100k, a tenth of the rows: Q3 at 100k rows with npm run bench -- --scale-database hub_bench_100k',
     'npm run bench:data -- --sqlite data/bench  # the same world in data/bench/hub.sqlite (~4 min): Q1 and Q3 on SQLite with npm run bench -- --sqlite-dir data/bench',
