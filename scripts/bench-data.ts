@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../ormconfig';
 import { normalizeActivationKey } from '../src/common/activation-key';
@@ -25,7 +27,12 @@ import { seedWorld } from '../seeds/seed-world';
  * - bench-in (IN, its SCC expired on 2025-01-01): the gated distributor, of the same shape;
  * - 18 more distributors of 200 customers each (10 licenses a customer), in other countries and
  *   with other transfer bases;
- * - audit_event filler (past reads of personal data) up to --total rows in all (1,000,000).
+ * - audit_event filler (past reads of personal data) up to --total rows in all (1,000,000);
+ * - the write customer of W1 (WRITES): a customer of bench-de with free 5-seat licenses.
+ *
+ * `--scale 0.1`: a tenth of the customers and rows, into hub_bench_100k (Q3 at two sizes);
+ * `--sqlite DIR`: the same world in the embedded database DIR/hub.sqlite (DATABASE_URL ignored);
+ * `--add-writes`: only the write customer, added to an existing data set (nothing dropped).
  *
  * Deterministic: a seeded PRNG (mulberry32), fixed dates, ids from seedId() (UUIDv7 format, the
  * millisecond part from the row's own fixed date), activation keys derived from the row's key.
@@ -40,6 +47,31 @@ export const BENCH = {
   measured: { slug: 'bench-de', admin: 'admin@bench-de.bench.example' },
   gated: { slug: 'bench-in', admin: 'admin@bench-in.bench.example' },
 } as const;
+
+/**
+ * The write benchmark's customer (W1, W1c, W1r in docs/benchmarks.md): a customer of the
+ * measured distributor whose name sorts after every other customer (so the read queries' pages
+ * are the same with it), its admin (CUSTOMER_ADMIN: activates the customer's own licenses),
+ * WRITE_LICENSES perpetual 5-seat ALLOCATED licenses with no activation (license n for
+ * connection n of W1; the last one, WRITES.contended, for W1c and W1r) and WRITE_COMPUTERS
+ * computers with known host ids (writesHostId(n)). No draw from the PRNG: the rest of the data set
+ * is the same with or without it.
+ */
+export const WRITES = {
+  key: 'bench-de:writes',
+  admin: 'admin@writes.bench-de.bench.example',
+  name: 'ZZ Bench Schreibtest GmbH',
+  licenses: 33,
+  seats: 5,
+  computers: 80,
+} as const;
+
+const WRITES_CREATED = new Date('2024-03-01T07:00:00.000Z');
+/** The raw id of write license n (0..WRITES.licenses-1; the last is the contended one). */
+export const writesLicenseId = (n: number) => seedId(`bench:writes:license:${n}`, new Date(WRITES_CREATED.getTime() + n * 1000));
+export const writesContendedLicenseId = () => writesLicenseId(WRITES.licenses - 1);
+/** The host id of write computer n. */
+export const writesHostId = (n: number) => `W1-HOST-${String(n).padStart(4, '0')}`;
 
 /**
  * The benchmark's database: DATABASE_URL (or the default), or with --smoke the database
@@ -543,6 +575,70 @@ class Generator {
     return b;
   }
 
+  /** The write benchmark's customer (WRITES), its admin, computers and free licenses. */
+  writes(): Batch {
+    const b = emptyBatch();
+    const at = WRITES_CREATED;
+    const distributorId = seedId(`bench:org:${BENCH.measured.slug}`, DATES.distributorCreated);
+    const id = seedId(`bench:org:${WRITES.key}`, at);
+    b.organization.push({
+      id,
+      kind: OrganizationKind.CUSTOMER,
+      name: WRITES.name,
+      nameKey: organizationNameKey(WRITES.name),
+      country: 'DE',
+      processingCountries: ['DE'],
+      street: 'Schreibweg 1',
+      postalCode: '10115',
+      city: 'Berlin',
+      addressCountry: 'DE',
+      phone: '+49 30 5551000',
+      email: 'office@writes.bench-de.bench.example',
+      createdAt: at,
+    });
+    b.customer_account.push({ id: seedId(`bench:ca:${WRITES.key}`, at), distributorId, customerId: id, createdAt: at });
+    b.portal_user.push({
+      id: seedId(`bench:user:${WRITES.admin}`, at),
+      organizationId: id,
+      name: 'Wera Schreiber',
+      email: WRITES.admin,
+      phone: '+49 30 5551001',
+      role: Role.CUSTOMER_ADMIN,
+      status: UserStatus.ACTIVE,
+      consentGivenAt: DATES.consentGiven,
+      consentWithdrawnAt: null,
+      createdAt: at,
+    });
+    for (let k = 0; k < WRITES.computers; k++) {
+      b.computer.push({ id: seedId(`bench:writes:computer:${k}`, at), organizationId: id, name: `W1-PC-${k}`, hostId: writesHostId(k), os: OS[k % OS.length], createdAt: at });
+    }
+    for (let n = 0; n < WRITES.licenses; n++) {
+      const lkey = `${WRITES.key}:${n}`;
+      const key20 = activationKey(lkey);
+      const iv = createHash('sha256').update(`bench-activation-key-iv:${lkey}`).digest().subarray(0, 12);
+      const created = new Date(at.getTime() + n * 1000);
+      b.license.push({
+        id: writesLicenseId(n),
+        productId: PRODUCTS[0].id,
+        seats: WRITES.seats,
+        state: LicenseStatus.ALLOCATED,
+        validFrom: created,
+        validUntil: null,
+        distributorId,
+        customerId: id,
+        licenseeId: null,
+        activationKeyCipher: this.secrets.seal(key20, iv),
+        activationKeyDigest: this.secrets.digest(normalizeActivationKey(key20)),
+        allocatedAt: DATES.allocated,
+        revokedAt: null,
+        revokeReason: null,
+        lapsedAt: null,
+        createdAt: created,
+      });
+    }
+    return b;
+  }
+
   /** Past reads of customers' personal data by their distributors, as the hub records them. */
   auditFiller(from: number, to: number): Row[] {
     const rows: Row[] = [];
@@ -585,14 +681,16 @@ async function insert(ds: DataSource, table: string, rows: Row[]): Promise<void>
   const columns = meta.columns.filter((c) => rows[0][c.propertyName] !== undefined || !c.isNullable);
   const names = columns.map((c) => `\`${c.databaseName}\``).join(', ');
   const tuple = `(${columns.map(() => '?').join(', ')})`;
+  // SQLite binds at most 32,766 parameters a statement: fewer rows a statement there.
+  const perStatement = ds.options.type === 'better-sqlite3' ? Math.min(ROWS_PER_STATEMENT, Math.floor(32_000 / columns.length)) : ROWS_PER_STATEMENT;
   const value = (v: unknown) => (v instanceof Date ? sqlDate(v) : Array.isArray(v) ? v.join(',') : v === undefined ? null : v);
   for (let t = 0; t < rows.length; t += ROWS_PER_TRANSACTION) {
     const runner = ds.createQueryRunner();
     try {
       await runner.startTransaction();
       const chunk = rows.slice(t, t + ROWS_PER_TRANSACTION);
-      for (let s = 0; s < chunk.length; s += ROWS_PER_STATEMENT) {
-        const part = chunk.slice(s, s + ROWS_PER_STATEMENT);
+      for (let s = 0; s < chunk.length; s += perStatement) {
+        const part = chunk.slice(s, s + perStatement);
         const params: unknown[] = [];
         // updatedAt is the database's (on every later write); a row made here gets its creation
         // instant (an activation: its activation), so the data set stays the same byte for byte.
@@ -644,12 +742,56 @@ export function benchSecretsKey(): string {
   return process.env.SECRETS_KEY || 'bench-data-set-only-key-0123456789abcdef';
 }
 
+/**
+ * --add-writes: the write customer (WRITES) added to an existing data set made before it
+ * existed, without dropping anything else: its rows (and the activations, audit and outbox rows
+ * of earlier write runs on its licenses) deleted if present, then inserted as buildBenchData()
+ * inserts them. The read queries' pages do not change (its name sorts last).
+ */
+export async function addWrites(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<void> {
+  const ds = await openDataSource({ ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' });
+  try {
+    const gen = new Generator(FULL_DATA, new SecretBox(benchSecretsKey()));
+    const batch = gen.writes();
+    const org = batch.organization[0].id as string;
+    const licenses = batch.license.map((l) => l.id as string);
+    await ds.transaction(async (m) => {
+      const marks = licenses.map(() => '?').join(', ');
+      const activations = await m.query<{ id: string }[]>(`SELECT id FROM \`activation\` WHERE licenseId IN (${marks})`, licenses);
+      const ids = activations.map((a) => a.id);
+      for (let i = 0; i < ids.length; i += 1000) {
+        const part = ids.slice(i, i + 1000);
+        const pm = part.map(() => '?').join(', ');
+        await m.query(`DELETE FROM \`hub_event\` WHERE subjectId IN (${pm})`, part);
+        await m.query(`DELETE FROM \`audit_event\` WHERE subjectId IN (${pm})`, part);
+      }
+      await m.query(`DELETE FROM \`activation\` WHERE licenseId IN (${marks})`, licenses);
+      await m.query(`DELETE FROM \`license\` WHERE id IN (${marks})`, licenses);
+      for (const table of ['computer', 'portal_user']) await m.query(`DELETE FROM \`${table}\` WHERE organizationId = ?`, [org]);
+      await m.query('DELETE FROM `customer_account` WHERE customerId = ?', [org]);
+      await m.query('DELETE FROM `organization` WHERE id = ?', [org]);
+    });
+    await insertBatch(ds, batch);
+    log(`the write customer ${WRITES.admin}: ${batch.license.length} licenses, ${batch.computer.length} computers (added)`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
 /** Builds the data set; returns the row counts per table. */
 export async function buildBenchData(databaseUrl: string, options: DataOptions, log: (line: string) => void = () => undefined): Promise<DataReport> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  await recreateDatabase(databaseUrl);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' };
+  // A directory instead of a URL: the embedded database (SQLite), DATA_DIR/hub.sqlite made afresh.
+  const sqlite = !/^(mysql|mariadb):/.test(databaseUrl);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development', SEED_ON_FIRST_START: 'false' };
+  if (sqlite) {
+    for (const f of ['hub.sqlite', 'hub.sqlite-wal', 'hub.sqlite-shm']) fs.rmSync(path.join(databaseUrl, f), { force: true });
+    delete env.DATABASE_URL;
+    env.DATA_DIR = databaseUrl;
+  } else {
+    await recreateDatabase(databaseUrl);
+  }
   // SECRETS_KEY if set, else the benchmark's own key: `npm run bench` gives the hub the same one.
   const secrets = new SecretBox(benchSecretsKey());
   const ds = await openDataSource(env);
@@ -668,6 +810,7 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
       for (let from = 0; from < n; from += step) await insertBatch(ds, gen.customers(d, from, Math.min(n, from + step)));
       log(`${d.slug}: ${n} customers (${elapsed()})`);
     }
+    await insertBatch(ds, gen.writes());
 
     const count = async () => {
       const tables = ds.entityMetadatas.map((m) => m.tableName).sort();
@@ -682,7 +825,8 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
     if (filler) log(`audit_event filler: ${filler} rows (${elapsed()})`);
 
     // Fresh index statistics, so that the plans do not depend on when InnoDB samples them.
-    for (const t of Object.keys(counts)) await ds.query(`ANALYZE TABLE \`${t}\``);
+    if (sqlite) await ds.query('ANALYZE');
+    else for (const t of Object.keys(counts)) await ds.query(`ANALYZE TABLE \`${t}\``);
     counts = await count();
     return { databaseUrl: databaseUrl.replace(/\/\/[^@/]*@/, '//***@'), counts, total: sum(counts), filler, seconds: (Date.now() - started) / 1000 };
   } finally {
@@ -690,7 +834,18 @@ export async function buildBenchData(databaseUrl: string, options: DataOptions, 
   }
 }
 
-function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions } {
+/**
+ * --scale F: every count of customers and the rows in all multiplied by F (at least one
+ * customer each), into the database named after the rows in all: with F = 0.1 and the default
+ * database, hub_bench_100k (Q3 at 100k rows beside 1M: `npm run bench -- --scale-database hub_bench_100k`).
+ */
+export function scaledDatabaseUrl(databaseUrl: string, total: number): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_${total >= 1_000_000 ? `${Math.round(total / 1_000_000)}m` : `${Math.round(total / 1000)}k`}`;
+  return url.toString();
+}
+
+function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions; scale: number | null; sqlite: string | null } {
   const smoke = argv.includes('--smoke');
   const options = { ...(smoke ? SMOKE_DATA : FULL_DATA) };
   const flags: Record<string, keyof DataOptions> = {
@@ -704,23 +859,45 @@ function parseOptions(argv: string[]): { smoke: boolean; options: DataOptions } 
     '--max-activations': 'maxActivations',
     '--total': 'total',
   };
+  let scale: number | null = null;
+  let sqlite: string | null = null;
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--sqlite') {
+      sqlite = path.resolve(argv[++i] ?? '');
+      if (!/bench/i.test(path.basename(sqlite))) throw new Error('--sqlite needs a directory with "bench" in its name (its hub.sqlite is deleted and made afresh), e.g. data-bench');
+      continue;
+    }
+    if (argv[i] === '--scale') {
+      scale = Number(argv[++i]);
+      if (!(scale > 0 && scale < 1)) throw new Error('--scale needs a factor between 0 and 1 (0.1: a tenth of the rows)');
+      continue;
+    }
     const key = flags[argv[i]];
     if (!key) {
-      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke ${Object.keys(flags).join(' ')})`);
+      if (argv[i] !== '--smoke') throw new Error(`unknown option ${argv[i]} (known: --smoke --scale --sqlite ${Object.keys(flags).join(' ')})`);
       continue;
     }
     const n = Number(argv[++i]);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`);
     options[key] = n;
   }
+  if (scale !== null) {
+    for (const key of ['customers', 'smallCustomers', 'total'] as const) options[key] = Math.max(key === 'total' ? 0 : 1, Math.round(options[key] * scale));
+  }
   if (options.computersPerCustomer < 1 || options.usersPerCustomer < 1) throw new Error('--computers and --users must be at least 1');
-  return { smoke, options };
+  return { smoke, options, scale, sqlite };
 }
 
 async function main(): Promise<void> {
-  const { smoke, options } = parseOptions(process.argv.slice(2));
-  const databaseUrl = benchDatabaseUrl(process.env, smoke);
+  if (process.argv.includes('--add-writes')) {
+    const url = benchDatabaseUrl(process.env, process.argv.includes('--smoke'));
+    process.stdout.write(`bench:data --add-writes → ${url.replace(/\/\/[^@/]*@/, '//***@')}\n`);
+    return addWrites(url, (line) => process.stdout.write(`${line}\n`));
+  }
+  const { smoke, options, scale, sqlite } = parseOptions(process.argv.slice(2));
+  const base = benchDatabaseUrl(process.env, smoke);
+  // --sqlite DIR: the same world in the embedded database DIR/hub.sqlite (DATABASE_URL ignored).
+  const databaseUrl = sqlite ?? (scale === null ? base : benchDatabaseUrl({ DATABASE_URL: scaledDatabaseUrl(base, options.total) }, false));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`bench:data → ${databaseUrl.replace(/\/\/[^@/]*@/, '//***@')} (dropped and made afresh)`);
   out(`options: ${JSON.stringify(options)}`);

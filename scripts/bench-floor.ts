@@ -6,12 +6,14 @@ import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
 import { newId } from '../src/common/ids';
 import { decideTransfer, GateContract, JurisdictionData, parseCovers } from '../src/policy/transfer-gate';
 import { installProbe } from './bench-hub';
+import { activate, deactivate, InTransaction, licenseSummary, Query } from './bench/floor-writes';
 
 /**
  * The floor of the benchmark (docs/benchmarks.md): the dashboard's answer produced the fastest plain way in
  * one Node.js process — node:http, mysql2, hand-written SQL, JSON.stringify. No GraphQL, no ORM,
  * no middleware. It answers exactly the benchmark's operations (POST /graphql with
- * operationName Dashboard or Customer and their variables) and nothing else.
+ * operationName Dashboard, Customer, Summary, Activate or Deactivate and their variables) and
+ * nothing else; the last three are in scripts/bench/floor-writes.ts.
  *
  * It keeps the hub's obligations, so that the comparison is about the machinery and not about
  * skipped work: it verifies the bearer JWT (jose, HS256, iss/aud/exp) and reads the user and
@@ -28,6 +30,7 @@ import { installProbe } from './bench-hub';
  */
 
 const USERS_FIRST = 5;
+const TRANSACTION_CONTROL = /^\s*(START TRANSACTION|COMMIT|ROLLBACK)\b/i;
 const LICENSES_FIRST = 20;
 const ACTIVATIONS_FIRST = 4;
 
@@ -166,6 +169,29 @@ class Floor {
     const [rows] = await this.pool.query<R[]>(sql, params);
     return rows;
   }
+
+  /** One transaction on one pooled connection (READ COMMITTED: set once per connection, see main()); every statement counted. */
+  readonly tx: InTransaction = async <T>(fn: (q: Query) => Promise<T>): Promise<T> => {
+    const conn = await this.pool.getConnection();
+    const q: Query = async <R extends RowDataPacket>(sql: string, params: unknown[]) => {
+      // Counted as the hub's CountingLogger counts: transaction control is not a statement.
+      if (!TRANSACTION_CONTROL.test(sql)) this.statements++;
+      this.recorded?.push(sql);
+      const [rows] = await conn.query<R[]>(sql, params);
+      return rows;
+    };
+    try {
+      await q('START TRANSACTION', []);
+      const out = await fn(q);
+      await q('COMMIT', []);
+      return out;
+    } catch (e) {
+      await q('ROLLBACK', []);
+      throw e;
+    } finally {
+      conn.release();
+    }
+  };
 
   async authenticate(header: string | undefined, now: Date): Promise<Actor | null> {
     const token = /^Bearer ([^\s]+)$/i.exec(header?.trim() ?? '')?.[1];
@@ -326,9 +352,16 @@ class Floor {
     const now = nowDate.getTime();
     const actor = await this.authenticate(authorization, nowDate);
     if (!actor) return { status: 401, payload: { errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] } };
-    if (actor.kind !== 'DISTRIBUTOR') return { status: 400, payload: { errors: [{ message: 'the floor answers distributor dashboards only' }] } };
     const vars = body.variables ?? {};
     const requestId = randomUUID();
+    // The writes (a customer activating its own licenses) and the license summary: scripts/bench/floor-writes.ts.
+    if (body.operationName === 'Activate' || body.operationName === 'Deactivate') {
+      if (actor.kind !== 'CUSTOMER') return { status: 400, payload: { errors: [{ message: "the floor answers a customer's writes only" }] } };
+      const input = (vars.input ?? {}) as Record<string, unknown>;
+      return (body.operationName === 'Activate' ? activate : deactivate)(this.tx, { userId: actor.userId, orgId: actor.orgId, kind: actor.kind }, input, requestId, nowDate);
+    }
+    if (actor.kind !== 'DISTRIBUTOR') return { status: 400, payload: { errors: [{ message: 'the floor answers distributor dashboards only' }] } };
+    if (body.operationName === 'Summary') return licenseSummary((sql, params) => this.q(sql, params), actor, 30, nowDate);
     if (body.operationName === 'Dashboard') {
       const first = Number(vars.first ?? 20);
       const after = typeof vars.after === 'string' ? decodeCursor(vars.after) : null;
@@ -384,6 +417,14 @@ function main(): void {
     dateStrings: true,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
+  });
+  // The hub's transactions run at READ COMMITTED; the floor's too, set once per connection.
+  // The event hands over the core (callback) connection, whatever the promise typings say; its
+  // queries run in order, so this one runs before any transaction on the connection.
+  pool.on('connection', (c) => {
+    (c as unknown as { query(sql: string, cb: (e: Error | null) => void): void }).query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (e) => {
+      if (e) process.stderr.write(`floor: setting READ COMMITTED failed: ${e.message}\n`);
+    });
   });
   const floor = new Floor(pool, { secret, issuer: process.env.JWT_ISSUER ?? 'license-portal', audience: process.env.JWT_AUDIENCE ?? 'partner-hub' });
   installProbe(
