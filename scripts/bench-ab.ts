@@ -8,21 +8,24 @@ import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
 import { BENCH, benchDatabaseUrl, benchSecretsKey } from './bench-data';
-import { CUSTOMER } from './bench';
+import { CUSTOMER, DASHBOARD } from './bench';
 
 /**
  * An A/B comparison of two builds of the hub on one query, for a difference of a few percent
  * on a machine that is not quiet (docs/benchmarks.md, "Q3 before and after Fastify").
  *
  *   node dist/scripts/bench-ab.js --baseline /path/to/other/clone [--requests 2000] [--rounds 5] [--warmup 300]
+ *   node dist/scripts/bench-ab.js --env-b GRAPHQL_EXECUTOR=jit [--query Q1|Q3|Q4] (one build, two settings)
  *
  * Both hubs run at once on the benchmark's database (`npm run bench:data`), started as
  * `npm start` starts them, and the requests alternate between them one at a time (A, B, A, B…),
  * so whatever else the machine does falls on both alike. Per round: each process's CPU time
  * (utime + stime from /proc) over its requests, and their median latency; the ratio B/A of CPU
  * per request is the figure, one per round (fresh processes each round), and their median.
- * A is the baseline (another clone, built), B this checkout. The query is Q3-like: one customer (the
- * 50th of the first page) by node(id:) as the measured distributor, where the fixed cost of a request dominates.
+ * A is the baseline (another clone, built; this checkout without --baseline), B this checkout;
+ * --env-a/--env-b K=V,K=V add settings to one side. The query (--query) is Q3 by default: one
+ * customer (the 50th of the first page) by node(id:) as the measured distributor, where the fixed
+ * cost of a request dominates; Q1 is the dashboard's first page, Q4 the same as the gated distributor.
  */
 
 interface Hub {
@@ -36,11 +39,21 @@ const opt = (name: string, fallback?: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const baseline = opt('baseline');
+const here = path.resolve(__dirname, '..', '..');
+const baseline = opt('baseline') ?? here;
+const query = opt('query', 'Q3')!;
+const sideEnv = (spec: string | undefined): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    (spec ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+const envA = sideEnv(opt('env-a'));
+const envB = sideEnv(opt('env-b'));
 const requests = Number(opt('requests', '2000'));
 const rounds = Number(opt('rounds', '5'));
 const warmup = Number(opt('warmup', '300'));
-const here = path.resolve(__dirname, '..', '..');
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -101,13 +114,16 @@ async function stop(hub: Hub): Promise<void> {
   await exited;
 }
 
+/** An answer without its extensions.cost (the budget left differs between the two processes). */
+const withoutCost = (text: string) => text.replace(/"cost":\{[^}]*\}/, '');
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  if (!baseline) throw new Error('--baseline <clone of another commit, built> is required');
+  if (!['Q1', 'Q3', 'Q4'].includes(query)) throw new Error('--query is Q1, Q3 or Q4');
   const databaseUrl = benchDatabaseUrl(process.env, false);
   const conn = await createConnection({ uri: databaseUrl });
-  const [found] = (await conn.query('SELECT id FROM portal_user WHERE email = ?', [BENCH.measured.admin])) as unknown as [{ id: string }[]];
+  const [found] = (await conn.query('SELECT id FROM portal_user WHERE email = ?', [query === 'Q4' ? BENCH.gated.admin : BENCH.measured.admin])) as unknown as [{ id: string }[]];
   await conn.end();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -129,20 +145,28 @@ async function main(): Promise<void> {
     // Which starts first and which port it gets alternate by round: an A/A run showed a bias of
     // about 2% for the process started first.
     const flip = round % 2 === 0;
-    const started = flip ? [await start('B', here, 4101, env), await start('A', baseline, 4102, env)] : [await start('A', baseline, 4101, env), await start('B', here, 4102, env)];
+    const a = { ...env, ...envA };
+    const b = { ...env, ...envB };
+    const started = flip ? [await start('B', here, 4101, b), await start('A', baseline, 4102, a)] : [await start('A', baseline, 4101, a), await start('B', here, 4102, b)];
     const hubs = flip ? [started[1], started[0]] : started;
     try {
+      if (!body && query !== 'Q3') {
+        body = JSON.stringify({ query: DASHBOARD, operationName: 'Dashboard', variables: { first: 50 } });
+        console.log(`A = ${baseline} ${JSON.stringify(envA)}, B = ${here} ${JSON.stringify(envB)}; ${query}; ${rounds} rounds of ${requests} requests each, alternating\n`);
+        console.log('| round | A CPU ms/req | B CPU ms/req | B/A CPU | A p50 ms | B p50 ms |');
+        console.log('|---|---:|---:|---:|---:|---:|');
+      }
       if (!body) {
         // Q3's customer: the 50th of the first page, found through the API.
         const page = await post(hubs[1].port, token, JSON.stringify({ query: '{ customers(first: 100) { nodes { id } } }' }));
         const id = (JSON.parse(page.text) as { data: { customers: { nodes: { id: string }[] } } }).data.customers.nodes[49].id;
         body = JSON.stringify({ query: CUSTOMER, operationName: 'Customer', variables: { id } });
-        console.log(`A = ${baseline}, B = ${here}; Q3 on customer ${id}; ${rounds} rounds of ${requests} requests each, alternating\n`);
+        console.log(`A = ${baseline} ${JSON.stringify(envA)}, B = ${here} ${JSON.stringify(envB)}; Q3 on customer ${id}; ${rounds} rounds of ${requests} requests each, alternating\n`);
         console.log('| round | A CPU ms/req | B CPU ms/req | B/A CPU | A p50 ms | B p50 ms |');
         console.log('|---|---:|---:|---:|---:|---:|');
       }
       const first = await Promise.all(hubs.map((h) => post(h.port, token, body)));
-      if (first[0].text !== first[1].text || first[0].status !== 200 || !first[0].text.includes('"licenses"'))
+      if (withoutCost(first[0].text) !== withoutCost(first[1].text) || first[0].status !== 200 || !first[0].text.includes('"licenses"'))
         throw new Error(`the two builds answer differently:\n${first[0].text.slice(0, 300)}\n${first[1].text.slice(0, 300)}`);
       for (let i = 0; i < warmup; i++) for (const h of hubs) await post(h.port, token, body);
       const before = hubs.map((h) => cpuMs(h.child.pid!));

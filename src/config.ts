@@ -50,6 +50,8 @@ export interface HubConfig {
   /** Fields (and items of lists of objects) one answer may resolve; beyond, it stops with QUERY_TOO_COMPLEX (src/http/answer-bound.ts). */
   maxResolvedFields: number;
   introspection: boolean;
+  /** Who executes operations (GRAPHQL_EXECUTOR): graphql-js, or graphql-jit's compiled operations (src/executor.ts). */
+  executor: 'graphql-js' | 'jit';
   /** Browser origins allowed to call /graphql (CORS), exact matches; empty: CORS is off. */
   corsOrigins: string[];
   /** The console's static files, served at / when the folder exists (STATIC_DIR, default web/dist). */
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxConcurrentOperations: intFrom(env.MAX_CONCURRENT_OPERATIONS, 2, 'MAX_CONCURRENT_OPERATIONS'),
     maxResolvedFields: intFrom(env.MAX_RESOLVED_FIELDS, 250_000, 'MAX_RESOLVED_FIELDS'),
     introspection: !production || env.GRAPHQL_INTROSPECTION === 'true',
+    executor: executorFrom(env.GRAPHQL_EXECUTOR),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
@@ -166,4 +169,10 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
   return n;
+}
+
+function executorFrom(value: string | undefined): HubConfig['executor'] {
+  if (value === undefined || value === '' || value === 'graphql-js') return 'graphql-js';
+  if (value === 'jit') return 'jit';
+  throw new Error(`GRAPHQL_EXECUTOR must be graphql-js or jit (got ${JSON.stringify(value)})`);
 }

@@ -11,6 +11,7 @@ import { buildHubSchema } from './schema';
 import { countResolvedFields } from './http/answer-bound';
 import { PersistedQueryStore } from './http/persisted-queries';
 import { transferGateSummaryPlugin } from './policy/gate-summary';
+import { jitGateway } from './executor';
 
 /** Codes a client may see as they are; anything else is an internal error. */
 const CLIENT_CODES = new Set<string>([
@@ -30,8 +31,9 @@ const CLIENT_CODES = new Set<string>([
  * hashes from before the limits (src/http/persisted-queries.ts); without one, a hash is refused.
  */
 export function createGraphQLServer(config: HubConfig, onInternalError: (error: unknown, requestId: string) => void, persistedQueries?: PersistedQueryStore): ApolloServer<RequestContext> {
+  const schema = countResolvedFields(buildHubSchema());
   return new ApolloServer<RequestContext>({
-    schema: countResolvedFields(buildHubSchema()),
+    ...(config.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     persistedQueries: persistedQueries ? { cache: persistedQueries } : false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,

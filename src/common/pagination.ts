@@ -154,7 +154,9 @@ export function ConnectionOf<T extends object>(nodeType: ClassType<T>, name: str
     @Field(() => [EdgeType], { description: 'The rows of this page with their cursors.' }) edges: EdgeType[];
     @Field(() => [nodeType], { description: 'The rows of this page (the same as edges.node, without cursors).' }) nodes: T[];
     @Field(() => PageInfo, { description: 'Whether more rows follow, and the cursor to ask for them.' }) pageInfo: PageInfo;
-    @Field(() => Int, { description: 'All rows of this list that the viewer can reach, not only this page.' })
+    // simple: false keeps a resolver: the value is a lazy thenable, which GraphQL awaits only
+    // from a resolver (src/common/default-resolvers.ts).
+    @Field(() => Int, { description: 'All rows of this list that the viewer can reach, not only this page.', simple: false })
     totalCount: number;
   }
   connectionTypes.set(name, ConnectionType);

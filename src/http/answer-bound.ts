@@ -1,15 +1,15 @@
-import { GraphQLError, GraphQLResolveInfo, GraphQLSchema, getNamedType, getNullableType, isCompositeType, isIntrospectionType, isListType, isObjectType } from 'graphql';
+import { FieldNode, GraphQLError, GraphQLResolveInfo, GraphQLSchema, Kind, SelectionNode, getNamedType, isCompositeType, isIntrospectionType, isObjectType } from 'graphql';
 import { ErrorCode } from '../common/errors';
 
 /**
  * The second line of defence behind the static limits, which estimate an answer before it
- * runs: while it runs, every resolved field and every item of a list of objects is counted,
- * and past MAX_RESOLVED_FIELDS the execution stops with one coded error (QUERY_TOO_COMPLEX,
+ * runs: while it runs, every field to resolve and every item of a list of objects is counted
+ * (the fields of an object when the object is there), and past MAX_RESOLVED_FIELDS the execution stops with one coded error (QUERY_TOO_COMPLEX,
  * limit maxResolvedFields) instead of the answer. An under-estimated query costs its caller an
  * error, never the process its heap.
  *
  * A refused field counts 20 (src/policy/apply-permissions.ts): its error is about 20 times the
- * size of a value. The count is one increment and one comparison per field (the dashboard of
+ * size of a value. The count is one addition and one comparison per object (the dashboard of
  * docs/benchmarks.md resolves about 20,000 fields and 6,000 list items; gated, its 3,144
  * refused fields make it about 86,000).
  */
@@ -64,26 +64,33 @@ type Resolver = (source: unknown, args: unknown, context: Bounded | undefined, i
 const counted = new WeakSet<GraphQLSchema>();
 
 /**
- * Wraps every field resolver of the executable schema with the count (in place, once per schema:
- * the schema is built once per process). Fields of lists of objects also count their items once
- * the list is there, so that objects answered only with `__typename` count too. A request
- * without an AnswerBound in its context is not counted.
+ * Wraps the resolvers of the executable schema with the count (in place, once per schema: the
+ * schema is built once per process). The fields of an object are counted when the object is
+ * there, before they resolve: a field that answers an object (or a list of objects) adds, per
+ * object, the number of fields selected of it (its selection's width), and a list adds its
+ * items, so that objects answered only with `__typename` count too. The root's fields count 1
+ * each. So a scalar field needs no wrapper of its own: most fields of a large answer are plain
+ * properties read by GraphQL's default resolver (src/common/default-resolvers.ts), and stay so.
+ * A request without an AnswerBound in its context is not counted.
  */
 export function countResolvedFields(schema: GraphQLSchema): GraphQLSchema {
   if (counted.has(schema)) return schema;
   counted.add(schema);
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || isIntrospectionType(type)) continue;
     for (const field of Object.values(type.getFields())) {
+      const composite = isCompositeType(getNamedType(field.type));
+      if (!composite && !roots.has(type)) continue;
       const resolve = (field.resolve ?? defaultResolve) as Resolver;
-      const listOfObjects = isListType(getNullableType(field.type)) && isCompositeType(getNamedType(field.type));
-      field.resolve = (listOfObjects ? countingList(resolve) : counting(resolve)) as typeof field.resolve;
+      field.resolve = (composite ? countingObjects(resolve, roots.has(type)) : countingRoot(resolve)) as typeof field.resolve;
     }
   }
   return schema;
 }
 
-function counting(resolve: Resolver): Resolver {
+/** A root field answering a scalar: it counts itself. */
+function countingRoot(resolve: Resolver): Resolver {
   return (source, args, context, info) => {
     const bound = context?.answerBound;
     if (bound !== undefined && ++bound.count > bound.max) return bound.stop();
@@ -91,21 +98,53 @@ function counting(resolve: Resolver): Resolver {
   };
 }
 
-function countingList(resolve: Resolver): Resolver {
+/** A field answering an object or a list of objects: it counts their fields (and a root field itself). */
+function countingObjects(resolve: Resolver, root: boolean): Resolver {
   return (source, args, context, info) => {
     const bound = context?.answerBound;
     if (bound === undefined) return resolve(source, args, context, info);
-    if (++bound.count > bound.max) return bound.stop();
+    if (root && ++bound.count > bound.max) return bound.stop();
     const value = resolve(source, args, context, info);
-    if (Array.isArray(value)) return items(bound, value);
-    if (value instanceof Promise) return value.then((list: unknown) => (Array.isArray(list) ? items(bound, list) : list));
-    return value;
+    if (value instanceof Promise) return value.then((later: unknown) => objects(bound, later, info));
+    return objects(bound, value, info);
   };
 }
 
-function items(bound: AnswerBound, list: unknown[]): unknown {
-  bound.count += list.length;
-  return bound.count > bound.max ? bound.stop() : list;
+function objects(bound: AnswerBound, value: unknown, info: GraphQLResolveInfo): unknown {
+  if (value === null || value === undefined || value instanceof Error) return value;
+  const width = selectionWidth(info);
+  bound.count += Array.isArray(value) ? value.length * (width + 1) : width;
+  return bound.count > bound.max ? bound.stop() : value;
+}
+
+const widths = new WeakMap<readonly FieldNode[], number>();
+
+/**
+ * How many fields are selected of the objects a field answers: the response keys of its
+ * selection, through fragments, without `__typename` (graphql answers it without a resolver). An
+ * upper bound for an abstract type (a fragment on each possible type counts).
+ */
+export function selectionWidth(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): number {
+  let width = widths.get(info.fieldNodes);
+  if (width === undefined) {
+    const keys = new Set<string>();
+    const visit = (selections: readonly SelectionNode[], seen: Set<string>) => {
+      for (const selection of selections) {
+        if (selection.kind === Kind.FIELD) {
+          if (selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet.selections, seen);
+        else if (!seen.has(selection.name.value)) {
+          seen.add(selection.name.value);
+          const fragment = info.fragments[selection.name.value];
+          if (fragment) visit(fragment.selectionSet.selections, seen);
+        }
+      }
+    };
+    for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections, new Set());
+    width = keys.size;
+    widths.set(info.fieldNodes, width);
+  }
+  return width;
 }
 
 /** graphql-js's default resolver (type-graphql gives every field its own, so this is a fallback). */

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -170,7 +171,8 @@ async function startServices(
   const persistedQueries = new PersistedQueryStore();
   const apollo = createGraphQLServer(
     config,
-    (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
+    // isNativeError: also an Error made in another realm (a Node.js core error seen from a test's VM context).
+    (error, requestId) => logger.error({ requestId, err: error instanceof Error || types.isNativeError(error) ? { message: error.message, stack: error.stack } : String(error) }, 'unexpected error'),
     persistedQueries,
   );
   await apollo.start();

@@ -18,3 +18,13 @@ describe('loadConfig: token lifetimes and keys', () => {
     expect(config.jwt.secret).toBeUndefined();
   });
 });
+
+describe('loadConfig: the executor', () => {
+  const base = { NODE_ENV: 'development' };
+
+  it('takes graphql-js or jit, and refuses anything else by name', () => {
+    expect(loadConfig({ ...base, GRAPHQL_EXECUTOR: 'graphql-js' }).executor).toBe('graphql-js');
+    expect(loadConfig({ ...base, GRAPHQL_EXECUTOR: 'jit' }).executor).toBe('jit');
+    expect(() => loadConfig({ ...base, GRAPHQL_EXECUTOR: 'JIT' })).toThrow('GRAPHQL_EXECUTOR must be graphql-js or jit (got "JIT")');
+  });
+});
