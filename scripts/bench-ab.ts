@@ -8,7 +8,7 @@ import { createConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { issueUserToken } from '../src/context/authenticate';
 import { BENCH, benchDatabaseUrl, benchSecretsKey } from './bench-data';
-import { CUSTOMER, DASHBOARD } from './bench';
+import { CUSTOMER, DASHBOARD } from './bench/queries';
 
 /**
  * An A/B comparison of two builds of the hub on one query, for a difference of a few percent
