@@ -11,6 +11,8 @@ import { PortalUser } from '../user/portal-user.entity';
 @Entity('activation')
 @Index('IDX_activation_updated', ['updatedAt', 'id'])
 @Index('IDX_activation_license', ['licenseId', 'id'])
+// Seats in use, counted per license from the index alone (licenseSummary, seatsUsed).
+@Index('IDX_activation_license_active', ['licenseId', 'deactivatedAt'])
 @Index('IDX_activation_computer', ['computerId', 'id'])
 @Index('IDX_activation_by', ['activatedById'])
 export class Activation extends Node {
