@@ -118,7 +118,11 @@ async function adminOf(dataSource: DataSource, organizationId: string): Promise<
 }
 
 /** One `viewer.see_as` event: the admin as actor, the organization as subject, the purpose and the instant in its detail. */
-async function recordSeeAs(dataSource: DataSource, x: Exchange, seen: { by: { type: ActorType.USER | ActorType.API_KEY; id: string; organizationId: string }; organizationId: string; userId: string; at: Date; purpose: string; realNow: Date }): Promise<void> {
+async function recordSeeAs(
+  dataSource: DataSource,
+  x: Exchange,
+  seen: { by: { type: ActorType.USER | ActorType.API_KEY; id: string; organizationId: string }; organizationId: string; userId: string; at: Date; purpose: string; realNow: Date },
+): Promise<void> {
   await inTransaction(dataSource, (manager) =>
     manager.insert(AuditEvent, {
       id: newId(seen.realNow),
