@@ -5,11 +5,13 @@ import { fromGlobalIdOf } from '../../common/global-id';
 import { newId } from '../../common/ids';
 import { CONTROL_RE } from '../../common/text';
 import { inTransaction } from '../../common/transaction';
+import { Actor } from '../../context/actor';
 import { Authenticator } from '../../context/authenticate';
-import { createRequestContext } from '../../context/request-context';
+import { createRequestContext, SeeAs } from '../../context/request-context';
 import { AuditEvent } from '../../modules/audit/audit-event.entity';
 import { PURPOSE_SEE_AS } from '../../policy/audit-reads';
 import { Logger } from '../../observability/logger';
+import { AUTHENTICATION_TIMEOUT_MS, withTimeout } from './authenticate';
 import { Exchange, Refusal, refusal } from './exchange';
 
 export interface SeeAsDeps {
@@ -51,25 +53,33 @@ export function seeAs(deps: SeeAsDeps) {
     if (x.check?.kind !== 'ok' || x.check.operation !== 'query') return forbidden('See-As is read-only: only a query operation may be sent with it');
     const input = readInput(x, x.now!, target);
     if ('status' in input) return input;
-    const found = await adminOf(deps.dataSource, input.organizationId);
-    if (!found) return refusal(404, ErrorCode.NOT_FOUND, 'See-As: organization not found');
-    if (!found.userId) return refusal(404, ErrorCode.NOT_FOUND, 'See-As: the organization has no active admin user to see as');
-    let actor;
     try {
-      actor = await deps.authenticator.userActorById(found.userId);
+      return await withTimeout(switchActor(deps, x, admin, input), AUTHENTICATION_TIMEOUT_MS);
     } catch (e) {
-      if (e instanceof DomainError) return refusal(404, ErrorCode.NOT_FOUND, `See-As: the organization's admin cannot be seen as (${e.message})`);
-      throw e;
+      // The database failed or hung: nothing was seen, as when authentication cannot reach it.
+      deps.logger.error({ requestId: x.requestId, err: (e as Error).message }, 'see-as failed unexpectedly');
+      return refusal(503, ErrorCode.INTERNAL_SERVER_ERROR, `Service unavailable (request ${x.requestId})`);
     }
-    const old = x.context!;
-    const seen = { by: admin, organizationId: input.organizationId, userId: found.userId, at: input.at, purpose: input.purpose, realNow: old.now };
-    await recordSeeAs(deps.dataSource, x, seen);
-    const context = createRequestContext({ ...old, now: input.at, actor, seeAs: seen });
-    context.measured = old.measured;
-    context.rateStatus = old.rateStatus;
-    x.context = context;
-    return undefined;
   };
+}
+
+/** The organization's admin as the actor, the instant as `now`, the viewing audited: the request's new context. */
+async function switchActor(deps: SeeAsDeps, x: Exchange, admin: Actor, input: { organizationId: string; at: Date; purpose: string }): Promise<Refusal | undefined> {
+  const found = await adminOf(deps.dataSource, input.organizationId);
+  if (!found) return refusal(404, ErrorCode.NOT_FOUND, 'See-As: organization not found');
+  if (!found.userId) return refusal(404, ErrorCode.NOT_FOUND, 'See-As: the organization has no active admin user to see as');
+  let actor;
+  try {
+    actor = await deps.authenticator.userActorById(found.userId);
+  } catch (e) {
+    if (e instanceof DomainError) return refusal(404, ErrorCode.NOT_FOUND, `See-As: the organization's admin cannot be seen as (${e.message})`);
+    throw e;
+  }
+  const old = x.context!;
+  const seen = { by: admin, organizationId: input.organizationId, userId: found.userId, at: input.at, purpose: input.purpose, realNow: old.now };
+  await recordSeeAs(deps.dataSource, x, seen);
+  x.context = createRequestContext({ ...old, now: input.at, actor, seeAs: seen });
+  return undefined;
 }
 
 function header(x: Exchange, name: string): string | undefined {
@@ -118,11 +128,7 @@ async function adminOf(dataSource: DataSource, organizationId: string): Promise<
 }
 
 /** One `viewer.see_as` event: the admin as actor, the organization as subject, the purpose and the instant in its detail. */
-async function recordSeeAs(
-  dataSource: DataSource,
-  x: Exchange,
-  seen: { by: { type: ActorType.USER | ActorType.API_KEY; id: string; organizationId: string }; organizationId: string; userId: string; at: Date; purpose: string; realNow: Date },
-): Promise<void> {
+async function recordSeeAs(dataSource: DataSource, x: Exchange, seen: SeeAs): Promise<void> {
   await inTransaction(dataSource, (manager) =>
     manager.insert(AuditEvent, {
       id: newId(seen.realNow),
