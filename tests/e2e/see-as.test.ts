@@ -141,6 +141,22 @@ describe(`see as another organization at an instant (${ON_MYSQL ? 'MariaDB' : 'e
     }
   });
 
+  it('a customer (harbor, served by rhein and mumbai): "see as harbor" is byte for byte its admin\'s own answer', async () => {
+    const CUSTOMER = `{ viewer { organization { id name } } licenses(first: 20) { nodes { status validUntil licensee { email } distributor { name email } activations { nodes { computer { name hostId } } } } } computers(first: 10) { nodes { name hostId } } }`;
+    const own = await raw((await hub.as(PERSONAS.customer('harbor').admin)).token!, CUSTOMER);
+    const seen = await raw(vendor.token!, CUSTOMER, seeAs('harbor'));
+    expect(seen.status).toBe(200);
+    expectSameAnswer(seen.text, own.text);
+    expect(JSON.parse(seen.text).data.licenses.nodes.length).toBeGreaterThan(0);
+  });
+
+  it('an organization whose admins are all disabled: NOT_FOUND, nothing seen', async () => {
+    await hub.dataSource.query("UPDATE `portal_user` SET status = 'DISABLED' WHERE organizationId = ? AND role = 'DISTRIBUTOR_ADMIN'", [orgId('gulf')]);
+    const r = await raw(vendor.token!, DASHBOARD, seeAs('gulf'));
+    const body = JSON.parse(r.text);
+    expect([r.status, body.data, body.errors[0].extensions.code]).toEqual([404, undefined, 'NOT_FOUND']);
+  });
+
   it("the viewing is audited once, with the purpose and the instant; the reads are the vendor admin's, for the purpose SEE_AS; the admin pays the cost", async () => {
     const before = await raw(vendor.token!, '{ viewer { role } }');
     const seen = await raw(vendor.token!, DASHBOARD, seeAs('rhein', DAY('2026-12-24')));
