@@ -56,6 +56,13 @@ async function main(): Promise<void> {
     await admin.goto(`${hub.url}/#/audit`);
     await admin.getByTestId('audit').waitFor();
     await shoot(admin, 'audit');
+    await admin.goto(`${hub.url}/#/see-as`);
+    await admin.getByLabel('Distributor').selectOption({ label: 'Mumbai CCTV Pvt Ltd' });
+    await admin.getByLabel('Instant').selectOption('2026-01-02');
+    await admin.getByLabel('Purpose').fill('Support ticket 4711');
+    await admin.getByRole('button', { name: 'See as' }).click();
+    await admin.getByTestId('gate-banner').waitFor();
+    await shoot(admin, 'see-as');
 
     const dpo = await signedInAs(browser, hub, 'dpo@mobotix.example');
     await dpo.getByLabel('E-mail address').fill('admin@harbor.example');

@@ -68,6 +68,16 @@ export class Authenticator {
     const sub: unknown = payload.sub;
     if (sub === undefined || sub === '') throw unauthenticated('token has no subject');
     if (typeof sub !== 'string') throw unauthenticated('token subject ("sub") must be a string');
+    return this.userActorById(sub);
+  }
+
+  /**
+   * The actor of a portal user, as a verified token whose subject is that user makes it: the one
+   * authenticating statement, the user's status, its organization and, for a distributor, the
+   * gate facts. Also "see as" (src/http/stages/see-as.ts) makes its actor here, so that it is
+   * exactly the actor that user's own token would give.
+   */
+  async userActorById(sub: string): Promise<Actor> {
     const found = await this.statements.userById(sub);
     if (!found) throw unauthenticated('token subject is not a portal user');
     const user = found.subject;

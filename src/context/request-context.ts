@@ -20,6 +20,21 @@ export interface RateStatus {
   resetAt: Date;
 }
 
+/** Who sees as whom, at which instant, and why (RequestContext.seeAs). */
+export interface SeeAs {
+  /** The VENDOR_ADMIN who looks. */
+  by: Actor;
+  /** The organization seen as, and its admin user whose actor the request runs with. */
+  organizationId: string;
+  userId: string;
+  /** The instant seen (the request's `now`). */
+  at: Date;
+  /** Why, as the admin said it (See-As-Purpose). */
+  purpose: string;
+  /** The real instant of the request (the audit's `at`). */
+  realNow: Date;
+}
+
 /** Everything a service needs about one request; passed first to every service function. */
 export interface RequestContext {
   /** The hub's id of the request: the response's x-request-id and the audit's requestId. */
@@ -54,6 +69,12 @@ export interface RequestContext {
   idempotency?: IdempotentRun;
   /** Set by the rate stage before execution: what this request cost and what is left (Query.rateLimit). */
   rateStatus?: RateStatus;
+  /**
+   * Set when a VENDOR_ADMIN sees as another organization (See-As, src/http/stages/see-as.ts):
+   * `actor` and `now` are then that organization's admin and the instant; this says who looks,
+   * when they really do, and why (the audit of reads records `by`).
+   */
+  seeAs?: SeeAs;
   /** Per-request memo for decisions that must be made once per request and never cached longer. */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }

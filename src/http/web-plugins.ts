@@ -57,7 +57,7 @@ export async function registerCors(scope: FastifyInstance, config: HubConfig): P
   await scope.register(cors, {
     origin: config.corsOrigins,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name', 'see-as', 'see-as-at', 'see-as-purpose'],
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });

@@ -9,6 +9,9 @@ export const PURPOSE_LICENSE_MANAGEMENT = 'LICENSE_MANAGEMENT';
 /** GDPR Art. 12-22: the PRIVACY_OFFICER finding a data subject to answer their request (Query.users). */
 export const PURPOSE_DATA_SUBJECT_REQUEST = 'DATA_SUBJECT_REQUEST';
 
+/** A VENDOR_ADMIN seeing as another organization (See-As): the viewing and the reads it made. */
+export const PURPOSE_SEE_AS = 'SEE_AS';
+
 export interface Subject {
   type: string;
   id: string;
@@ -52,28 +55,35 @@ export class AuditReads {
 
   async flush(ctx: RequestContext): Promise<void> {
     if (this.pending.size === 0) return;
-    const at = sqlDate(ctx.now);
+    // Under See-As the reads are the admin's who looks, at the real instant, on behalf of the
+    // organization's admin whose actor the request ran with (docs/api.md, See as).
+    const seeAs = ctx.seeAs;
+    const actor = seeAs?.by ?? ctx.actor;
+    const now = seeAs?.realNow ?? ctx.now;
+    const at = sqlDate(now);
+    const detail = seeAs ? JSON.stringify({ seeAs: { organizationId: seeAs.organizationId, asUserId: seeAs.userId, at: seeAs.at.toISOString() } }) : null;
     const rows = [...this.pending.values()].map((p) => [
-      newId(ctx.now),
+      newId(now),
       at,
       ctx.requestId,
       ctx.clientRequestId ?? null,
-      ctx.actor.type,
-      ctx.actor.id,
-      ctx.actor.organizationId,
+      actor.type,
+      actor.id,
+      actor.organizationId,
       p.outcome === AuditOutcome.ALLOWED ? 'personal_data.read' : 'personal_data.denied',
       p.subject.type,
       p.subject.id,
       [...p.fields].sort().join(','),
-      p.purpose,
+      seeAs ? PURPOSE_SEE_AS : p.purpose,
       p.outcome,
+      detail,
     ]);
     this.pending.clear();
     // One multi-row INSERT per 500 subjects (a dashboard page is one statement); a single
     // statement needs no transaction of its own on MySQL (SQLite's writes go through the queue).
     const insert = (run: (q: string, p: unknown[]) => Promise<unknown>, chunk: unknown[][]) =>
       run(
-        `INSERT INTO \`audit_event\` (id, at, requestId, clientRequestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
+        `INSERT INTO \`audit_event\` (id, at, requestId, clientRequestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome, detail) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
         chunk.flat(),
       );
     const mysql = ctx.dataSource.options.type === 'mysql' || ctx.dataSource.options.type === 'mariadb';

@@ -106,6 +106,23 @@ describe(`side channels of reads through a closed gate (${ON_MYSQL ? 'MariaDB' :
     expect([...scanner.transferGateKeys].sort()).toEqual(TRANSFER_GATE_KEYS);
   });
 
+  it('the vendor admin seeing as each gated distributor (See-As, issue #16): every root query, node and nodes, by POST: no personal value of its customers in the bytes', async () => {
+    const scanner = new Scanner(hub);
+    const schema = committedSchema();
+    for (const d of gated) {
+      await scanner.refresh(d.raw);
+      const headers = { 'See-As': d.id, 'See-As-Purpose': 'side-channel scan of see-as' };
+      for (const op of readOperations(schema, fixtures.get(d.raw)!)) {
+        const body = { query: op.query, variables: op.variables };
+        const res = await scanner.send(d.raw, 'vendor admin seeing as', op.label, JSON.stringify(body), () => postRequest(vendor, body, headers));
+        expect([op.label, res.status]).toEqual([op.label, 200]);
+      }
+    }
+    expect(scanner.requests).toBeGreaterThan(100);
+    scanner.expectNoHits();
+    expect(scanner.transferGateSummaries).toBeGreaterThan(0);
+  });
+
   it('the same reads by GET and as automatic persisted queries (registered, then by hash alone, by POST and GET)', async () => {
     const scanner = new Scanner(hub);
     const schema = committedSchema();

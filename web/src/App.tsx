@@ -7,6 +7,7 @@ import { DistributorHome } from './pages/DistributorHome';
 import { DistributorPage } from './pages/DistributorPage';
 import { Distributors } from './pages/Distributors';
 import { Dpo } from './pages/Dpo';
+import { SeeAs } from './pages/SeeAs';
 import { SignIn } from './pages/SignIn';
 import { go, href, useRoute } from './router';
 import { isDistributor, isVendor, Viewer, VIEWER_QUERY, ViewerContext } from './viewer';
@@ -82,6 +83,7 @@ function Routed({ route, viewer }: { route: string[]; viewer: Viewer }) {
   if (first === 'distributors') return <Distributors />;
   if (first === 'audit') return <AuditTrail />;
   if (first === 'dpo') return <Dpo />;
+  if (first === 'see-as' && viewer.role === 'VENDOR_ADMIN') return <SeeAs />;
   if (first === 'home' || !first) {
     if (viewer.role === 'PRIVACY_OFFICER') return <Dpo />;
     if (isVendor(viewer)) return <Distributors />;
@@ -97,6 +99,7 @@ function Shell({ viewer, onSignOut, children }: { viewer: Viewer | null; onSignO
     if (isDistributor(viewer) || isVendor(viewer)) links.push(['Customers', href('customers')]);
     if (isVendor(viewer)) links.push(['Distributors', href('distributors')]);
     if (viewer.role === 'VENDOR_ADMIN' || viewer.role === 'PRIVACY_OFFICER') links.push(['Audit trail', href('audit')]);
+    if (viewer.role === 'VENDOR_ADMIN') links.push(['See as', href('see-as')]);
     if (viewer.role === 'PRIVACY_OFFICER') links.push(['Data subjects', href('dpo')]);
   }
   return (
@@ -122,7 +125,6 @@ function Shell({ viewer, onSignOut, children }: { viewer: Viewer | null; onSignO
             <span data-testid="signed-in-as">
               {viewer.user?.email ?? 'API key'} · {viewer.organization.name} · {viewer.role}
             </span>
-            {/* "See as" (an admin viewing the console as a distributor at an instant) needs a new API: issue #16, part 2. */}
             <button type="button" onClick={onSignOut}>
               Sign out
             </button>

@@ -67,10 +67,10 @@ export class RequestFailed extends Error {
  * which carries the types of its answer and its variables. Partial answers (data with errors)
  * resolve; an answer without data throws RequestFailed.
  */
-export async function gql<T, V>(document: TypedDocumentString<T, V>, variables?: V, token: string | null = credential()): Promise<Answer<T>> {
+export async function gql<T, V>(document: TypedDocumentString<T, V>, variables?: V, token: string | null = credential(), headers: Record<string, string> = {}): Promise<Answer<T>> {
   const res = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
   let body: { data?: T | null; errors?: GraphQLError[]; extensions?: { transferGates?: TransferGate[] } };
@@ -124,4 +124,19 @@ export function generalError(errors: GraphQLError[]): string | null {
 
 export function day(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 10) : '—';
+}
+
+/** "See as" (docs/api.md, See as): the organization, the instant (null: now) and the purpose a VENDOR_ADMIN gave. */
+export interface SeeAsTarget {
+  organizationId: string;
+  name: string;
+  /** An ISO date or instant; null for the hub's now. */
+  at: string | null;
+  purpose: string;
+}
+
+/** The request headers of a see-as query. */
+export function seeAsHeaders(target: SeeAsTarget | null): Record<string, string> {
+  if (!target) return {};
+  return { 'See-As': target.organizationId, 'See-As-Purpose': target.purpose, ...(target.at ? { 'See-As-At': target.at } : {}) };
 }

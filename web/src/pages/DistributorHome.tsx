@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useContext, useMemo } from 'react';
 import { day, TransferGate, withheldPaths } from '../api';
 import { useQuery } from '../hooks';
 import { href } from '../router';
 import { BarChart, GateBanner, Loading, Page, Personal, Problems, Section, Table } from '../ui';
 import { useViewer } from '../viewer';
+import { SeeAsContext } from '../see-as';
 import { graphql } from '../generated';
 
 /** A customer's people get the same charts and expiring licenses: customers and the gate ($distributor) are a distributor's. */
@@ -81,7 +82,9 @@ const DAYS = 60;
  * Over 60 lines: one page's markup, top to bottom, over its own state. */
 export function DistributorHome() {
   const viewer = useViewer();
-  const soon = useMemo(() => new Date().toISOString(), []);
+  // "Expiring soon" from the instant seen ("see as" at a date), else from now.
+  const seenAt = useContext(SeeAsContext)?.at;
+  const soon = useMemo(() => (seenAt ? new Date(seenAt) : new Date()).toISOString(), [seenAt]);
   const { answer, error, loading } = useQuery(HOME, { soon, days: DAYS, distributor: viewer.organization.kind !== 'CUSTOMER' });
   const data = answer?.data;
   const withheld = withheldPaths(answer?.errors ?? []);
