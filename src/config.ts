@@ -56,6 +56,8 @@ export interface HubConfig {
   corsOrigins: string[];
   /** The console's static files, served at / when the folder exists (STATIC_DIR, default web/dist). */
   staticDir: string;
+  /** The explorer (GraphiQL) at /explorer/: on in development, in production only with EXPLORER_ENABLED=true. */
+  explorerEnabled: boolean;
   /** Webhook deliveries (docs/events.md): the loop's interval and the address rules of endpoints. */
   webhooks: {
     /** How often the delivery loop runs a round (WEBHOOK_DELIVERY_INTERVAL_MS, default 5000); 0: the hub does not deliver (a separate `npm run worker` does). */
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     staticDir: path.resolve(env.STATIC_DIR ?? 'web/dist'),
+    explorerEnabled: !production || env.EXPLORER_ENABLED === 'true',
     webhooks: {
       deliveryIntervalMs: intFrom(env.WEBHOOK_DELIVERY_INTERVAL_MS, 5000, 'WEBHOOK_DELIVERY_INTERVAL_MS'),
       batch: intFrom(env.WEBHOOK_DELIVERY_BATCH, 20, 'WEBHOOK_DELIVERY_BATCH'),

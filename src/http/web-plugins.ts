@@ -14,6 +14,30 @@ export const COMPRESSION_THRESHOLD_BYTES = 1024;
 const EXPOSED_HEADERS = ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'idempotency-replayed'];
 
 /**
+ * The explorer's page (GraphiQL): still everything from 'self' only, plus what its editor
+ * (Monaco) needs: the <style> elements it inserts at run time ('unsafe-inline' styles), the
+ * fonts GraphiQL's stylesheet carries as data: URIs, and its web workers (from /assets/).
+ */
+const EXPLORER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** /explorer and what is under it (its page is web/dist/explorer/index.html). */
+function isExplorerPath(url: string): boolean {
+  const pathname = url.split('?')[0];
+  return pathname === '/explorer' || pathname.startsWith('/explorer/');
+}
+
+/**
  * What every server framework does, by Fastify's maintained plugins: security headers suited to
  * a JSON API (HSTS stays with transport.ts: only over HTTPS), compression when the client
  * accepts it (gzip, or brotli at a moderate quality: at brotli's default quality 11 a 390 KB
@@ -35,6 +59,7 @@ export async function registerWebPlugins(app: FastifyInstance, config: HubConfig
     zlibOptions: { level: 6 },
   });
   if (config.staticDir && fs.existsSync(config.staticDir)) {
+    registerExplorerRoutes(app, config);
     await app.register(fastifyStatic, {
       root: config.staticDir,
       prefix: '/',
@@ -49,6 +74,28 @@ export async function registerWebPlugins(app: FastifyInstance, config: HubConfig
       },
     });
   }
+}
+
+/**
+ * The explorer: /explorer redirects to /explorer/ (the page, served with the static files) with
+ * its own CSP; when it is off (production without EXPLORER_ENABLED=true) /explorer and what is
+ * under it answer 404 as any unknown path.
+ */
+function registerExplorerRoutes(app: FastifyInstance, config: HubConfig): void {
+  if (!config.explorerEnabled) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (isExplorerPath(request.url)) return reply.code(404).type('application/json; charset=utf-8').send({ error: 'not found' });
+    });
+    return;
+  }
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (isExplorerPath(request.url)) reply.header('content-security-policy', EXPLORER_CSP);
+    return payload;
+  });
+  app.get('/explorer', async (request, reply) => {
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    return reply.redirect(`/explorer/${query}`, 302);
+  });
 }
 
 /** CORS for /graphql, when CORS_ORIGINS names the browser origins allowed (exact matches). */

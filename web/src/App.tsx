@@ -92,7 +92,19 @@ function Routed({ route, viewer }: { route: string[]; viewer: Viewer }) {
   return <p>No such page.</p>;
 }
 
+/** Whether the hub serves the explorer (in development, or in production with EXPLORER_ENABLED=true). */
+function useExplorerServed(): boolean {
+  const [served, setServed] = useState(false);
+  useEffect(() => {
+    fetch('/explorer/', { method: 'HEAD' })
+      .then((res) => setServed(res.ok))
+      .catch(() => setServed(false));
+  }, []);
+  return served;
+}
+
 function Shell({ viewer, onSignOut, children }: { viewer: Viewer | null; onSignOut?: () => void; children: React.ReactNode }) {
+  const explorer = useExplorerServed();
   const links: [string, string][] = [];
   if (viewer) {
     links.push(['Home', href('home')]);
@@ -101,6 +113,8 @@ function Shell({ viewer, onSignOut, children }: { viewer: Viewer | null; onSignO
     if (viewer.role === 'VENDOR_ADMIN' || viewer.role === 'PRIVACY_OFFICER') links.push(['Audit trail', href('audit')]);
     if (viewer.role === 'VENDOR_ADMIN') links.push(['See as', href('see-as')]);
     if (viewer.role === 'PRIVACY_OFFICER') links.push(['Data subjects', href('dpo')]);
+    // The explorer is its own page (GraphiQL): it opens in this tab, where the sign-in is kept.
+    if (explorer) links.push(['Explorer', '/explorer/']);
   }
   return (
     <>

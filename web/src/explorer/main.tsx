@@ -1,0 +1,58 @@
+// The explorer (GraphiQL) at /explorer/: its own Vite entry, so the console's bundle does not
+// carry GraphiQL and its editor (Monaco, whose web workers Vite bundles from the installed
+// packages: no CDN). Queries go to the hub's own /graphql with the console's sign-in.
+import 'graphiql/setup-workers/vite';
+import 'graphiql/style.css';
+import './explorer.css';
+import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { credential } from '../api';
+
+/** GraphiQL's fetcher: POST /graphql (same origin), the console's token as a bearer credential. */
+function fetcherFor(token: string): GraphiQLProps['fetcher'] {
+  return async (params) => {
+    const res = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(params),
+    });
+    return res.json();
+  };
+}
+
+const token = credential();
+const fetcher = token ? fetcherFor(token) : null;
+
+function Explorer() {
+  if (!fetcher) {
+    return (
+      <main className="explorer-note">
+        <h1>Partner hub explorer</h1>
+        <p>
+          The explorer runs queries with the console&apos;s sign-in. <a href="/">Sign in in the console</a>, then come back to{' '}
+          <a href="/explorer/">the explorer</a> in the same tab.
+        </p>
+      </main>
+    );
+  }
+  // ?query=… opens the explorer with that query (a link from the docs or the console).
+  const initialQuery = new URLSearchParams(window.location.search).get('query') ?? undefined;
+  return (
+    <div className="explorer">
+      <header className="explorer-top">
+        <span>Partner hub explorer · queries run with the console&apos;s sign-in</span>
+        <a href="/">Back to the console</a>
+      </header>
+      <main className="explorer-main">
+        <GraphiQL fetcher={fetcher} initialQuery={initialQuery} defaultQuery={'{\n  viewer {\n    role\n  }\n}\n'} />
+      </main>
+    </div>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Explorer />
+  </StrictMode>,
+);
