@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 [ -d web/node_modules ] || npm ci --prefix web --no-audit --no-fund
 if [ "${1:-}" != "--force" ] && [ -f web/dist/index.html ] && [ -f web/src/generated/graphql.ts ] \
-  && [ -z "$(find web/src web/index.html web/vite.config.ts web/codegen.ts web/package.json web/package-lock.json web/tsconfig.json web/scripts schema/schema.graphql \
+  && [ -z "$(find web/src web/index.html web/explorer web/vite.config.ts web/codegen.ts web/package.json web/package-lock.json web/tsconfig.json web/scripts schema/schema.graphql \
     -path web/src/generated -prune -o -newer web/dist/index.html -print | head -1)" ]; then
   exit 0
 fi

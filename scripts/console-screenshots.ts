@@ -70,6 +70,14 @@ async function main(): Promise<void> {
     await dpo.getByRole('button', { name: 'Export personal data' }).click();
     await dpo.locator('details pre').waitFor();
     await shoot(dpo, 'dpo');
+
+    // The explorer (GraphiQL) with the console's sign-in: rhein's admin runs a query.
+    const query = '{\n  viewer {\n    role\n    organization {\n      name\n    }\n  }\n}\n';
+    await rhein.goto(`${hub.url}/explorer/?query=${encodeURIComponent(query)}`);
+    await rhein.locator('.graphiql-query-editor .monaco-editor').waitFor();
+    await rhein.locator('.graphiql-execute-button').click();
+    await rhein.locator('.result-window').filter({ hasText: 'DISTRIBUTOR_ADMIN' }).waitFor();
+    await shoot(rhein, 'explorer');
   } finally {
     await browser.close();
     await hub.close();
