@@ -9,7 +9,14 @@ import { TestHub } from '../helpers/hub';
  * unless EXPLORER_ENABLED=true; when served, its page has its own CSP (GraphiQL's needs, from
  * 'self' only) while the API keeps its strict one. The browser side: console-explorer.test.ts.
  */
-const production = { NODE_ENV: 'production', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', JWT_SECRET: 'x'.repeat(40), SECRETS_KEY: 'y'.repeat(40), DATABASE_URL: process.env.DATABASE_URL || 'mysql://placeholder@127.0.0.1:1/unused' };
+const production = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  TRUST_PROXY: 'true',
+  JWT_SECRET: 'x'.repeat(40),
+  SECRETS_KEY: 'y'.repeat(40),
+  DATABASE_URL: process.env.DATABASE_URL || 'mysql://placeholder@127.0.0.1:1/unused',
+};
 const HTTPS = { 'x-forwarded-proto': 'https' };
 const API_CSP = "default-src 'self';frame-ancestors 'none';base-uri 'none';form-action 'self'";
 

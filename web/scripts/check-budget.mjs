@@ -40,7 +40,10 @@ for (const file of files(dist)) {
   console.log(`${name.padEnd(48)} ${(gz / 1024).toFixed(1).padStart(7)} KB gzip  ${part}`);
 }
 let over = false;
-for (const [part, budget] of [['console', CONSOLE_BUDGET_KB], ['explorer', EXPLORER_BUDGET_KB]]) {
+for (const [part, budget] of [
+  ['console', CONSOLE_BUDGET_KB],
+  ['explorer', EXPLORER_BUDGET_KB],
+]) {
   const kb = totals[part] / 1024;
   console.log(`${part} bundle: ${kb.toFixed(1)} KB gzip (budget ${budget} KB)`);
   if (kb > budget) {

@@ -17,7 +17,7 @@ function fetcherFor(token: string): GraphiQLProps['fetcher'] {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(params),
     });
-    return res.json();
+    return (await res.json()) as Record<string, unknown>;
   };
 }
 
@@ -30,8 +30,7 @@ function Explorer() {
       <main className="explorer-note">
         <h1>Partner hub explorer</h1>
         <p>
-          The explorer runs queries with the console&apos;s sign-in. <a href="/">Sign in in the console</a>, then come back to{' '}
-          <a href="/explorer/">the explorer</a> in the same tab.
+          The explorer runs queries with the console&apos;s sign-in. <a href="/">Sign in in the console</a>, then come back to <a href="/explorer/">the explorer</a> in the same tab.
         </p>
       </main>
     );
