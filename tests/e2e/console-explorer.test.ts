@@ -52,6 +52,9 @@ describeOnce('the explorer in a browser (embedded database only)', () => {
     const response = page.locator('.result-window');
     await response.filter({ hasText: /"role":\s*"DISTRIBUTOR_ADMIN"/ }).waitFor({ timeout: 20_000 });
     expect((await response.innerText()).replace(/\s+/g, ' ')).toMatch(/"data": \{ "viewer": \{ "role": "DISTRIBUTOR_ADMIN" \} \}/);
+    // GraphiQL keeps its tabs and history in the tab's sessionStorage, as the console its sign-in: nothing in localStorage.
+    expect(await page.evaluate(() => (globalThis as any).localStorage.length)).toBe(0);
+    expect(await page.evaluate(() => Object.keys((globalThis as any).sessionStorage).some((k: string) => k.startsWith('graphiql:')))).toBe(true);
     // GraphiQL's documentation (from introspection) lists the schema's root types.
     await page.getByRole('button', { name: /Show Documentation Explorer/i }).click();
     await page.getByText('Query', { exact: true }).first().waitFor();

@@ -21,6 +21,23 @@ function fetcherFor(token: string): GraphiQLProps['fetcher'] {
   };
 }
 
+/**
+ * GraphiQL's storage (tabs, history, settings) in the tab's sessionStorage, like the console's
+ * sign-in: queries and their variables may name people, and nothing outlives the tab. Its
+ * "clear storage" removes GraphiQL's keys only, never the console's credential.
+ */
+const graphiqlKeys = () => Object.keys(sessionStorage).filter((k) => k.startsWith('graphiql:'));
+const tabStorage = {
+  get length() {
+    return graphiqlKeys().length;
+  },
+  key: (i: number) => graphiqlKeys()[i] ?? null,
+  getItem: (k: string) => sessionStorage.getItem(k),
+  setItem: (k: string, v: string) => sessionStorage.setItem(k, v),
+  removeItem: (k: string) => sessionStorage.removeItem(k),
+  clear: () => graphiqlKeys().forEach((k) => sessionStorage.removeItem(k)),
+} as Storage;
+
 const token = credential();
 const fetcher = token ? fetcherFor(token) : null;
 
@@ -44,7 +61,7 @@ function Explorer() {
         <a href="/">Back to the console</a>
       </header>
       <main className="explorer-main">
-        <GraphiQL fetcher={fetcher} initialQuery={initialQuery} defaultQuery={'{\n  viewer {\n    role\n  }\n}\n'} />
+        <GraphiQL fetcher={fetcher} storage={tabStorage} initialQuery={initialQuery} defaultQuery={'{\n  viewer {\n    role\n  }\n}\n'} />
       </main>
     </div>
   );
