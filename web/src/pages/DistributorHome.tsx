@@ -110,7 +110,7 @@ export function DistributorHome() {
             />
             <BarChart id="chart-status" title={`Licenses by status (${data.licenseSummary.total} in all)`} bars={data.licenseSummary.byStatus.map((s) => ({ label: s.status, value: s.count }))} />
           </div>
-          <Section id="soon" title={`Expiring within ${data.licenseSummary.expiringWithinDays} days: ${data.licenseSummary.expiringSoon}`}>
+          <Section id="soon" title={`Expiring within ${data.licenseSummary.expiringWithinDays} days: ${data.licenseSummary.expiringSoon} · the licenses that expire next`}>
             <Table
               caption="Licenses that expire next"
               headers={['Product', 'Customer', 'Seats used', 'Status', 'Valid until']}
