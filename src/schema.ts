@@ -1,7 +1,7 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { installGlobalIds } from './common/global-id-schema';
-import { useDefaultResolvers } from './common/default-resolvers';
+import { callFieldResolversDirectly, useDefaultResolvers } from './common/default-resolvers';
 import { Node } from './common/node';
 import { applyPermissions } from './policy/apply-permissions';
 import { recordMutationOutcomes, replayMutationOutcomes } from './modules/idempotency/mutation-outcome';
@@ -82,15 +82,17 @@ let guarded: GraphQLSchema | undefined;
 /** The schema without the permission layer: for the SDL, the permission check, and the policy benchmark only. */
 export function buildBareSchema(): GraphQLSchema {
   bare ??= installGlobalIds(
-    useDefaultResolvers(
-      describeRoots(
-        buildSchemaSync({
-          resolvers: RESOLVERS,
-          orphanedTypes: [Node],
-          // Inputs are validated in the services (each problem named with its field); class-validator
-          // on every resolver call was measurable garbage on large lists.
-          validate: false,
-        }),
+    callFieldResolversDirectly(
+      useDefaultResolvers(
+        describeRoots(
+          buildSchemaSync({
+            resolvers: RESOLVERS,
+            orphanedTypes: [Node],
+            // Inputs are validated in the services (each problem named with its field); class-validator
+            // on every resolver call was measurable garbage on large lists.
+            validate: false,
+          }),
+        ),
       ),
     ),
   );

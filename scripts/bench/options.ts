@@ -63,6 +63,7 @@ export const USAGE = `npm run bench -- [--warmup 10] [--duration 20] [--connecti
   [--sqlite-dir data-bench]
   [--variants hub,bare,floor] [--first 50] [--page 30] [--profile-seconds 15] [--sequential 3] [--reuse-servers]
   [--out docs/benchmarks.md | --out -] [--json file] [--smoke] [--accept-encoding br|gzip|identity]
+  [--from-json file: write the report of a saved run again, targets re-evaluated; nothing measured]
 --queries also takes Q1x<N> (Q1 with first: N); --first-sweep N,M adds Q1xN, Q1xM (measured at the lowest connection count).
 --smoke: the database hub_bench_smoke (npm run bench:data -- --smoke), half-second runs at 2 connections (W1c and W1r:
   32) on the same three servers, the sweep Q1x2,Q1x6, no profile, no report file unless --out.`;

@@ -171,6 +171,77 @@ export function evaluateTargets(report: Report, o: Options): Target[] {
         .join('; '),
     });
   }
+  targets.push(...issue15Targets(report, o));
+  return targets;
+}
+
+/**
+ * Issue #15's targets: CPU per request at most 2× the floor's on Q1, Q3 and Q4 (every connection
+ * count); throughput at the highest count at least 60% of the floor's on Q1, 50% on Q3 and Q4;
+ * the permission layer (hub against bare) at most 10% on every read; the statements of the Q1
+ * sweep constant in its page size; Q3 flat from the small data set to the large one.
+ */
+function issue15Targets(report: Report, o: Options): Target[] {
+  const targets: Target[] = [];
+  const high = Math.max(...o.connections);
+  const cpuPairs = (['Q1', 'Q3', 'Q4'] as QueryName[]).flatMap((q) =>
+    o.connections.map((c) => ({ q, c, hub: run(report, q, c, 'hub'), floor: run(report, q, c, 'floor') })).filter((x) => x.hub && x.floor),
+  );
+  if (cpuPairs.length) {
+    const ratio = (x: (typeof cpuPairs)[number]) => x.hub!.cpuMsPerRequest / x.floor!.cpuMsPerRequest;
+    targets.push({
+      target: "CPU per request ≤ 2× the floor's (Q1, Q3, Q4; issue #15)",
+      met: cpuPairs.every((x) => ratio(x) <= 2),
+      measured: cpuPairs.map((x) => `${x.q}×${x.c} ${f1(x.hub!.cpuMsPerRequest)} vs ${f1(x.floor!.cpuMsPerRequest)} ms (${times(ratio(x))})`).join(', '),
+    });
+  }
+  const share: [QueryName, number][] = [
+    ['Q1', 0.6],
+    ['Q3', 0.5],
+    ['Q4', 0.5],
+  ];
+  const throughput = share.map(([q, min]) => ({ q, min, hub: run(report, q, high, 'hub'), floor: run(report, q, high, 'floor') })).filter((x) => x.hub && x.floor);
+  if (throughput.length) {
+    targets.push({
+      target: `throughput at ${high} connections ≥ 60% of the floor's on Q1, ≥ 50% on Q3 and Q4 (issue #15)`,
+      met: throughput.every((x) => x.hub!.reqPerSec / x.floor!.reqPerSec >= x.min),
+      measured: throughput.map((x) => `${x.q} ${f1(x.hub!.reqPerSec)} vs ${f1(x.floor!.reqPerSec)} req/s = ${pct(x.hub!.reqPerSec / x.floor!.reqPerSec)} (target ${pct(x.min)})`).join(', '),
+    });
+  }
+  const policy = o.queries
+    .filter((q) => READS.includes(q) || q === 'A1')
+    .flatMap((q) => o.connections.map((c) => ({ q, c, hub: run(report, q, c, 'hub'), bare: run(report, q, c, 'bare') })))
+    .filter((x) => x.hub && x.bare);
+  if (policy.length) {
+    const cost = (x: (typeof policy)[number]) => x.hub!.cpuMsPerRequest / x.bare!.cpuMsPerRequest - 1;
+    targets.push({
+      target: 'the permission layer costs ≤ 10% of CPU per request on every read (hub against bare; issue #15)',
+      met: policy.every((x) => cost(x) <= 0.1),
+      measured: policy.map((x) => `${x.q}×${x.c} ${cost(x) >= 0 ? '+' : ''}${pct(cost(x))}`).join(', '),
+    });
+  }
+  const sweep = o.queries.filter(isSweep);
+  if (sweep.length > 1) {
+    const counts = sweep.map((q) => report.statements.hub[q] ?? NaN);
+    targets.push({
+      target: 'statements per request constant in the page size (the Q1 sweep, hub; issue #15)',
+      met: counts.every((n) => n === counts[0]),
+      measured: sweep.map((q, i) => `first ${sweepFirst(q)}: ${fx(counts[i])}`).join(', '),
+    });
+  }
+  if (report.scale) {
+    const side = (s: typeof report.scale.small) => s.runs.filter((r) => r.variant === 'hub');
+    const pairs = side(report.scale.small)
+      .map((small) => ({ small, large: side(report.scale!.large).find((r) => r.connections === small.connections) }))
+      .filter((x) => x.large);
+    if (pairs.length) {
+      targets.push({
+        target: `Q3 flat in the data's size (${report.scale.small.rows.toLocaleString('en')} against ${report.scale.large.rows.toLocaleString('en')} rows: CPU per request within 10%; issue #15)`,
+        met: pairs.every((x) => x.large!.cpuMsPerRequest <= 1.1 * x.small.cpuMsPerRequest),
+        measured: pairs.map((x) => `×${x.small.connections}: ${f1(x.small.cpuMsPerRequest)} vs ${f1(x.large!.cpuMsPerRequest)} CPU ms`).join(', '),
+      });
+    }
+  }
   return targets;
 }
 
@@ -217,6 +288,15 @@ export function causes(report: Report, o: Options): void {
     } else if (t.target.startsWith('p99')) {
       const p32 = profileAt(high);
       t.cause = `garbage collection is ${f1(share(p32, '(garbage collector)'))}% of the hub's self time at ${high} connections (${f1(share(profileAt(low), '(garbage collector)'))}% at ${low}); the ${high} requests share one thread, so they progress together and finish in waves, and a full collection stops all of them`;
+    } else if (t.target.startsWith('CPU per request ≤ 2×') || t.target.startsWith('throughput at')) {
+      const p1 = profileAt(low);
+      const hub = run(report, 'Q1', high, 'hub');
+      t.cause = `the hub is bound by its one JavaScript thread (Q1 at ${high} connections: the hub at ${f0(hub?.serverCpuPercent)}% of a core, the database at ${f0(hub?.dbCpuPercent)}%), and its CPU per request is spread over the layers a GraphQL answer crosses; profile at ${low} connection (self time): ${components(p1)}; top functions ${topFns(p1, 6)}`;
+    } else if (t.target.startsWith('the permission layer')) {
+      const extra = (report.statements.hub?.Q1 ?? NaN) - (report.statements.bare?.Q1 ?? NaN);
+      t.cause = `the policy's fixed cost is ${fx(extra)} statement${extra === 1 ? '' : 's'} per request (the viewer's relations, contracts and gate facts) and the audit INSERT of the personal values read, which weighs most on the smallest answer (Q3); on the gated answer (Q4) every withheld value is a located error that Apollo copies and the answer serializes (Q4's answer is ${f0((report.agreement.find((a) => a.query === 'Q4')?.variants.hub?.bytes ?? 0) / 1024)} KB against bare's ${f0((report.agreement.find((a) => a.query === 'Q4')?.variants.bare?.bytes ?? 0) / 1024)} KB)`;
+    } else if (t.target.startsWith('statements per request constant')) {
+      t.cause = 'the audit batch of the personal values read was written 500 subjects per INSERT (a transaction of several statements above that); the answer of first: 100 has more subjects';
     } else if (t.target.startsWith('peak RSS')) {
       t.cause = `the hub holds every in-flight request's result tree and its serialized answer in memory (Q1 answers ${f0((report.agreement.find((a) => a.query === 'Q1')?.variants.hub?.bytes ?? 0) / 1024)} KB; Q4 ${f0((report.agreement.find((a) => a.query === 'Q4')?.variants.hub?.bytes ?? 0) / 1024)} KB with its errors), ${high} at once; garbage collection is ${f1(share(profileAt(high), '(garbage collector)'))}% of its time at ${high} connections`;
     }

@@ -79,20 +79,23 @@ export class AuditReads {
       detail,
     ]);
     this.pending.clear();
-    // One multi-row INSERT per 500 subjects (a dashboard page is one statement); a single
-    // statement needs no transaction of its own on MySQL (SQLite's writes go through the queue).
+    // One multi-row INSERT per chunk of subjects, so that the statements of a read do not grow
+    // with its page size; a chunk stays under each database's limit of bound parameters (14 per
+    // row: MySQL 65,535, SQLite 32,766). A single statement needs no transaction of its own on
+    // MySQL (SQLite's writes go through the queue).
     const insert = (run: (q: string, p: unknown[]) => Promise<unknown>, chunk: unknown[][]) =>
       run(
         `INSERT INTO \`audit_event\` (id, at, requestId, clientRequestId, actorType, actorId, actorOrganizationId, action, subjectType, subjectId, fields, purpose, outcome, detail) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?,?,?)').join(', ')}`,
         chunk.flat(),
       );
     const mysql = ctx.dataSource.options.type === 'mysql' || ctx.dataSource.options.type === 'mariadb';
-    if (mysql && rows.length <= 500) {
+    const chunk = mysql ? 4000 : 2000;
+    if (mysql && rows.length <= chunk) {
       await insert((q, p) => ctx.dataSource.query(q, p), rows);
       return;
     }
     await inTransaction(ctx.dataSource, async (manager) => {
-      for (let i = 0; i < rows.length; i += 500) await insert((q, p) => manager.query(q, p), rows.slice(i, i + 500));
+      for (let i = 0; i < rows.length; i += chunk) await insert((q, p) => manager.query(q, p), rows.slice(i, i + chunk));
     });
   }
 }
