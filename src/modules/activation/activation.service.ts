@@ -4,14 +4,18 @@ import { ListQuery, sql, sqlAnd } from '../../common/sql';
 import { listPage } from '../../context/loaders';
 import { Computer } from '../computer/computer.entity';
 import { RequestContext } from '../../context/request-context';
-import { reachable, rowScopeAs } from '../../policy/reachable';
+import { BY_ID, reachable, rowScopeAs, ScopeShape } from '../../policy/reachable';
 import { Activation } from './activation.entity';
 import { ActivationFilter } from './activation.inputs';
 
-/** Every activation row brings its computer (a companion), under the computer's own row scope. */
-export function activationQuery(ctx: RequestContext): ListQuery<Activation> {
+/**
+ * Every activation row brings its computer (a companion), under the computer's own row scope.
+ * `row`: the scope tests each row (by id, the pages of given licenses or computers); `set` for
+ * the root list (see ScopeShape).
+ */
+export function activationQuery(ctx: RequestContext, shape: ScopeShape = 'set'): ListQuery<Activation> {
   return {
-    ...reachable(ctx, Activation),
+    ...reachable(ctx, Activation, BY_ID, shape),
     companions: [{ key: COMPUTER, entity: Computer, on: (row, alias) => sqlAnd([sql(`${alias}.id = ${row}.computerId`), rowScopeAs(ctx.actor, Computer, alias)]) }],
   };
 }
@@ -19,15 +23,15 @@ export function activationQuery(ctx: RequestContext): ListQuery<Activation> {
 export const COMPUTER = 'computer';
 
 export function activationById(ctx: RequestContext) {
-  return ctx.loaders.byId(Activation, () => activationQuery(ctx));
+  return ctx.loaders.byId(Activation, () => activationQuery(ctx, 'row'));
 }
 
 export function activationsOfLicense(ctx: RequestContext, licenseId: string, page: PageArgs) {
-  return ctx.loaders.pageOf('License.activations', () => activationQuery(ctx), 'e.licenseId', licenseId, page);
+  return ctx.loaders.pageOf('License.activations', () => activationQuery(ctx, 'row'), 'e.licenseId', licenseId, page);
 }
 
 export function activationsOfComputer(ctx: RequestContext, computerId: string, page: PageArgs) {
-  return ctx.loaders.pageOf('Computer.activations', () => activationQuery(ctx), 'e.computerId', computerId, page);
+  return ctx.loaders.pageOf('Computer.activations', () => activationQuery(ctx, 'row'), 'e.computerId', computerId, page);
 }
 
 /**
