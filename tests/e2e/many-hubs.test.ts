@@ -1,11 +1,13 @@
 import Redis from 'ioredis';
+import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { contractId, orgId, PERSONAS, userId } from '../../seeds/personas';
 import { loadConfig } from '../../src/config';
 import { issueUserToken } from '../../src/context/authenticate';
+import { readJurisdictionSeed } from '../../src/modules/jurisdiction/jurisdiction.service';
 import { fromGlobalId, toGlobalId } from '../../src/common/global-id';
 import { createApiKey } from '../helpers/api-keys';
-import { ON_MYSQL, seededDatabase, TestDatabase } from '../helpers/database';
+import { freshEnv, ON_MYSQL, seededDatabase, TestDatabase } from '../helpers/database';
 import { ensureRedisSync, REDIS_URL, sleep } from '../helpers/hardening';
 import { Client, codes, GraphQLResponse } from '../helpers/hub';
 import { HubProcess, startHubProcess, stopHubProcess } from '../helpers/hub-fleet';
@@ -284,7 +286,9 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
       await watcher;
     }
     // Every write answered with its data, or (activations only) the seat limit's CONFLICT.
-    const unexpected = run.writes.filter((w) => !(w.status === 200 && w.codes.length === 0 && w.subjectId) && !(w.kind === 'activate' && w.codes.join() === 'CONFLICT' && w.rule === 'license.seat_limit'));
+    const unexpected = run.writes.filter(
+      (w) => !(w.status === 200 && w.codes.length === 0 && w.subjectId) && !(w.kind === 'activate' && w.codes.join() === 'CONFLICT' && w.rule === 'license.seat_limit'),
+    );
     expect(unexpected).toEqual([]);
     expect(run.writes.filter((w) => w.kind === 'activate' && w.codes[0] === 'CONFLICT').length).toBeGreaterThan(0); // the seats were contended
     expect(run.dashboards.filter((d) => d.status !== 200 || d.codes.length)).toEqual([]);
@@ -305,7 +309,10 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
       const { nodes } = await as(hub, PERSONAS.distributors.rhein.admin).data(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on License { id seats seatsUsed } } }`, { ids: licenses.slice(0, 3) });
       expect({ hub, nodes }).toEqual({ hub, nodes: expected });
     }
-    const rows: { licenseId: string; n: unknown }[] = await db.dataSource.query('SELECT licenseId, COUNT(*) AS n FROM `activation` WHERE deactivatedAt IS NULL AND licenseId IN (?, ?, ?) GROUP BY licenseId', licenses.slice(0, 3).map(raw));
+    const rows: { licenseId: string; n: unknown }[] = await db.dataSource.query(
+      'SELECT licenseId, COUNT(*) AS n FROM `activation` WHERE deactivatedAt IS NULL AND licenseId IN (?, ?, ?) GROUP BY licenseId',
+      licenses.slice(0, 3).map(raw),
+    );
     const stored = Object.fromEntries(rows.map((r) => [String(r.licenseId), Number(r.n)]));
     expect(expected.map((e) => stored[raw(e.id)] ?? 0)).toEqual(expected.map((e) => e.seatsUsed));
   });
@@ -335,7 +342,9 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
       requestIds,
     );
     const auditOf = (w: Write) => audit.filter((a) => a.requestId === w.requestId).map((a) => ({ action: a.action, subjectId: a.subjectId }));
-    expect(succeeded.map((w) => ({ requestId: w.requestId, audit: auditOf(w) }))).toEqual(succeeded.map((w) => ({ requestId: w.requestId, audit: [{ action: ACTION[w.kind], subjectId: w.subjectId }] })));
+    expect(succeeded.map((w) => ({ requestId: w.requestId, audit: auditOf(w) }))).toEqual(
+      succeeded.map((w) => ({ requestId: w.requestId, audit: [{ action: ACTION[w.kind], subjectId: w.subjectId }] })),
+    );
     expect(refused.flatMap(auditOf)).toEqual([]);
 
     const subjects = [...new Set(succeeded.map((w) => w.subjectId!))];
@@ -346,7 +355,10 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
     const outbox = (type: string, subject: string) => Number(events.find((e) => e.type === type && e.subjectId === subject)?.n ?? 0);
     expect(succeeded.map((w) => ({ kind: w.kind, events: outbox(ACTION[w.kind], w.subjectId!) }))).toEqual(succeeded.map((w) => ({ kind: w.kind, events: 1 })));
     // Nothing else was written for these licenses: as many activation rows and events as successes.
-    const marks3 = licenses.slice(0, 3).map(() => '?').join(', ');
+    const marks3 = licenses
+      .slice(0, 3)
+      .map(() => '?')
+      .join(', ');
     const [{ n: rowsWritten }] = await db.dataSource.query(`SELECT COUNT(*) AS n FROM \`activation\` WHERE licenseId IN (${marks3})`, licenses.slice(0, 3).map(raw));
     const [{ n: activatedEvents }] = await db.dataSource.query(`SELECT COUNT(*) AS n FROM \`hub_event\` WHERE type = 'license.activated' AND licenseId IN (${marks3})`, licenses.slice(0, 3).map(raw));
     const activations = succeeded.filter((w) => w.kind === 'activate').length;
@@ -374,7 +386,10 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
 
   it("three hubs' clock schedulers publish gulf's transfer_basis.opened and transfer_basis.closed once each", async () => {
     await sleep(1500); // three more rounds of every scheduler
-    const rows: { type: string; n: unknown }[] = await db.dataSource.query("SELECT type, COUNT(*) AS n FROM `hub_event` WHERE subjectId = ? AND type LIKE 'transfer_basis.%' GROUP BY type ORDER BY type", [orgId('gulf')]);
+    const rows: { type: string; n: unknown }[] = await db.dataSource.query(
+      "SELECT type, COUNT(*) AS n FROM `hub_event` WHERE subjectId = ? AND type LIKE 'transfer_basis.%' GROUP BY type ORDER BY type",
+      [orgId('gulf')],
+    );
     expect(rows.map((r) => ({ type: r.type, n: Number(r.n) }))).toEqual([
       { type: 'transfer_basis.closed', n: 1 },
       { type: 'transfer_basis.opened', n: 1 },
@@ -394,7 +409,9 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
     expect(answers[1].body).toEqual(answers[0].body);
     expect(answers[2].body).toEqual(answers[0].body);
     const [{ n }] = await db.dataSource.query('SELECT COUNT(*) AS n FROM `activation` WHERE licenseId = ?', [raw(licenses[3])]);
-    const [{ e }] = await db.dataSource.query("SELECT COUNT(*) AS e FROM `audit_event` WHERE action = 'license.activated' AND subjectId = ?", [raw(answers[0].body.data.activateLicense.activation.id)]);
+    const [{ e }] = await db.dataSource.query("SELECT COUNT(*) AS e FROM `audit_event` WHERE action = 'license.activated' AND subjectId = ?", [
+      raw(answers[0].body.data.activateLicense.activation.id),
+    ]);
     expect({ activations: Number(n), auditEvents: Number(e) }).toEqual({ activations: 1, auditEvents: 1 });
   });
 
@@ -408,4 +425,28 @@ describeFleet(`many hubs: three hub processes on one database and one Redis${ski
     }
     expect(hubs.map((h) => h.errorLines)).toEqual([[], [], []]);
   });
+});
+
+// -------------------------------------------------------------------------------------------
+// A fleet's first start: every hub migrates the database it opens.
+
+(ON_MYSQL ? describe : describe.skip)(`many hubs started at once on an empty database${ON_MYSQL ? '' : ' (skipped: MariaDB run only, as above)'}`, () => {
+  it('all three start: they take turns on the migration lock, the first migrates and loads the jurisdiction facts once, the others find nothing to do', async () => {
+    const env = await freshEnv('many_hubs_first_start');
+    const started = await Promise.allSettled(Array.from({ length: HUBS }, (_, i) => startHubProcess(`first${i + 1}`, { ...env, WEBHOOK_DELIVERY_INTERVAL_MS: '0' })));
+    try {
+      expect(started.map((s) => (s.status === 'fulfilled' ? 'listening' : String((s.reason as Error).message)))).toEqual(Array.from({ length: HUBS }, () => 'listening'));
+      const check = await createConnection({ uri: env.DATABASE_URL });
+      try {
+        const [[counts]] = (await check.query('SELECT COUNT(*) AS n, COUNT(DISTINCT name) AS d FROM `migrations`')) as unknown as [{ n: number; d: number }[]];
+        const [[facts]] = (await check.query('SELECT COUNT(*) AS n FROM `jurisdiction_rule`')) as unknown as [{ n: number }[]];
+        expect(Number(counts.d)).toBeGreaterThan(0);
+        expect({ migrations: Number(counts.n), rules: Number(facts.n) }).toEqual({ migrations: Number(counts.d), rules: readJurisdictionSeed().rules.length });
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await Promise.all(started.flatMap((s) => (s.status === 'fulfilled' ? [stopHubProcess(s.value)] : [])));
+    }
+  }, 120_000);
 });

@@ -32,11 +32,11 @@ export function startHubProcess(name: string, env: NodeJS.ProcessEnv, timeoutMs 
   const errorLines: string[] = [];
   let stderr = '';
   let pending = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   return new Promise<HubProcess>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hub ${name} did not start within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
     void exited.then((code) => reject(new Error(`hub ${name} exited (${code}) before it listened: ${stderr}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
