@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { openDataSource } from '../ormconfig';
-import { syncJurisdictions } from '../src/modules/jurisdiction/jurisdiction.service';
+import { migrateDatabase } from '../src/bootstrap';
 
 /** `npm run migrate`: applies pending migrations and loads the jurisdiction facts if absent. */
 async function main(): Promise<void> {
   const dataSource = await openDataSource();
   try {
-    const ran = await dataSource.runMigrations({ transaction: 'each' });
-    process.stdout.write(ran.length ? `applied ${ran.map((m) => m.name).join(', ')}\n` : 'schema up to date\n');
-    const inserted = await syncJurisdictions(dataSource);
-    process.stdout.write(`jurisdiction facts: ${JSON.stringify(inserted)}\n`);
+    // The same turns on the migration lock as a hub starting at the same time (src/bootstrap.ts).
+    const { migrations, jurisdictions } = await migrateDatabase(dataSource);
+    process.stdout.write(migrations.length ? `applied ${migrations.join(', ')}\n` : 'schema up to date\n');
+    process.stdout.write(`jurisdiction facts: ${JSON.stringify(jurisdictions)}\n`);
   } finally {
     await dataSource.destroy();
   }
