@@ -37,7 +37,7 @@ export function privateMariaDbPrograms(): { installDb: string; server: string } 
 }
 
 /** A TCP port nobody listens on right now (the kernel's choice), never the shared server's. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const probe = net.createServer();
@@ -69,6 +69,8 @@ export class PrivateMariaDb {
     readonly dir: string,
     readonly port: number,
     private readonly serverProgram: string,
+    /** More mariadbd options for every start (e.g. a Galera node's wsrep settings: tests/helpers/private-galera.ts). */
+    readonly serverArgs: string[] = [],
   ) {}
 
   get dataDir(): string {
@@ -84,14 +86,17 @@ export class PrivateMariaDb {
     return `mysql://root@127.0.0.1:${this.port}/${database}`;
   }
 
-  /** Creates the data folder (mariadb-install-db) and starts the server. */
-  static async create(options: { port?: number } = {}): Promise<PrivateMariaDb> {
+  /**
+   * Creates the data folder (mariadb-install-db) and starts the server. `serverArgs`: more
+   * mariadbd options for every start; `start: false` leaves the server stopped (start() later).
+   */
+  static async create(options: { port?: number; serverArgs?: string[]; start?: boolean } = {}): Promise<PrivateMariaDb> {
     const programs = privateMariaDbPrograms();
     if ('missing' in programs) throw new Error(`cannot start a private MariaDB: ${programs.missing}`);
     const port = options.port ?? (await freePort());
     if (port === SHARED_PORT) throw new Error('a private MariaDB must not use the shared port 3306');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-private-mariadb-'));
-    const db = new PrivateMariaDb(dir, port, programs.server);
+    const db = new PrivateMariaDb(dir, port, programs.server, options.serverArgs);
     try {
       const args = [
         '--no-defaults',
@@ -101,7 +106,7 @@ export class PrivateMariaDb {
         ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
       ];
       await run(programs.installDb, args, { timeout: 60_000 });
-      await db.start();
+      if (options.start !== false) await db.start();
       return db;
     } catch (e) {
       await db.destroy();
@@ -109,8 +114,8 @@ export class PrivateMariaDb {
     }
   }
 
-  /** Starts the server on its port and data folder, and waits until it answers. */
-  async start(timeoutMs = 20_000): Promise<void> {
+  /** Starts the server on its port and data folder, and waits until it answers. `extraArgs`: options for this start only. */
+  async start(timeoutMs = 20_000, extraArgs: string[] = []): Promise<void> {
     if (this.running) throw new Error('the private MariaDB is already running');
     const args = [
       '--no-defaults',
@@ -126,6 +131,8 @@ export class PrivateMariaDb {
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
       ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
+      ...this.serverArgs,
+      ...extraArgs,
     ];
     const child = spawn(this.serverProgram, args, { stdio: 'ignore' });
     this.child = child;
