@@ -328,6 +328,6 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
         await sleep(500);
       }
       expect(answer?.body.errors).toBeUndefined();
-    });
+    }, 150_000);
   });
 });

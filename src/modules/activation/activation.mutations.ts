@@ -43,9 +43,9 @@ const REFUSED: Partial<Record<LicenseStatus, string>> = {
 
 /**
  * Activates a license on a customer's computer (created, or reused by its host id). The
- * license row is locked for the count, and written with the activation (claimRow: on a Galera
- * cluster too), so the active activations never exceed the seats, whatever runs at the same time. The same license on the same computer returns the
- * existing activation.
+ * license row is locked for the count and written with the activation (claimRow: so on a
+ * Galera cluster too), so the active activations never exceed the seats, whatever runs at the
+ * same time. The same license on the same computer returns the existing activation.
  *
  * A host id is matched only among the computers of the customer the license is allocated to,
  * and only for an actor who may read that customer's computers (Computer.name/hostId) now:
