@@ -50,8 +50,12 @@ interface HubProcess {
 async function startHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], { env: { ...env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.resume();
-  await listening(child, 90_000);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  await listening(child, 90_000).catch((e: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${e.message}\n${stderr}`);
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -88,7 +92,10 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
     }
     database = new URL(db.env.DATABASE_URL!).pathname.slice(1);
     const env = { ...db.env, AUTH_FAILURE_LIMIT: '1000000', RATE_LIMIT_POINTS: '10000000' };
-    hubs.push(...(await Promise.all([0, 1, 2].map((node) => startHub({ ...env, DATABASE_URL: cluster!.url(node, database) })))));
+    const started = await Promise.allSettled([0, 1, 2].map((node) => startHub({ ...env, DATABASE_URL: cluster!.url(node, database) })));
+    hubs.push(...started.flatMap((h) => (h.status === 'fulfilled' ? [h.value] : [])));
+    const failed = started.find((h): h is PromiseRejectedResult => h.status === 'rejected');
+    if (failed) throw failed.reason;
   }, 240_000);
 
   afterAll(async () => {
