@@ -300,7 +300,7 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
         const activated = committed.filter((c) => c.kind === 'activate').map((c) => c.activationId);
         const deactivated = committed.filter((c) => c.kind === 'deactivate').map((c) => c.activationId);
         const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(node, database, 'SELECT id, deactivatedAt FROM `activation` WHERE licenseId IN (?, ?, ?)', licenses.map(dbIdOf));
-        const byId = new Map(rows.map((r) => [r.id, r.deactivatedAt]));
+        const byId = new Map(rows.map((r): [string, unknown] => [r.id, r.deactivatedAt]));
         expect({ node, missing: activated.filter((id) => !byId.has(id)) }).toEqual({ node, missing: [] });
         expect({ node, stillActive: deactivated.filter((id) => byId.get(id) === null) }).toEqual({ node, stillActive: [] });
       }
@@ -325,7 +325,7 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
     it('the killed node rejoins, holds every committed write, and its hub answers again', async () => {
       await cluster!.restart(2);
       const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(2, database, 'SELECT id, deactivatedAt FROM `activation` WHERE licenseId IN (?, ?, ?)', licenses.map(dbIdOf));
-      const byId = new Map(rows.map((r) => [r.id, r.deactivatedAt]));
+      const byId = new Map(rows.map((r): [string, unknown] => [r.id, r.deactivatedAt]));
       expect(committed.filter((c) => !byId.has(c.activationId) || (c.kind === 'deactivate' && byId.get(c.activationId) === null))).toEqual([]);
       const deadline = Date.now() + 30_000;
       let answer: GraphQLResponse | undefined;

@@ -111,7 +111,7 @@ export class PrivateGalera {
     const conn = await createConnection({ host: '127.0.0.1', port: this.nodes[node].port, user: 'root', connectTimeout: 2000 });
     try {
       const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size', 'wsrep_ready', 'wsrep_local_state_comment')");
-      const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]));
+      const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r): [string, string] => [r.Variable_name.toLowerCase(), r.Value]));
       return { clusterSize: Number(status.get('wsrep_cluster_size') ?? 0), ready: status.get('wsrep_ready') === 'ON', state: status.get('wsrep_local_state_comment') ?? '' };
     } finally {
       conn.destroy();
