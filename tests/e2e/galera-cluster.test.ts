@@ -43,6 +43,8 @@ const SEATS = `query($id: ID!) { license(id: $id) { seats seatsUsed } }`;
 interface HubProcess {
   url: string;
   child: ChildProcess;
+  /** The hub's log lines of level error and above (for failure messages). */
+  errors: string[];
   close(): Promise<void>;
 }
 
@@ -57,9 +59,17 @@ async function startHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
     throw new Error(`${e.message}\n${stderr}`);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const errors: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    errors.push(...lines.filter((l) => /"level":(50|60)/.test(l)).map((l) => l.slice(0, 600)));
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    errors,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -256,7 +266,7 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
     /** One worker on hub `n`: activate, then deactivate what it activated, until stopped. Every answered write is kept. */
     async function worker(n: number, w: number, t0: number, stopped: () => boolean): Promise<void> {
       for (let k = 0; !stopped(); k++) {
-        const licenseId = licenses[(w + k) % licenses.length];
+        const licenseId = licenses[w];
         try {
           const a = await activate(n, licenseId, `KILL-${w}-${k}`);
           const activation = a.body.data?.activateLicense?.activation;
@@ -282,7 +292,8 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
     }
 
     beforeAll(async () => {
-      licenses = await Promise.all([4, 4, 4].map((seats) => allocatedLicense(seats)));
+      // A license per worker: this run is about the node failure, not about contention (the tests above are).
+      licenses = await Promise.all([0, 1, 2, 3, 4, 5].map(() => allocatedLicense(2)));
       const t0 = Date.now();
       let stop = false;
       const workers = [0, 1, 2, 3, 4, 5].map((w) => worker(w % 3, w, t0, () => stop));
@@ -299,7 +310,7 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
       for (const node of [0, 1]) {
         const activated = committed.filter((c) => c.kind === 'activate').map((c) => c.activationId);
         const deactivated = committed.filter((c) => c.kind === 'deactivate').map((c) => c.activationId);
-        const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(node, database, 'SELECT id, deactivatedAt FROM `activation` WHERE licenseId IN (?, ?, ?)', licenses.map(dbIdOf));
+        const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(node, database, `SELECT id, deactivatedAt FROM \`activation\` WHERE licenseId IN (${licenses.map(() => '?').join(', ')})`, licenses.map(dbIdOf));
         const byId = new Map(rows.map((r): [string, unknown] => [r.id, r.deactivatedAt]));
         expect({ node, missing: activated.filter((id) => !byId.has(id)) }).toEqual({ node, missing: [] });
         expect({ node, stillActive: deactivated.filter((id) => byId.get(id) === null) }).toEqual({ node, stillActive: [] });
@@ -307,7 +318,7 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
       for (const id of licenses.map(dbIdOf)) {
         const active = await Promise.all([0, 1].map((node) => count(node, '`activation` WHERE licenseId = ? AND deactivatedAt IS NULL', [id])));
         expect(active[0]).toBe(active[1]);
-        expect(active[0]).toBeLessThanOrEqual(4);
+        expect(active[0]).toBeLessThanOrEqual(2);
       }
     });
 
@@ -319,12 +330,12 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
       }
       // The hub whose node is gone says so, and fails fast rather than hanging.
       expect((await fetch(`${hubs[2].url}/ready`, { signal: AbortSignal.timeout(5000) })).status).toBe(503);
-      expect(failures.filter((f) => f.hub !== 2)).toEqual([]);
+      expect({ failures: failures.filter((f) => f.hub !== 2), logged: [0, 1].flatMap((n) => hubs[n].errors) }).toEqual({ failures: [], logged: [] });
     });
 
     it('the killed node rejoins, holds every committed write, and its hub answers again', async () => {
       await cluster!.restart(2);
-      const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(2, database, 'SELECT id, deactivatedAt FROM `activation` WHERE licenseId IN (?, ?, ?)', licenses.map(dbIdOf));
+      const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(2, database, `SELECT id, deactivatedAt FROM \`activation\` WHERE licenseId IN (${licenses.map(() => '?').join(', ')})`, licenses.map(dbIdOf));
       const byId = new Map(rows.map((r): [string, unknown] => [r.id, r.deactivatedAt]));
       expect(committed.filter((c) => !byId.has(c.activationId) || (c.kind === 'deactivate' && byId.get(c.activationId) === null))).toEqual([]);
       const deadline = Date.now() + 30_000;

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { freePort, PrivateMariaDb, privateMariaDbPrograms } from './private-mariadb';
 
@@ -46,6 +48,7 @@ interface NodePorts {
   sst: number;
 }
 
+const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Ports nobody listens on now, all different (the kernel may hand out a port twice in a row). */
@@ -87,6 +90,7 @@ export class PrivateGalera {
       await cluster.waitUntilSynced([0], 1, deadline - Date.now());
       // One joiner at a time: each takes a full state transfer from a donor.
       for (let i = 1; i < size; i++) {
+        await openToStateTransfer(nodes[i]);
         await nodes[i].start(deadline - Date.now());
         await cluster.waitUntilSynced(
           Array.from({ length: i + 1 }, (_, n) => n),
@@ -96,8 +100,10 @@ export class PrivateGalera {
       }
       return cluster;
     } catch (e) {
+      // The donor's log says why a state transfer failed: every node's log goes with the error.
+      const logs = nodes.map((n, i) => `--- node ${i + 1} (port ${n.port}):\n${n.errorLog(40)}`).join('\n');
       await cluster.destroy();
-      throw e;
+      throw new Error(`${(e as Error).message}\n${logs}`);
     }
   }
 
@@ -144,6 +150,7 @@ export class PrivateGalera {
   /** Starts a killed node again: it rejoins (IST when the others still cache what it missed) and is synced with all. */
   async restart(node: number, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    await openToStateTransfer(this.nodes[node]);
     await this.nodes[node].start(timeoutMs);
     const running = this.nodes.map((_, n) => n).filter((n) => this.nodes[n].running);
     await this.waitUntilSynced(running, running.length, deadline - Date.now());
@@ -173,6 +180,18 @@ export class PrivateGalera {
   async destroy(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.destroy()));
   }
+}
+
+/**
+ * Run as root, the joiner's rsync daemon (wsrep_sst_rsync) drops to rsync's default user
+ * `nobody`, which may neither enter the node's private folder (mkdtemp makes it 0700) nor set
+ * the permissions of the folders it receives: the state transfer fails ("cannot stat
+ * destination", "failed to set permissions"). The folder, test data only, is given to `nobody`;
+ * the server, run as root, reads it all the same. Not needed when the tests run as another user.
+ */
+async function openToStateTransfer(node: PrivateMariaDb): Promise<void> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  await run('chown', ['-R', 'nobody:', node.dir]);
 }
 
 /**

@@ -77,6 +77,14 @@ export class PrivateMariaDb {
     return path.join(this.dir, 'data');
   }
 
+  /**
+   * Its own temporary folder: a server starting up removes the temporary files it finds in its
+   * tmpdir, so private servers (and their mariadb-install-db) sharing /tmp break each other's.
+   */
+  get tmpDir(): string {
+    return path.join(this.dir, 'tmp');
+  }
+
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -97,12 +105,14 @@ export class PrivateMariaDb {
     if (port === SHARED_PORT) throw new Error('a private MariaDB must not use the shared port 3306');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-private-mariadb-'));
     const db = new PrivateMariaDb(dir, port, programs.server, options.serverArgs);
+    fs.mkdirSync(db.tmpDir);
     try {
       const args = [
         '--no-defaults',
         `--datadir=${db.dataDir}`,
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
+        `--tmpdir=${db.tmpDir}`,
         ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
       ];
       await run(programs.installDb, args, { timeout: 60_000 });
@@ -126,6 +136,7 @@ export class PrivateMariaDb {
       `--pid-file=${path.join(this.dir, 'mariadb.pid')}`,
       `--log-error=${path.join(this.dir, 'error.log')}`,
       '--skip-name-resolve',
+      `--tmpdir=${this.tmpDir}`,
       '--skip-log-bin',
       '--innodb-buffer-pool-size=32M',
       '--character-set-server=utf8mb4',
