@@ -53,7 +53,7 @@ async function startHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], { env: { ...env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   await listening(child, 90_000).catch((e: Error) => {
     child.kill('SIGKILL');
     throw new Error(`${e.message}\n${stderr}`);
@@ -61,7 +61,7 @@ async function startHub(env: NodeJS.ProcessEnv): Promise<HubProcess> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const errors: string[] = [];
   let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
     errors.push(...lines.filter((l) => /"level":(50|60)/.test(l)).map((l) => l.slice(0, 600)));
@@ -111,7 +111,7 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
   afterAll(async () => {
     try {
       await Promise.all(hubs.map((h) => h.close()));
-      await Promise.all([...opened, db?.dataSource].map((d) => (d?.isInitialized ? d.destroy() : undefined)));
+      for (const d of [...opened, db?.dataSource]) if (d?.isInitialized) await d.destroy();
     } finally {
       await cluster?.destroy();
     }
@@ -229,7 +229,8 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
     expect(acted).toHaveLength(1);
     // The other: a replay of the same activation, or "still running" (409 CONFLICT), never a second activation.
     for (const r of others) {
-      if (r.status === 409) expect(r.body.errors![0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/^Idempotency-Key: the first request with this key is still running/) });
+      if (r.status === 409)
+        expect(r.body.errors![0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/^Idempotency-Key: the first request with this key is still running/) });
       else expect(r.body).toEqual(acted[0].body);
     }
     for (const node of [0, 1, 2]) expect(await count(node, '`activation` WHERE licenseId = ?', [dbIdOf(licenseId)])).toBe(1);
@@ -310,7 +311,12 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
       for (const node of [0, 1]) {
         const activated = committed.filter((c) => c.kind === 'activate').map((c) => c.activationId);
         const deactivated = committed.filter((c) => c.kind === 'deactivate').map((c) => c.activationId);
-        const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(node, database, `SELECT id, deactivatedAt FROM \`activation\` WHERE licenseId IN (${licenses.map(() => '?').join(', ')})`, licenses.map(dbIdOf));
+        const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(
+          node,
+          database,
+          `SELECT id, deactivatedAt FROM \`activation\` WHERE licenseId IN (${licenses.map(() => '?').join(', ')})`,
+          licenses.map(dbIdOf),
+        );
         const byId = new Map(rows.map((r): [string, unknown] => [r.id, r.deactivatedAt]));
         expect({ node, missing: activated.filter((id) => !byId.has(id)) }).toEqual({ node, missing: [] });
         expect({ node, stillActive: deactivated.filter((id) => byId.get(id) === null) }).toEqual({ node, stillActive: [] });
@@ -335,7 +341,12 @@ describeOnGalera(`a 3-node Galera cluster behind three hubs${skipReason ? ` (ski
 
     it('the killed node rejoins, holds every committed write, and its hub answers again', async () => {
       await cluster!.restart(2);
-      const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(2, database, `SELECT id, deactivatedAt FROM \`activation\` WHERE licenseId IN (${licenses.map(() => '?').join(', ')})`, licenses.map(dbIdOf));
+      const rows = await cluster!.query<{ id: string; deactivatedAt: unknown }>(
+        2,
+        database,
+        `SELECT id, deactivatedAt FROM \`activation\` WHERE licenseId IN (${licenses.map(() => '?').join(', ')})`,
+        licenses.map(dbIdOf),
+      );
       const byId = new Map(rows.map((r): [string, unknown] => [r.id, r.deactivatedAt]));
       expect(committed.filter((c) => !byId.has(c.activationId) || (c.kind === 'deactivate' && byId.get(c.activationId) === null))).toEqual([]);
       const deadline = Date.now() + 30_000;

@@ -103,7 +103,7 @@ export class PrivateGalera {
       // The donor's log says why a state transfer failed: every node's log goes with the error.
       const logs = nodes.map((n, i) => `--- node ${i + 1} (port ${n.port}):\n${n.errorLog(40)}`).join('\n');
       await cluster.destroy();
-      throw new Error(`${(e as Error).message}\n${logs}`);
+      throw new Error(`${(e as Error).message}\n${logs}`, { cause: e });
     }
   }
 
