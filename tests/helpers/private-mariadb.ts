@@ -78,8 +78,8 @@ export class PrivateMariaDb {
   }
 
   /**
-   * Its own temporary folder: a server starting up removes the temporary files it finds in its
-   * tmpdir, so private servers (and their mariadb-install-db) sharing /tmp break each other's.
+   * Its own temporary folder: several mariadb-install-db at once in the shared /tmp failed now
+   * and then ("Could not remove temporary table '/tmp/#sql-temptable-…'"); apart, they do not.
    */
   get tmpDir(): string {
     return path.join(this.dir, 'tmp');
