@@ -5,6 +5,8 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { loadConfig } from './src/config';
 import { CountingLogger } from './src/common/query-counter';
 import { useDialectClock } from './src/common/columns';
+import { useCausalReads } from './src/common/galera';
+import { useTransactionRetries } from './src/common/transaction';
 import { Activation } from './src/modules/activation/activation.entity';
 import { ApiKey } from './src/modules/api-key/api-key.entity';
 import { AuditEvent } from './src/modules/audit/audit-event.entity';
@@ -118,6 +120,8 @@ export async function openDataSource(env: NodeJS.ProcessEnv = process.env): Prom
   const dataSource = new DataSource(await resolveDataSourceOptions(env));
   await dataSource.initialize();
   useDialectClock(dataSource);
+  useTransactionRetries(dataSource, loadConfig(env).transactionRetries);
+  await useCausalReads(dataSource);
   return dataSource;
 }
 

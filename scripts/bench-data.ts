@@ -678,7 +678,8 @@ async function insert(ds: DataSource, table: string, rows: Row[]): Promise<void>
   if (rows.length === 0) return;
   const meta = ds.entityMetadatas.find((m) => m.tableName === table);
   if (!meta) throw new Error(`no entity for table ${table}`);
-  const columns = meta.columns.filter((c) => rows[0][c.propertyName] !== undefined || !c.isNullable);
+  // A column the rows leave out and that has a constant default (license.seatVersion) is left to the database.
+  const columns = meta.columns.filter((c) => rows[0][c.propertyName] !== undefined || (!c.isNullable && (c.default === undefined || typeof c.default === 'function')));
   const names = columns.map((c) => `\`${c.databaseName}\``).join(', ');
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   // SQLite binds at most 32,766 parameters a statement: fewer rows a statement there.

@@ -28,6 +28,11 @@ export interface HubConfig {
    */
   secretsKey: string;
   dbPoolSize: number;
+  /**
+   * How often a transaction that failed on a deadlock (on a Galera cluster: a certification
+   * conflict) runs again from its start before the request fails (TRANSACTION_RETRIES, default 3).
+   */
+  transactionRetries: number;
   logLevel: string;
   rateLimit: {
     points: number;
@@ -109,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     secretsKey: env.SECRETS_KEY ?? '',
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
+    transactionRetries: intFrom(env.TRANSACTION_RETRIES, 3, 'TRANSACTION_RETRIES'),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimit: {
       points: intFrom(env.RATE_LIMIT_POINTS, 5000, 'RATE_LIMIT_POINTS'),
@@ -164,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (production && config.webhooks.allowLoopback) throw new Error('WEBHOOK_ALLOW_LOOPBACK is for tests and local development, never in production');
   if (config.webhooks.batch < 1 || config.webhooks.timeoutMs < 1) throw new Error('WEBHOOK_DELIVERY_BATCH and WEBHOOK_TIMEOUT_MS must be at least 1');
   if (config.maxResolvedFields < 1) throw new Error('MAX_RESOLVED_FIELDS must be at least 1');
+  // Each retry runs the whole transaction again: more than a few only keep a request longer under contention.
+  if (config.transactionRetries > 10) throw new Error('TRANSACTION_RETRIES must be at most 10');
   return config;
 }
 

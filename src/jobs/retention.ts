@@ -174,7 +174,7 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
   for (const kind of ['people', 'computers'] as const) {
     let after = '';
     for (let number = 1; ; number++) {
-      const batch = await inBatch(options, async (manager) => {
+      const batch = await inBatch(options, run, async (manager) => {
         if (kind === 'people') {
           const people = await nextPeople(manager, after, size, !options.dryRun);
           const due = (await peopleDeadlines(manager, people, years)).filter((d) => isDue(d.deadline));
@@ -211,7 +211,7 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
   }
 
   const finishedAt = new Date(asOf + (Date.now() - wall));
-  await inBatch(options, (manager) => run.finish(manager, finishedAt), true);
+  await inBatch(options, run, (manager) => run.finish(manager, finishedAt), true);
   return {
     dryRun: options.dryRun,
     people: items.filter((i) => i.subjectType === 'PortalUser').length,
@@ -227,10 +227,18 @@ function item(subjectType: RetentionItem['subjectType'], id: string, d: Deadline
   return { subjectType, id, deadline: d.deadline!, reason: d.reason };
 }
 
-/** A real run's batch is a transaction; a dry run only reads (its one audit write is its own transaction). */
-function inBatch<T>(options: RetentionOptions, work: (manager: EntityManager) => Promise<T>, write = false): Promise<T> {
+/**
+ * A real run's batch is a transaction; a dry run only reads (its one audit write is its own
+ * transaction). A transaction that inTransaction runs again (a deadlock) starts from the run
+ * record's counts as they were before the batch, not from those of its failed attempt.
+ */
+function inBatch<T>(options: RetentionOptions, run: RunRecord, work: (manager: EntityManager) => Promise<T>, write = false): Promise<T> {
   if (options.dryRun && !write) return work(options.dataSource.manager);
-  return inTransaction(options.dataSource, work);
+  const before = run.mark();
+  return inTransaction(options.dataSource, (manager) => {
+    run.rewind(before);
+    return work(manager);
+  });
 }
 
 async function nextPeople(manager: EntityManager, after: string, size: number, lock: boolean): Promise<PortalUser[]> {
@@ -347,6 +355,15 @@ class RunRecord {
     private readonly years: number,
   ) {
     this.id = newId(startedAt);
+  }
+
+  /** The counts and whether the audit event exists, as committed so far (see inBatch). */
+  mark(): { people: number; computers: number; written: boolean } {
+    return { people: this.people, computers: this.computers, written: this.written };
+  }
+
+  rewind(to: { people: number; computers: number; written: boolean }): void {
+    ({ people: this.people, computers: this.computers, written: this.written } = to);
   }
 
   async add(manager: EntityManager, people: number, computers: number): Promise<void> {

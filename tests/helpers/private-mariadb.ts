@@ -37,7 +37,7 @@ export function privateMariaDbPrograms(): { installDb: string; server: string } 
 }
 
 /** A TCP port nobody listens on right now (the kernel's choice), never the shared server's. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const probe = net.createServer();
@@ -69,10 +69,20 @@ export class PrivateMariaDb {
     readonly dir: string,
     readonly port: number,
     private readonly serverProgram: string,
+    /** More mariadbd options for every start (e.g. a Galera node's wsrep settings: tests/helpers/private-galera.ts). */
+    readonly serverArgs: string[] = [],
   ) {}
 
   get dataDir(): string {
     return path.join(this.dir, 'data');
+  }
+
+  /**
+   * Its own temporary folder: several mariadb-install-db at once in the shared /tmp failed now
+   * and then ("Could not remove temporary table '/tmp/#sql-temptable-…'"); apart, they do not.
+   */
+  get tmpDir(): string {
+    return path.join(this.dir, 'tmp');
   }
 
   get running(): boolean {
@@ -84,24 +94,29 @@ export class PrivateMariaDb {
     return `mysql://root@127.0.0.1:${this.port}/${database}`;
   }
 
-  /** Creates the data folder (mariadb-install-db) and starts the server. */
-  static async create(options: { port?: number } = {}): Promise<PrivateMariaDb> {
+  /**
+   * Creates the data folder (mariadb-install-db) and starts the server. `serverArgs`: more
+   * mariadbd options for every start; `start: false` leaves the server stopped (start() later).
+   */
+  static async create(options: { port?: number; serverArgs?: string[]; start?: boolean } = {}): Promise<PrivateMariaDb> {
     const programs = privateMariaDbPrograms();
     if ('missing' in programs) throw new Error(`cannot start a private MariaDB: ${programs.missing}`);
     const port = options.port ?? (await freePort());
     if (port === SHARED_PORT) throw new Error('a private MariaDB must not use the shared port 3306');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-private-mariadb-'));
-    const db = new PrivateMariaDb(dir, port, programs.server);
+    const db = new PrivateMariaDb(dir, port, programs.server, options.serverArgs);
+    fs.mkdirSync(db.tmpDir);
     try {
       const args = [
         '--no-defaults',
         `--datadir=${db.dataDir}`,
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
+        `--tmpdir=${db.tmpDir}`,
         ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
       ];
       await run(programs.installDb, args, { timeout: 60_000 });
-      await db.start();
+      if (options.start !== false) await db.start();
       return db;
     } catch (e) {
       await db.destroy();
@@ -109,8 +124,8 @@ export class PrivateMariaDb {
     }
   }
 
-  /** Starts the server on its port and data folder, and waits until it answers. */
-  async start(timeoutMs = 20_000): Promise<void> {
+  /** Starts the server on its port and data folder, and waits until it answers. `extraArgs`: options for this start only. */
+  async start(timeoutMs = 20_000, extraArgs: string[] = []): Promise<void> {
     if (this.running) throw new Error('the private MariaDB is already running');
     const args = [
       '--no-defaults',
@@ -121,11 +136,14 @@ export class PrivateMariaDb {
       `--pid-file=${path.join(this.dir, 'mariadb.pid')}`,
       `--log-error=${path.join(this.dir, 'error.log')}`,
       '--skip-name-resolve',
+      `--tmpdir=${this.tmpDir}`,
       '--skip-log-bin',
       '--innodb-buffer-pool-size=32M',
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
       ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
+      ...this.serverArgs,
+      ...extraArgs,
     ];
     const child = spawn(this.serverProgram, args, { stdio: 'ignore' });
     this.child = child;

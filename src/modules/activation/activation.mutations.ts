@@ -5,7 +5,7 @@ import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlDate } from '../../common/sql';
 import { CONTROL_RE } from '../../common/text';
-import { inTransaction } from '../../common/transaction';
+import { claimRow, inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
 import { reachableForUpdate } from '../../policy/reachable';
 import { recordWrite } from '../audit/audit.writer';
@@ -43,9 +43,9 @@ const REFUSED: Partial<Record<LicenseStatus, string>> = {
 
 /**
  * Activates a license on a customer's computer (created, or reused by its host id). The
- * license row is locked for the count, so the active activations never exceed the seats,
- * whatever runs at the same time. The same license on the same computer returns the
- * existing activation.
+ * license row is locked for the count and written with the activation (claimRow: so on a
+ * Galera cluster too), so the active activations never exceed the seats, whatever runs at the
+ * same time. The same license on the same computer returns the existing activation.
  *
  * A host id is matched only among the computers of the customer the license is allocated to,
  * and only for an actor who may read that customer's computers (Computer.name/hostId) now:
@@ -103,6 +103,8 @@ export async function activateLicense(ctx: RequestContext, input: ActivateLicens
     if (Number(n) >= license.seats) {
       throw conflict(`seat limit reached: ${Number(n)} of ${license.seats} seats are in use`, { rule: 'license.seat_limit', seats: license.seats, seatsUsed: Number(n) });
     }
+    // A seat change writes the license row: on a Galera cluster the lock above holds on this node only (claimRow).
+    await claimRow(manager, 'license', licenseId);
     const activation = manager.create(Activation, {
       id: newId(ctx.now),
       licenseId,
@@ -123,6 +125,7 @@ export async function deactivateActivation(ctx: RequestContext, input: Deactivat
   return inTransaction(ctx.dataSource, async (manager) => {
     const activation = await reachableForUpdate(ctx, manager, Activation, id, 'Activation (input.activationId)');
     if (activation.deactivatedAt) throw conflict('the activation is already deactivated', { rule: 'activation.deactivate_once' });
+    await claimRow(manager, 'license', activation.licenseId);
     await manager.query('UPDATE `activation` SET deactivatedAt = ? WHERE id = ?', [sqlDate(ctx.now), id]);
     await recordWrite(manager, ctx, { action: 'license.deactivated', subjectType: 'Activation', subjectId: id, detail: { licenseId: activation.licenseId } });
     return activation;

@@ -78,6 +78,14 @@ export class License extends Node {
 
   @TimeColumn() createdAt: Date;
 
+  /**
+   * Never shown: incremented by every activation and deactivation of the license, so that two
+   * seat changes of one license on different nodes of a Galera cluster conflict and the later
+   * one runs again and counts the seats again (claimRow in src/common/transaction.ts,
+   * docs/deployment-galera.md).
+   */
+  @IntColumn({ default: 0 }) seatVersion: number;
+
   @Field(() => Date, { description: 'When the row last changed, set by the database on every write (milliseconds, UTC). Incremental sync: the updatedSince filters.' })
   @UpdatedAtColumn()
   updatedAt: Date;

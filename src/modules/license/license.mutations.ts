@@ -5,7 +5,7 @@ import { badInput, conflict, InputProblem, notFound } from '../../common/errors'
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlAnd, sqlDate, sqlIn } from '../../common/sql';
-import { forUpdate, inTransaction } from '../../common/transaction';
+import { claimRow, forUpdate, inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
 import { reachable, reachableForUpdate } from '../../policy/reachable';
 import { recordWrite, recordWrites } from '../audit/audit.writer';
@@ -144,6 +144,9 @@ export async function allocateLicense(ctx: RequestContext, input: AllocateLicens
       // without personal_data:read) may not read it, and the refusal must not tell it.
       if (person.status !== UserStatus.ACTIVE) throw licenseeNotActive();
     }
+    // The customer's link and licensee checked above must hold on every node of a Galera cluster
+    // until this commits: unlinking the customer, or disabling or withdrawing the licensee, claim it too (claimRow).
+    await claimRow(manager, 'organization', customerId);
     await manager.query(`UPDATE \`license\` SET state = ?, customerId = ?, licenseeId = ?, allocatedAt = ? WHERE ${sqlIn('id', ids).sql}`, [
       LicenseStatus.ALLOCATED,
       customerId,

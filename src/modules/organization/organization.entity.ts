@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
-import { IdColumn, ListColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
+import { IdColumn, IntColumn, ListColumn, TextColumn, TimeColumn, UpdatedAtColumn } from '../../common/columns';
 import { OrganizationKind } from '../../common/enums';
 import { Node } from '../../common/node';
 
@@ -59,6 +59,13 @@ export class Organization extends Node {
   email: string | null;
 
   @TimeColumn() createdAt: Date;
+
+  /**
+   * Never shown: incremented by a write whose check reads other rows under this organization's
+   * lock (its last admin, its customer links), so that two such writes on different nodes of a
+   * Galera cluster conflict (claimRow in src/common/transaction.ts, docs/deployment-galera.md).
+   */
+  @IntColumn({ default: 0 }) lockVersion: number;
 
   @Field(() => PostalAddress, { nullable: true, description: 'The postal address; null if none. ' + CONTACT_DATA })
   get address(): PostalAddress | null {

@@ -5,7 +5,7 @@ import { badInput, conflict, DomainError, ErrorCode, forbidden, InputProblem } f
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlDate } from '../../common/sql';
-import { inTransaction } from '../../common/transaction';
+import { claimRow, inTransaction } from '../../common/transaction';
 import { auditValueDigest } from '../../common/audit-digest';
 import { isDuplicateKey } from '../../common/duplicate-key';
 import { profileProblems } from '../../common/profile';
@@ -278,6 +278,8 @@ export async function unlinkCustomer(ctx: RequestContext, input: UnlinkCustomerI
         licenses: n,
       });
     }
+    // An allocation to this customer on another node of a Galera cluster must not pass its link check meanwhile (claimRow).
+    await claimRow(manager, 'organization', pair.customerId);
     await manager.delete(CustomerAccount, { id: account.id });
     await recordWrite(manager, ctx, { action: 'customer.unlinked', subjectType: 'Organization', subjectId: pair.customerId, detail: { distributorId: pair.distributorId } });
     return link;

@@ -4,7 +4,7 @@ import { LicenseStatus, Role, UserStatus } from '../../common/enums';
 import { badInput, conflict, forbidden } from '../../common/errors';
 import { idArg } from '../../common/filters';
 import { sqlDate, sqlIn } from '../../common/sql';
-import { forUpdate, inTransaction } from '../../common/transaction';
+import { claimRow, forUpdate, inTransaction } from '../../common/transaction';
 import { RequestContext } from '../../context/request-context';
 import { reachableForUpdate } from '../../policy/reachable';
 import { recordWrite, recordWrites } from '../audit/audit.writer';
@@ -60,6 +60,8 @@ export async function withdrawConsent(ctx: RequestContext, input: WithdrawConsen
       throw badInput({ field: 'input.receivedAt', message: 'must not be before the consent it withdraws was given' });
     }
 
+    // An allocation naming this person as licensee on another node of a Galera cluster must not pass its check meanwhile (claimRow).
+    await claimRow(manager, 'organization', user.organizationId);
     await manager.query('UPDATE `portal_user` SET status = ?, consentWithdrawnAt = ? WHERE id = ?', [UserStatus.WITHDRAWN, sqlDate(receivedAt), user.id]);
     user.status = UserStatus.WITHDRAWN;
     user.consentWithdrawnAt = receivedAt;

@@ -4,7 +4,7 @@ import { badInput, conflict, DomainError, forbidden, InputProblem, notFound } fr
 import { idArg } from '../../common/filters';
 import { newId } from '../../common/ids';
 import { sqlAnd, sql } from '../../common/sql';
-import { inTransaction } from '../../common/transaction';
+import { claimRow, inTransaction } from '../../common/transaction';
 import { auditValueDigest } from '../../common/audit-digest';
 import { isDuplicateKey } from '../../common/duplicate-key';
 import { emailTaken, profileProblems, validateProfile } from '../../common/profile';
@@ -141,6 +141,8 @@ export async function updateUser(ctx: RequestContext, input: UpdateUserInput): P
         if (Number(others[0].n) === 0) {
           throw conflict('input.role: the organization would have no active admin left; make another person admin first', { field: 'input.role', rule: 'organization.keeps_an_admin' });
         }
+        // Two admins stepping down at once on two nodes of a Galera cluster must not both pass the count above (claimRow).
+        await claimRow(manager, 'organization', organizationId);
       }
       role = { before: user.role, after: input.role };
       set.role = input.role;
@@ -175,6 +177,8 @@ export async function disableUser(ctx: RequestContext, input: DisableUserInput):
     const user = await reachableForUpdate(ctx, manager, PortalUser, id, 'PortalUser');
     if (user.status === UserStatus.DISABLED) throw conflict('the person is already disabled', { rule: 'user.disable_once' });
     if (user.status !== UserStatus.ACTIVE) throw conflict(`only an ACTIVE person can be disabled (this one is ${user.status})`, { rule: 'user.disable_active_only' });
+    // An allocation naming this person as licensee on another node of a Galera cluster must not pass its check meanwhile (claimRow).
+    await claimRow(manager, 'organization', organizationId);
     await manager.update(PortalUser, { id }, { status: UserStatus.DISABLED });
     user.status = UserStatus.DISABLED;
     const revoked = await revokeApiKeysCreatedBy(manager, ctx, id);
