@@ -28,6 +28,13 @@ export interface HubConfig {
    */
   secretsKey: string;
   dbPoolSize: number;
+  /**
+   * Read replicas of DATABASE_URL (DATABASE_REPLICA_URLS, comma-separated; empty: none): query
+   * operations read from them (docs/deployment-replicas.md). Ignored on the embedded database.
+   */
+  databaseReplicaUrls: string[];
+  /** A replica further behind than this is not used (DATABASE_REPLICA_MAX_LAG_MS, default 2000). */
+  databaseReplicaMaxLagMs: number;
   logLevel: string;
   rateLimit: {
     points: number;
@@ -109,6 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     secretsKey: env.SECRETS_KEY ?? '',
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+    databaseReplicaMaxLagMs: intFrom(env.DATABASE_REPLICA_MAX_LAG_MS, 2000, 'DATABASE_REPLICA_MAX_LAG_MS'),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimit: {
       points: intFrom(env.RATE_LIMIT_POINTS, 5000, 'RATE_LIMIT_POINTS'),
@@ -164,7 +176,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (production && config.webhooks.allowLoopback) throw new Error('WEBHOOK_ALLOW_LOOPBACK is for tests and local development, never in production');
   if (config.webhooks.batch < 1 || config.webhooks.timeoutMs < 1) throw new Error('WEBHOOK_DELIVERY_BATCH and WEBHOOK_TIMEOUT_MS must be at least 1');
   if (config.maxResolvedFields < 1) throw new Error('MAX_RESOLVED_FIELDS must be at least 1');
+  checkReplicaUrls(config.databaseReplicaUrls);
   return config;
+}
+
+/** Each replica URL is a MySQL/MariaDB URL; a refusal names its position, never the URL (it may hold a password). */
+function checkReplicaUrls(urls: string[]): void {
+  urls.forEach((url, i) => {
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} is not a URL`);
+    }
+    if (protocol !== 'mysql:' && protocol !== 'mariadb:') throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} must be mysql:// or mariadb:// (got ${protocol})`);
+  });
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {

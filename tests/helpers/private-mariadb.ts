@@ -37,7 +37,7 @@ export function privateMariaDbPrograms(): { installDb: string; server: string } 
 }
 
 /** A TCP port nobody listens on right now (the kernel's choice), never the shared server's. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const probe = net.createServer();
@@ -69,6 +69,7 @@ export class PrivateMariaDb {
     readonly dir: string,
     readonly port: number,
     private readonly serverProgram: string,
+    private readonly serverArgs: string[],
   ) {}
 
   get dataDir(): string {
@@ -84,14 +85,18 @@ export class PrivateMariaDb {
     return `mysql://root@127.0.0.1:${this.port}/${database}`;
   }
 
-  /** Creates the data folder (mariadb-install-db) and starts the server. */
-  static async create(options: { port?: number } = {}): Promise<PrivateMariaDb> {
+  /**
+   * Creates the data folder (mariadb-install-db) and starts the server. `serverArgs`: more
+   * options of mariadbd (e.g. `--log-bin`, `--server-id=2` for replication,
+   * tests/helpers/private-replication.ts); without `--log-bin` the binary log is off.
+   */
+  static async create(options: { port?: number; serverArgs?: string[] } = {}): Promise<PrivateMariaDb> {
     const programs = privateMariaDbPrograms();
     if ('missing' in programs) throw new Error(`cannot start a private MariaDB: ${programs.missing}`);
     const port = options.port ?? (await freePort());
     if (port === SHARED_PORT) throw new Error('a private MariaDB must not use the shared port 3306');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-private-mariadb-'));
-    const db = new PrivateMariaDb(dir, port, programs.server);
+    const db = new PrivateMariaDb(dir, port, programs.server, options.serverArgs ?? []);
     try {
       const args = [
         '--no-defaults',
@@ -121,11 +126,12 @@ export class PrivateMariaDb {
       `--pid-file=${path.join(this.dir, 'mariadb.pid')}`,
       `--log-error=${path.join(this.dir, 'error.log')}`,
       '--skip-name-resolve',
-      '--skip-log-bin',
+      ...(this.serverArgs.some((a) => a.startsWith('--log-bin')) ? [] : ['--skip-log-bin']),
       '--innodb-buffer-pool-size=32M',
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
       ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
+      ...this.serverArgs,
     ];
     const child = spawn(this.serverProgram, args, { stdio: 'ignore' });
     this.child = child;
@@ -183,9 +189,15 @@ export class PrivateMariaDb {
 
   /** Runs statements as root (e.g. CREATE DATABASE). */
   async exec(sql: string): Promise<void> {
+    await this.query(sql);
+  }
+
+  /** One statement as root, with its rows (e.g. SHOW GLOBAL STATUS). */
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
     const conn = await createConnection({ host: '127.0.0.1', port: this.port, user: 'root', connectTimeout: 5000 });
     try {
-      await conn.query(sql);
+      const [rows] = await conn.query(sql, params);
+      return rows as R[];
     } finally {
       await conn.end();
     }
