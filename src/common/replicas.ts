@@ -28,7 +28,7 @@ const CHECK_TIMEOUT_MS = 1000;
 
 /** Reads of one request, on the replica chosen for it (see ReplicaSet.forRequest). */
 export interface ReadRoute {
-  /** host:port of the replica the request was given. */
+  /** host:port of the replica the request was given; `primary` when none was usable. */
   readonly replica: string;
   query(sql: string, params: unknown[]): Promise<unknown>;
 }
@@ -69,7 +69,13 @@ export class ReplicaSet {
   private stopped = false;
 
   constructor(private readonly options: ReplicaSetOptions) {
-    this.replicas = options.urls.map((url) => ({ name: hostPort(url), dataSource: new DataSource(replicaOptions(options.primary, url, options.poolSize)), state: 'starting', lagMs: null, checking: false }));
+    this.replicas = options.urls.map((url) => ({
+      name: hostPort(url),
+      dataSource: new DataSource(replicaOptions(options.primary, url, options.poolSize)),
+      state: 'starting',
+      lagMs: null,
+      checking: false,
+    }));
   }
 
   /** Checks every replica once (so that the first requests already use the healthy ones), then every second. */
@@ -82,15 +88,15 @@ export class ReplicaSet {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.all(this.replicas.map((r) => (r.dataSource.isInitialized ? r.dataSource.destroy().catch(() => undefined) : undefined)));
+    await Promise.all(this.replicas.filter((r) => r.dataSource.isInitialized).map((r) => r.dataSource.destroy().catch(() => undefined)));
   }
 
   statuses(): ReplicaStatus[] {
     return this.replicas.map((r) => ({ replica: r.name, state: r.state, lagMs: r.lagMs, used: r.state === 'ok' }));
   }
 
-  /** The replica for one request's reads, round-robin over the usable ones; null when none is usable (reads go to the primary). */
-  forRequest(): ReadRoute | null {
+  /** The replica for one request's reads, round-robin over the usable ones; the primary (`primary`) when none is usable. */
+  forRequest(): ReadRoute {
     const n = this.replicas.length;
     for (let i = 0; i < n; i++) {
       const replica = this.replicas[(this.next + i) % n];
@@ -98,7 +104,7 @@ export class ReplicaSet {
       this.next = (this.next + i + 1) % n;
       return { replica: replica.name, query: (sql, params) => this.read(replica, sql, params) };
     }
-    return null;
+    return { replica: 'primary', query: (sql, params) => this.onPrimary(sql, params) };
   }
 
   /** A statement on the replica; on the primary when the replica has become unusable meanwhile, or fails it. */
@@ -112,6 +118,10 @@ export class ReplicaSet {
         this.change(replica, 'down', null, `a statement failed: ${(e as Error).message}`);
       }
     }
+    return this.onPrimary(sql, params);
+  }
+
+  private onPrimary(sql: string, params: unknown[]): Promise<unknown> {
     this.options.onRead?.('primary');
     return this.options.primary.query(sql, params);
   }

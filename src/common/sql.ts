@@ -172,12 +172,15 @@ export class SqlRunner {
     const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after)]);
     const order = orderBy(list);
     const outer = this.companionSql(list.companions ?? [], 'x');
-    const raw = await this.raw<Record<string, unknown>>({
-      sql:
-        `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${order.sql}) AS __rn ` +
-        `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x ${outer.joins} WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
-      params: [...outer.selectParams, ...order.params, ...where.params, ...outer.joinParams, page.first + 1],
-    }, list.primary);
+    const raw = await this.raw<Record<string, unknown>>(
+      {
+        sql:
+          `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${order.sql}) AS __rn ` +
+          `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x ${outer.joins} WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
+        params: [...outer.selectParams, ...order.params, ...where.params, ...outer.joinParams, page.first + 1],
+      },
+      list.primary,
+    );
     const meta = this.dataSource.getMetadata(list.entity);
     const all: E[] = [];
     for (const r of raw) {
@@ -191,10 +194,13 @@ export class SqlRunner {
 
   async count<E extends ObjectLiteral>(list: ListQuery<E>): Promise<number> {
     const where = sqlAnd(list.where);
-    const [row] = await this.raw<{ n: unknown }>({
-      sql: `SELECT COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}`,
-      params: where.params,
-    }, list.primary);
+    const [row] = await this.raw<{ n: unknown }>(
+      {
+        sql: `SELECT COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}`,
+        params: where.params,
+      },
+      list.primary,
+    );
     return Number(row.n);
   }
 
@@ -202,10 +208,13 @@ export class SqlRunner {
     const out = new Map<string, number>(parentIds.map((id) => [id, 0]));
     if (parentIds.length === 0) return out;
     const where = sqlAnd([sqlIn(parent, parentIds), ...list.where]);
-    const raw = await this.raw<{ p: unknown; n: unknown }>({
-      sql: `SELECT ${parent} AS p, COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} GROUP BY ${parent}`,
-      params: where.params,
-    }, list.primary);
+    const raw = await this.raw<{ p: unknown; n: unknown }>(
+      {
+        sql: `SELECT ${parent} AS p, COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} GROUP BY ${parent}`,
+        params: where.params,
+      },
+      list.primary,
+    );
     for (const r of raw) out.set(String(r.p), Number(r.n));
     return out;
   }

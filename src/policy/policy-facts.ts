@@ -65,10 +65,13 @@ class ServedCustomers {
   readonly known = new Map<string, boolean>();
   private readonly ask = new DataLoader<string, boolean>(async (ids) => {
     const where = sqlIn('customerId', ids);
-    const rows = await this.ctx.sql.raw<{ id: string }>({
-      sql: `SELECT customerId AS id FROM \`customer_account\` WHERE distributorId = ? AND ${where.sql}`,
-      params: [this.ctx.actor.organizationId, ...where.params],
-    }, true);
+    const rows = await this.ctx.sql.raw<{ id: string }>(
+      {
+        sql: `SELECT customerId AS id FROM \`customer_account\` WHERE distributorId = ? AND ${where.sql}`,
+        params: [this.ctx.actor.organizationId, ...where.params],
+      },
+      true,
+    );
     const served = new Set(rows.map((r) => String(r.id)));
     return ids.map((id) => {
       this.known.set(id, served.has(id));

@@ -69,11 +69,20 @@ export class PrivateMariaDb {
     readonly dir: string,
     readonly port: number,
     private readonly serverProgram: string,
-    private readonly serverArgs: string[],
+    /** More mariadbd options for every start (e.g. `--log-bin`, `--server-id=2`: tests/helpers/private-replication.ts). */
+    readonly serverArgs: string[] = [],
   ) {}
 
   get dataDir(): string {
     return path.join(this.dir, 'data');
+  }
+
+  /**
+   * Its own temporary folder: a server starting up removes the temporary files it finds in its
+   * tmpdir, so private servers (and their mariadb-install-db) sharing /tmp break each other's.
+   */
+  get tmpDir(): string {
+    return path.join(this.dir, 'tmp');
   }
 
   get running(): boolean {
@@ -96,13 +105,15 @@ export class PrivateMariaDb {
     const port = options.port ?? (await freePort());
     if (port === SHARED_PORT) throw new Error('a private MariaDB must not use the shared port 3306');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-private-mariadb-'));
-    const db = new PrivateMariaDb(dir, port, programs.server, options.serverArgs ?? []);
+    const db = new PrivateMariaDb(dir, port, programs.server, options.serverArgs);
+    fs.mkdirSync(db.tmpDir);
     try {
       const args = [
         '--no-defaults',
         `--datadir=${db.dataDir}`,
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
+        `--tmpdir=${db.tmpDir}`,
         ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--user=root'] : []),
       ];
       await run(programs.installDb, args, { timeout: 60_000 });
@@ -126,6 +137,7 @@ export class PrivateMariaDb {
       `--pid-file=${path.join(this.dir, 'mariadb.pid')}`,
       `--log-error=${path.join(this.dir, 'error.log')}`,
       '--skip-name-resolve',
+      `--tmpdir=${this.tmpDir}`,
       ...(this.serverArgs.some((a) => a.startsWith('--log-bin')) ? [] : ['--skip-log-bin']),
       '--innodb-buffer-pool-size=32M',
       '--character-set-server=utf8mb4',
@@ -139,7 +151,7 @@ export class PrivateMariaDb {
     process.once('exit', this.killOnExit);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!this.running) throw new Error(`the private MariaDB exited while starting:\n${this.errorLog()}`);
+      if (!this.running) throw new Error(`the private MariaDB exited while starting (${String(child.exitCode ?? child.signalCode)}):\n${this.errorLog()}`);
       if (await this.ping()) return;
       if (Date.now() > deadline) throw new Error(`the private MariaDB did not answer within ${timeoutMs} ms:\n${this.errorLog()}`);
       await sleep(100);

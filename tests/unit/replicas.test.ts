@@ -1,5 +1,9 @@
 import { loadConfig } from '../../src/config';
-import { hostPort, judge } from '../../src/common/replicas';
+import { hostPort, judge, ReadRoute, ReplicaSet } from '../../src/common/replicas';
+import { SqlRunner } from '../../src/common/sql';
+import { RequestContext } from '../../src/context/request-context';
+import { Exchange, newExchange } from '../../src/http/stages/exchange';
+import { route } from '../../src/http/stages/route';
 
 describe('read replicas: the state a replication status means', () => {
   const mariadb = (io: string, sql: string, seconds: number | null) => ({ Slave_IO_Running: io, Slave_SQL_Running: sql, Seconds_Behind_Master: seconds });
@@ -39,5 +43,35 @@ describe('loadConfig: DATABASE_REPLICA_URLS and DATABASE_REPLICA_MAX_LAG_MS', ()
   it('refuses an entry that is not a MySQL/MariaDB URL, naming its position and not its text (it may hold a password)', () => {
     expect(() => loadConfig({ ...base, DATABASE_REPLICA_URLS: 'mysql://r@a/hub,postgres://u:pw@b/hub' })).toThrow('DATABASE_REPLICA_URLS: entry 2 must be mysql:// or mariadb:// (got postgres:)');
     expect(() => loadConfig({ ...base, DATABASE_REPLICA_URLS: 'not a url with pw' })).toThrow(/^DATABASE_REPLICA_URLS: entry 1 is not a URL$/);
+  });
+});
+
+describe('route: which requests read from a replica', () => {
+  const given: ReadRoute = { replica: '10.0.0.7:3306', query: async () => [] };
+  // A stand-in for the replica set: the stage only asks it for a request's replica.
+  const replicas = { forRequest: () => given } as unknown as ReplicaSet;
+  const exchange = (operation: 'query' | 'mutation' | 'subscription' | null): Exchange & { context: RequestContext } => {
+    const x = newExchange({ requestId: 'req-1', clientRequestId: null, method: 'POST', headers: {}, search: '', address: '10.0.0.1', rawBody: undefined });
+    x.context = { sql: new SqlRunner(undefined as never) } as RequestContext;
+    x.check = operation ? { kind: 'ok', operation, operationName: null, nodeEstimate: 1 } : undefined;
+    return x as Exchange & { context: RequestContext };
+  };
+
+  it("gives a query operation's SqlRunner the replica set's choice", () => {
+    const x = exchange('query');
+    expect(route({ replicas })(x)).toBeUndefined();
+    expect(x.context.sql.replica).toBe(given);
+  });
+
+  it('leaves a mutation, an unmeasured request and a hub without replicas on the primary', () => {
+    for (const [operation, deps] of [
+      ['mutation', { replicas }],
+      [null, { replicas }],
+      ['query', {}],
+    ] as const) {
+      const x = exchange(operation);
+      route(deps)(x);
+      expect({ operation, replica: x.context.sql.replica }).toEqual({ operation, replica: undefined });
+    }
   });
 });
