@@ -33,6 +33,13 @@ export interface HubConfig {
    * conflict) runs again from its start before the request fails (TRANSACTION_RETRIES, default 3).
    */
   transactionRetries: number;
+  /**
+   * Read replicas of DATABASE_URL (DATABASE_REPLICA_URLS, comma-separated; empty: none): query
+   * operations read from them (docs/deployment-replicas.md). Ignored on the embedded database.
+   */
+  databaseReplicaUrls: string[];
+  /** A replica further behind than this is not used (DATABASE_REPLICA_MAX_LAG_MS, default 2000). */
+  databaseReplicaMaxLagMs: number;
   logLevel: string;
   rateLimit: {
     points: number;
@@ -115,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     secretsKey: env.SECRETS_KEY ?? '',
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
     transactionRetries: intFrom(env.TRANSACTION_RETRIES, 3, 'TRANSACTION_RETRIES'),
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+    databaseReplicaMaxLagMs: intFrom(env.DATABASE_REPLICA_MAX_LAG_MS, 2000, 'DATABASE_REPLICA_MAX_LAG_MS'),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimit: {
       points: intFrom(env.RATE_LIMIT_POINTS, 5000, 'RATE_LIMIT_POINTS'),
@@ -172,7 +184,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (config.maxResolvedFields < 1) throw new Error('MAX_RESOLVED_FIELDS must be at least 1');
   // Each retry runs the whole transaction again: more than a few only keep a request longer under contention.
   if (config.transactionRetries > 10) throw new Error('TRANSACTION_RETRIES must be at most 10');
+  checkReplicaUrls(config.databaseReplicaUrls);
   return config;
+}
+
+/** Each replica URL is a MySQL/MariaDB URL; a refusal names its position, never the URL (it may hold a password). */
+function checkReplicaUrls(urls: string[]): void {
+  urls.forEach((url, i) => {
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} is not a URL`);
+    }
+    if (protocol !== 'mysql:' && protocol !== 'mariadb:') throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} must be mysql:// or mariadb:// (got ${protocol})`);
+  });
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {

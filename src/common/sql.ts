@@ -3,6 +3,7 @@ import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ClassType } from 'type-graphql';
 import { CursorValues, PageArgs } from './pagination';
 import type { Ordering } from './ordering';
+import type { ReadRoute } from './replicas';
 
 /** A piece of SQL with its positional (`?`) parameters; the same syntax on MySQL and SQLite. */
 export interface Sql {
@@ -63,6 +64,11 @@ export interface ListQuery<E extends object = object> {
   companions?: Companion[];
   /** Told of every page and lookup of this list once hydrated (e.g. the policy learning from companions). */
   onRows?: (rows: E[]) => void;
+  /**
+   * Read from the primary even when the request's reads go to a replica: an input of the
+   * policy, which never reads stale facts (docs/deployment-replicas.md).
+   */
+  primary?: boolean;
 }
 
 /**
@@ -103,18 +109,26 @@ function bindable(v: unknown): unknown {
 export class SqlRunner {
   /** A request's signal: once aborted (the time limit), no further statement is sent. */
   signal: AbortSignal | undefined;
+  /**
+   * Where a query operation's reads go: a replica (src/common/replicas.ts), set by the route
+   * stage. Unset (mutations, background jobs, no replicas): the primary, `dataSource`.
+   */
+  replica: ReadRoute | undefined;
 
   constructor(readonly dataSource: DataSource) {}
 
-  async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql, companions?: Companion[]): Promise<E[]> {
-    const raw: Record<string, unknown>[] = await this.raw(query);
+  async rows<E extends ObjectLiteral>(entity: ClassType<E>, query: Sql, companions?: Companion[], primary?: boolean): Promise<E[]> {
+    const raw: Record<string, unknown>[] = await this.raw(query, primary);
     const meta = this.dataSource.getMetadata(entity);
     return raw.map((r) => this.hydrateWith(meta, r, companions) as E);
   }
 
-  async raw<R = Record<string, unknown>>(query: Sql): Promise<R[]> {
+  /** One statement; on the request's replica if it has one, unless `primary` (an input of the policy). */
+  async raw<R = Record<string, unknown>>(query: Sql, primary = false): Promise<R[]> {
     if (this.signal?.aborted) throw new Error('the request was stopped (time limit)');
-    return this.dataSource.query(query.sql, query.params.map(bindable));
+    const params = query.params.map(bindable);
+    if (this.replica && !primary) return (await this.replica.query(query.sql, params)) as R[];
+    return this.dataSource.query(query.sql, params);
   }
 
   /**
@@ -130,7 +144,7 @@ export class SqlRunner {
       sql: `SELECT e.* FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ?`,
       params: [...where.params, ...order.params, page.first + 1],
     };
-    if (!list.companions?.length) return this.observed(list, await this.rows(list.entity, inner));
+    if (!list.companions?.length) return this.observed(list, await this.rows(list.entity, inner, undefined, list.primary));
     const outer = this.companionSql(list.companions, 'x');
     const outerOrder = orderBy(list, 'x');
     const rows = await this.rows(
@@ -140,6 +154,7 @@ export class SqlRunner {
         params: [...outer.selectParams, ...inner.params, ...outer.joinParams, ...outerOrder.params],
       },
       list.companions,
+      list.primary,
     );
     return this.observed(list, rows);
   }
@@ -157,12 +172,15 @@ export class SqlRunner {
     const where = sqlAnd([sqlIn(parent, parentIds), ...list.where, keyset(list, page.after)]);
     const order = orderBy(list);
     const outer = this.companionSql(list.companions ?? [], 'x');
-    const raw = await this.raw<Record<string, unknown>>({
-      sql:
-        `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${order.sql}) AS __rn ` +
-        `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x ${outer.joins} WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
-      params: [...outer.selectParams, ...order.params, ...where.params, ...outer.joinParams, page.first + 1],
-    });
+    const raw = await this.raw<Record<string, unknown>>(
+      {
+        sql:
+          `SELECT x.*${outer.select} FROM (SELECT e.*, ${parent} AS __parent, ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${order.sql}) AS __rn ` +
+          `FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}) x ${outer.joins} WHERE x.__rn <= ? ORDER BY x.__parent, x.__rn`,
+        params: [...outer.selectParams, ...order.params, ...where.params, ...outer.joinParams, page.first + 1],
+      },
+      list.primary,
+    );
     const meta = this.dataSource.getMetadata(list.entity);
     const all: E[] = [];
     for (const r of raw) {
@@ -176,10 +194,13 @@ export class SqlRunner {
 
   async count<E extends ObjectLiteral>(list: ListQuery<E>): Promise<number> {
     const where = sqlAnd(list.where);
-    const [row] = await this.raw<{ n: unknown }>({
-      sql: `SELECT COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}`,
-      params: where.params,
-    });
+    const [row] = await this.raw<{ n: unknown }>(
+      {
+        sql: `SELECT COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql}`,
+        params: where.params,
+      },
+      list.primary,
+    );
     return Number(row.n);
   }
 
@@ -187,10 +208,13 @@ export class SqlRunner {
     const out = new Map<string, number>(parentIds.map((id) => [id, 0]));
     if (parentIds.length === 0) return out;
     const where = sqlAnd([sqlIn(parent, parentIds), ...list.where]);
-    const raw = await this.raw<{ p: unknown; n: unknown }>({
-      sql: `SELECT ${parent} AS p, COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} GROUP BY ${parent}`,
-      params: where.params,
-    });
+    const raw = await this.raw<{ p: unknown; n: unknown }>(
+      {
+        sql: `SELECT ${parent} AS p, COUNT(*) AS n FROM ${this.table(list.entity)} e ${list.joins ?? ''} WHERE ${where.sql} GROUP BY ${parent}`,
+        params: where.params,
+      },
+      list.primary,
+    );
     for (const r of raw) out.set(String(r.p), Number(r.n));
     return out;
   }
@@ -206,6 +230,7 @@ export class SqlRunner {
         params: [...outer.selectParams, ...outer.joinParams, ...where.params],
       },
       list.companions,
+      list.primary,
     );
     this.observed(list as ListQuery<E>, rows);
     return new Map(rows.map((r) => [(r as unknown as { id: string }).id, r]));

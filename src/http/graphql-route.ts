@@ -9,10 +9,11 @@ import { idempotency } from './stages/idempotency';
 import { limits, LimitsDeps } from './stages/limits';
 import { MAX_BODY_BYTES, parse } from './stages/parse';
 import { rate, RateDeps } from './stages/rate';
+import { route, RouteDeps } from './stages/route';
 import { seeAs, SeeAsDeps } from './stages/see-as';
 import { send, sendRefusal } from './stages/send';
 
-export type PipelineDeps = AuthenticateDeps & LimitsDeps & RateDeps & SeeAsDeps & AdmitDeps & ExecuteDeps & AuditDeps;
+export type PipelineDeps = AuthenticateDeps & LimitsDeps & RateDeps & SeeAsDeps & RouteDeps & AdmitDeps & ExecuteDeps & AuditDeps;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +28,7 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
  * POST|GET /graphql, as the list of its stages, in order, each a function of src/http/stages/
  * that refuses (the answer, and the request goes no further) or lets the request go on:
  *
- *   open → parse → authenticate → limits → rate → seeAs → idempotency → admit → execute → audit → send
+ *   open → parse → authenticate → limits → rate → seeAs → idempotency → route → admit → execute → audit → send
  *
  * (before them, for every route: the request id and the transport, hub-server.ts; after send:
  * compression, CORS and security headers by their plugins, then the log line and the metrics).
@@ -35,7 +36,7 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
  * signature after parse.
  */
 export function graphqlRoute(app: FastifyInstance, deps: PipelineDeps): void {
-  const preHandler = [authenticate(deps), limits(deps), rate(deps), seeAs(deps), idempotency(deps), admit(deps)];
+  const preHandler = [authenticate(deps), limits(deps), rate(deps), seeAs(deps), idempotency(deps), route(deps), admit(deps)];
   const handler = [execute(deps), audit(deps)];
   app.route({
     url: '/graphql',
@@ -44,7 +45,7 @@ export function graphqlRoute(app: FastifyInstance, deps: PipelineDeps): void {
     bodyLimit: MAX_BODY_BYTES,
     onRequest: async (request) => void (request.exchange = open(request, deps)),
     preValidation: step(parse),
-    // One hook runs the six stages in order (six hooks cost six promise round trips a request).
+    // One hook runs the seven stages in order (seven hooks cost seven promise round trips a request).
     preHandler: steps(preHandler),
     handler: async (request, reply) => {
       const x = request.exchange!;

@@ -9,6 +9,7 @@ import { HubConfig } from '../config';
 import { ErrorCode } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { inTransaction } from '../common/transaction';
+import { ReplicaSet } from '../common/replicas';
 import { Authenticator } from '../context/authenticate';
 import { KeyUses } from '../modules/api-key/api-key-uses';
 import { RequestContext } from '../context/request-context';
@@ -103,7 +104,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     await registerCors(scope, config);
     graphqlRoute(scope, services);
   });
-  probeRoutes(app, config, dataSource, metrics);
+  probeRoutes(app, config, dataSource, metrics, services.replicas);
   // Development only (never with NODE_ENV=production): the console's persona sign-in.
   devSignInRoutes(app, config, dataSource, clock);
   app.setNotFoundHandler((_request, reply) => sendJson(reply, 404, { error: 'not found' }));
@@ -127,6 +128,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await app.close();
       await apollo.stop();
       await rateLimiter.close();
+      await services.replicas?.stop();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
@@ -161,13 +163,14 @@ async function startServices(
   options: HubOptions,
   clock: () => Date,
   logger: Logger,
-): Promise<PipelineDeps & { metrics: HubMetrics; admission: Admission; rateLimiter: RateLimiter; apollo: ApolloServer<RequestContext> }> {
+): Promise<PipelineDeps & { metrics: HubMetrics; admission: Admission; rateLimiter: RateLimiter; apollo: ApolloServer<RequestContext>; replicas?: ReplicaSet }> {
   const { config, dataSource } = options;
   const metrics = new HubMetrics(dataSource, clock);
   const rateLimiter = new RateLimiter(config.rateLimit);
   const admission = new Admission(config.maxConcurrentOperations);
   metrics.watchAdmission(admission);
   await rateLimiter.ready(); // with REDIS_URL: the first requests already share the budget
+  const replicas = await startReplicas(config, dataSource, metrics, logger);
   const persistedQueries = new PersistedQueryStore();
   const apollo = createGraphQLServer(
     config,
@@ -187,6 +190,7 @@ async function startServices(
     rateLimiter,
     apollo,
     persistedQueries,
+    replicas,
     onRateLimited,
     secrets: new SecretBox(config.secretsKey),
     authenticator: new Authenticator(config, dataSource, new KeyUses(dataSource, (failure) => logger.error(failure, 'recording an API key use failed'))),
@@ -195,6 +199,25 @@ async function startServices(
     windowSeconds: config.rateLimit.windowSeconds,
     executionTimeoutMs: config.executionTimeoutMs,
   };
+}
+
+/**
+ * The read replicas of DATABASE_REPLICA_URLS and their monitor (docs/deployment-replicas.md);
+ * none on the embedded database, which has no replicas.
+ */
+async function startReplicas(config: HubConfig, dataSource: DataSource, metrics: HubMetrics, logger: Logger): Promise<ReplicaSet | undefined> {
+  if (config.databaseReplicaUrls.length === 0 || (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb')) return undefined;
+  const replicas = new ReplicaSet({
+    primary: dataSource,
+    urls: config.databaseReplicaUrls,
+    maxLagMs: config.databaseReplicaMaxLagMs,
+    poolSize: config.dbPoolSize,
+    onChange: (replica, from, to, detail) => logger[to === 'ok' ? 'info' : 'warn']({ replica, from, to, detail }, 'read replica state'),
+    onRead: (target) => metrics.replicaReads.inc({ target }),
+  });
+  await replicas.start();
+  metrics.watchReplicas(replicas);
+  return replicas;
 }
 
 /**

@@ -5,19 +5,25 @@ import { DataSource } from 'typeorm';
 import { HubConfig } from '../config';
 import { ErrorCode } from '../common/errors';
 import { HubMetrics } from '../observability/metrics';
+import type { ReplicaSet } from '../common/replicas';
 import { withTimeout } from './stages/authenticate';
 import { refusal } from './stages/exchange';
 import { sendJson, sendRefusal } from './stages/send';
 
-/** /health (the process), /ready (the database answers), /metrics (Prometheus, for the operator's scraper). */
-export function probeRoutes(app: FastifyInstance, config: HubConfig, dataSource: DataSource, metrics: HubMetrics): void {
+/**
+ * /health (the process), /ready (the primary answers; with read replicas, each one's state and
+ * lag: a replica out of use does not make the hub unready, its reads go elsewhere), /metrics
+ * (Prometheus, for the operator's scraper).
+ */
+export function probeRoutes(app: FastifyInstance, config: HubConfig, dataSource: DataSource, metrics: HubMetrics, replicas?: ReplicaSet): void {
   app.get('/health', async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
+    const shown = replicas ? { replicas: replicas.statuses() } : {};
     try {
       await withTimeout(dataSource.query('SELECT 1'), 2000);
-      return sendJson(reply, 200, { status: 'ready' });
+      return sendJson(reply, 200, { status: 'ready', ...shown });
     } catch {
-      return sendJson(reply, 503, { status: 'not ready', reason: 'database unreachable' });
+      return sendJson(reply, 503, { status: 'not ready', reason: 'database unreachable', ...shown });
     }
   });
   app.get('/metrics', async (request, reply) => {

@@ -2,6 +2,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DataSource } from 'typeorm';
 import { HubEvent } from '../modules/event/event.entity';
 import { DeliveryStatus } from '../modules/webhook/webhook.entity';
+import type { ReplicaState, ReplicaStatus } from '../common/replicas';
+
+const REPLICA_STATES: ReplicaState[] = ['ok', 'lagging', 'stopped', 'down', 'starting'];
 
 /** Prometheus metrics of one hub instance (its own registry: tests run several hubs in one process). */
 export class HubMetrics {
@@ -23,6 +26,36 @@ export class HubMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+
+  readonly replicaReads = new Counter({
+    name: 'hub_db_replica_reads_total',
+    help: 'Statements of query operations routed to the read replicas, by where they ran: a replica (host:port) or the primary (no replica usable, or the replica failed the statement)',
+    labelNames: ['target'],
+    registers: [this.registry],
+  });
+
+  /** Each read replica's state (1 for the current one) and measured lag, once the hub has replicas (DATABASE_REPLICA_URLS). */
+  watchReplicas(replicas: { statuses(): ReplicaStatus[] }): void {
+    new Gauge({
+      name: 'hub_db_replica_state',
+      help: 'Read replica state by replica (host:port): 1 for its current state (ok: used; lagging, stopped, down, starting: not used)',
+      labelNames: ['replica', 'state'],
+      registers: [this.registry],
+      collect() {
+        for (const r of replicas.statuses()) for (const state of REPLICA_STATES) this.set({ replica: r.replica, state }, r.state === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hub_db_replica_lag_seconds',
+      help: 'Replication lag each read replica (host:port) reported at the last check (Seconds_Behind_Master); absent when it reports none',
+      labelNames: ['replica'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of replicas.statuses()) if (r.lagMs !== null) this.set({ replica: r.replica }, r.lagMs / 1000);
+      },
+    });
+  }
 
   /** The operations executing and waiting for their turn (src/http/admission.ts), once the hub sets its admission. */
   watchAdmission(admission: { active: number; queued: number }): void {

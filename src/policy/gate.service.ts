@@ -27,7 +27,8 @@ export function transferDecisionFor(ctx: RequestContext, distributor: Organizati
     if (own) return decideTransfer(distributor, own.contracts, await jurisdictionData(ctx), ctx.now);
     const [data, contracts] = await Promise.all([
       jurisdictionData(ctx),
-      ctx.loaders.group('gate.contracts', () => ({ entity: Contract, where: [], sort: BY_ID }), 'e.distributorId').load(distributor.id),
+      // From the primary, whatever replica the request reads from: the gate never reads stale facts.
+      ctx.loaders.group('gate.contracts', () => ({ entity: Contract, where: [], sort: BY_ID, primary: true }), 'e.distributorId').load(distributor.id),
     ]);
     return decideTransfer(distributor, contracts, data, ctx.now);
   });

@@ -43,7 +43,8 @@ export function viewerRelations(ctx: RequestContext): Promise<ViewerRelations> {
   return ctx.once('policy:relations', async () => {
     const { actor } = ctx;
     if (actor.organizationKind !== OrganizationKind.CUSTOMER) return { servingDistributors: new Set<string>() };
-    const rows = await ctx.sql.raw<{ id: string }>(sql('SELECT distributorId AS id FROM `customer_account` WHERE customerId = ?', actor.organizationId));
+    // The policy's facts come from the primary, never from a replica (docs/deployment-replicas.md).
+    const rows = await ctx.sql.raw<{ id: string }>(sql('SELECT distributorId AS id FROM `customer_account` WHERE customerId = ?', actor.organizationId), true);
     return { servingDistributors: new Set(rows.map((r) => String(r.id))) };
   });
 }
@@ -64,10 +65,13 @@ class ServedCustomers {
   readonly known = new Map<string, boolean>();
   private readonly ask = new DataLoader<string, boolean>(async (ids) => {
     const where = sqlIn('customerId', ids);
-    const rows = await this.ctx.sql.raw<{ id: string }>({
-      sql: `SELECT customerId AS id FROM \`customer_account\` WHERE distributorId = ? AND ${where.sql}`,
-      params: [this.ctx.actor.organizationId, ...where.params],
-    });
+    const rows = await this.ctx.sql.raw<{ id: string }>(
+      {
+        sql: `SELECT customerId AS id FROM \`customer_account\` WHERE distributorId = ? AND ${where.sql}`,
+        params: [this.ctx.actor.organizationId, ...where.params],
+      },
+      true,
+    );
     const served = new Set(rows.map((r) => String(r.id)));
     return ids.map((id) => {
       this.known.set(id, served.has(id));
@@ -98,6 +102,8 @@ const SERVED_BY_VIEWER = 'servedByViewer';
  * answers are learnt as the rows arrive.
  */
 export function servedCompanion(ctx: RequestContext): Pick<ListQuery<Organization>, 'companions' | 'onRows'> {
+  // Rows read from a replica would bring the replica's answer: the primary is asked instead (ServedCustomers).
+  if (ctx.sql.replica) return {};
   const distributorId = ctx.actor.organizationId;
   return {
     companions: [

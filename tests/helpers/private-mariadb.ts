@@ -69,7 +69,7 @@ export class PrivateMariaDb {
     readonly dir: string,
     readonly port: number,
     private readonly serverProgram: string,
-    /** More mariadbd options for every start (e.g. a Galera node's wsrep settings: tests/helpers/private-galera.ts). */
+    /** More mariadbd options for every start (a Galera node's wsrep settings: tests/helpers/private-galera.ts; `--log-bin`, `--server-id=2`: tests/helpers/private-replication.ts). */
     readonly serverArgs: string[] = [],
   ) {}
 
@@ -78,8 +78,8 @@ export class PrivateMariaDb {
   }
 
   /**
-   * Its own temporary folder: several mariadb-install-db at once in the shared /tmp failed now
-   * and then ("Could not remove temporary table '/tmp/#sql-temptable-…'"); apart, they do not.
+   * Its own temporary folder: a server starting up removes the temporary files it finds in its
+   * tmpdir, so private servers (and their mariadb-install-db) sharing /tmp break each other's.
    */
   get tmpDir(): string {
     return path.join(this.dir, 'tmp');
@@ -96,7 +96,8 @@ export class PrivateMariaDb {
 
   /**
    * Creates the data folder (mariadb-install-db) and starts the server. `serverArgs`: more
-   * mariadbd options for every start; `start: false` leaves the server stopped (start() later).
+   * mariadbd options for every start (without `--log-bin` the binary log is off); `start: false`
+   * leaves the server stopped (start() later).
    */
   static async create(options: { port?: number; serverArgs?: string[]; start?: boolean } = {}): Promise<PrivateMariaDb> {
     const programs = privateMariaDbPrograms();
@@ -137,7 +138,7 @@ export class PrivateMariaDb {
       `--log-error=${path.join(this.dir, 'error.log')}`,
       '--skip-name-resolve',
       `--tmpdir=${this.tmpDir}`,
-      '--skip-log-bin',
+      ...(this.serverArgs.some((a) => a.startsWith('--log-bin')) ? [] : ['--skip-log-bin']),
       '--innodb-buffer-pool-size=32M',
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
@@ -151,7 +152,7 @@ export class PrivateMariaDb {
     process.once('exit', this.killOnExit);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!this.running) throw new Error(`the private MariaDB exited while starting:\n${this.errorLog()}`);
+      if (!this.running) throw new Error(`the private MariaDB exited while starting (${String(child.exitCode ?? child.signalCode)}):\n${this.errorLog()}`);
       if (await this.ping()) return;
       if (Date.now() > deadline) throw new Error(`the private MariaDB did not answer within ${timeoutMs} ms:\n${this.errorLog()}`);
       await sleep(100);
@@ -201,9 +202,15 @@ export class PrivateMariaDb {
 
   /** Runs statements as root (e.g. CREATE DATABASE). */
   async exec(sql: string): Promise<void> {
+    await this.query(sql);
+  }
+
+  /** One statement as root, with its rows (e.g. SHOW GLOBAL STATUS). */
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
     const conn = await createConnection({ host: '127.0.0.1', port: this.port, user: 'root', connectTimeout: 5000 });
     try {
-      await conn.query(sql);
+      const [rows] = await conn.query(sql, params);
+      return rows as R[];
     } finally {
       await conn.end();
     }
