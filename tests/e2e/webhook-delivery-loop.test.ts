@@ -149,6 +149,8 @@ describe(`the hub's webhook delivery loop (${ON_MYSQL ? 'MariaDB' : 'embedded da
     hub.now = new Date(hub.now.getTime() + 60_000);
     expect(await metric('hub_webhook_oldest_undelivered_seconds')).toBe(60);
     await until('the second attempt', async () => ((await deliveriesOf(id))[0]?.attempt === 2 ? true : null));
+    // The attempt is recorded when the delivery is taken, before its request reaches the receiver.
+    await until('the second request received', async () => (byPath('/down').length === 2 ? true : null));
     expect(byPath('/down').length).toBe(2);
   });
 });

@@ -68,7 +68,9 @@ export function findValues(request: string, body: string, headers: Headers | Rec
     const needle = fold(v.value);
     if (!v.word && supplied.includes(needle)) continue;
     for (const h of haystacks) {
-      const at = v.word ? wordIndex(h.text, needle) : h.text.indexOf(needle);
+      // A short value (a city, a postal code) is looked for as a word: inside a random run of
+      // letters and digits (an API key's secret) it is a coincidence, not a leak.
+      const at = v.word || needle.length < SHORT ? wordIndex(h.text, needle) : h.text.indexOf(needle);
       if (at < 0) continue;
       hits.push({ request, category: v.category, subject: v.subject, value: v.value, where: h.where, excerpt: h.text.slice(Math.max(0, at - 80), at + needle.length + 80) });
     }
@@ -76,8 +78,11 @@ export function findValues(request: string, body: string, headers: Headers | Rec
   return hits;
 }
 
+/** Values shorter than this are matched as whole words only. */
+const SHORT = 8;
+
 function wordIndex(text: string, word: string): number {
-  const m = new RegExp(`(^|[^a-z0-9_])${word}([^a-z0-9_]|$)`).exec(text);
+  const m = new RegExp(`(^|[^a-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_]|$)`).exec(text);
   return m ? m.index + m[1].length : -1;
 }
 
